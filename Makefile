@@ -1,0 +1,59 @@
+# ulm-servicepoint: `make run` serves the demo, `make test` runs every check. Both call setup.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Debian packages the project needs: gettext compiles the German catalogues.
+APT_PACKAGES := gettext
+PORT ?= 8000
+# Commands and checks run with production settings; only the secret is a throwaway.
+TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings DEBUG=false SECRET_KEY=test-only-not-secret \
+	SECURE_SSL_REDIRECT=false
+
+.PHONY: help setup run test lint typecheck pytest lock stop-db clean
+
+help:
+	@echo "make run    - set everything up and serve the demo on http://127.0.0.1:$(PORT)"
+	@echo "make test   - set everything up and run every check"
+	@echo "make setup  - virtual environment, dependencies, Debian packages, migrations, messages"
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+apt-packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+setup: $(STAMP) apt-packages
+	$(TEST_ENV) $(PY) manage.py compilemessages -l de -v 0 --ignore '.venv' --ignore 'var' --ignore 'node_modules'
+	$(TEST_ENV) $(PY) manage.py migrate --no-input -v 0
+	$(TEST_ENV) $(PY) manage.py collectstatic --no-input -v 0
+
+run: setup
+	$(PY) -m config.run
+
+test: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(TEST_ENV) $(PY) -m mypy addons
+	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(PY) -m pytest
+
+lock: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev]' && $(PY) -m pip uninstall -y -q ulm-servicepoint
+	$(PY) -m pip freeze --exclude-editable > requirements.lock
+
+stop-db:
+	$(PY) -m config.embedded_pg stop
+
+clean: stop-db
+	rm -rf $(VENV) var

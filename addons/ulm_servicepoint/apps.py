@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class UlmServicepointConfig(AppConfig):
+    name = "ulm_servicepoint"
+    verbose_name = _("Service center")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from ulm_servicepoint import checks  # noqa: F401 - registers the system checks
+        from ulm_servicepoint.signals import after_migrate
+
+        post_migrate.connect(after_migrate, sender=self)

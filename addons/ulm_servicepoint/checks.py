@@ -1,0 +1,33 @@
+"""Start-up checks of the settings this project relies on (``manage.py check``)."""
+
+from django.conf import settings
+from django.core import checks
+
+
+@checks.register()
+def check_helpdesk_settings(app_configs, **kwargs):
+    errors: list[checks.CheckMessage] = []
+    if getattr(settings, "HELPDESK_TEAMS_MODE_ENABLED", True):
+        errors.append(
+            checks.Error(
+                "HELPDESK_TEAMS_MODE_ENABLED must be False: teams mode is baked into the "
+                "helpdesk's migration 0043 and our department model uses queues instead.",
+                id="ulm_servicepoint.E001",
+            )
+        )
+    if not getattr(settings, "HELPDESK_ENABLE_PER_QUEUE_STAFF_PERMISSION", False):
+        errors.append(
+            checks.Error(
+                "HELPDESK_ENABLE_PER_QUEUE_STAFF_PERMISSION must be True, or every clerk sees "
+                "every department's tickets.",
+                id="ulm_servicepoint.E002",
+            )
+        )
+    if not str(settings.LANGUAGE_CODE).startswith("de"):
+        errors.append(
+            checks.Warning(
+                f"LANGUAGE_CODE is {settings.LANGUAGE_CODE!r}; the product is made for German.",
+                id="ulm_servicepoint.W001",
+            )
+        )
+    return errors

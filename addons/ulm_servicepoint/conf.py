@@ -1,0 +1,15 @@
+"""Settings of ulm_servicepoint, read at call time with their defaults."""
+
+from django.conf import settings
+
+DEFAULTS = {
+    "ULM_SERVICEPOINT_CITY_NAME": "Stadt Ulm (Demo)",
+    # slug of the one queue open to public submission: the service center (1st level)
+    "ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE": "servicecenter",
+    # how old the worker's last periodic heartbeat may be before /healthz reports it stale
+    "ULM_SERVICEPOINT_WORKER_STALE_SECONDS": 180,
+}
+
+
+def get(name: str):
+    return getattr(settings, name, DEFAULTS[name])

@@ -1,0 +1,19 @@
+"""Background jobs of ulm_servicepoint (procrastinate). Each is one call into services."""
+
+from procrastinate.contrib.django import app
+
+from ulm_servicepoint import services
+
+
+@app.task(name="ulm_servicepoint.ping", queue="default")
+def ping(token: str) -> None:
+    """Proves that a job enqueued by the web process runs in a worker process."""
+    services.record_heartbeat("ping", token=token)
+
+
+@app.periodic(cron="* * * * *", periodic_id="heartbeat")
+@app.task(name="ulm_servicepoint.heartbeat", queue="default", queueing_lock="heartbeat")
+def heartbeat(timestamp: int) -> None:
+    """Every minute: a sign of life for /healthz, and yesterday's signs removed."""
+    services.record_heartbeat("periodic")
+    services.prune_heartbeats()

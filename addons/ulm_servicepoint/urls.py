@@ -1,0 +1,11 @@
+from django.urls import path
+
+from ulm_servicepoint import views
+
+app_name = "ulm_servicepoint"
+
+urlpatterns = [
+    path("healthz", views.health, name="health"),
+    path("ulm/worker-ping/", views.worker_ping, name="worker_ping"),
+    path("dateien/<path:name>", views.protected_file, name="protected_file"),
+]

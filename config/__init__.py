@@ -1,0 +1,1 @@
+"""Django project of ulm-servicepoint: settings, URLs, entry points."""

@@ -1,0 +1,1 @@
+"""Database backend for the embedded PostgreSQL (used when DATABASE_URL is not set)."""

@@ -1,0 +1,16 @@
+"""URL map: the helpdesk under /helpdesk/, our addons beside it, the admin, health."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path(
+        "", RedirectView.as_view(pattern_name="ulm_channels:contact", permanent=False), name="root"
+    ),
+    path("helpdesk/", include("helpdesk.urls", namespace="helpdesk")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("ulm_servicepoint.urls")),
+    path("", include("ulm_channels.urls")),
+]

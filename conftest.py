@@ -1,0 +1,46 @@
+"""Fixtures shared by the cross-addon tests (tests/) and each addon's own tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.smtp import SmtpServer
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on loopback; the project's mail goes there during the test."""
+    server = SmtpServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo city: service center, eight departments, their groups, personas, tickets."""
+    from ulm_servicepoint import services
+
+    services.load_demo_data()
+    return services
+
+
+@pytest.fixture
+def agent(demo, django_user_model):
+    """Servicecenter-Agentin (1st level)."""
+    return django_user_model.objects.get(username="anna.agentin")
+
+
+@pytest.fixture
+def kfz_clerk(demo, django_user_model):
+    """Sachbearbeiter Kfz-Zulassung (2nd level)."""
+    return django_user_model.objects.get(username="karl.kfz")
+
+
+@pytest.fixture
+def admin_user(demo, django_user_model):
+    return django_user_model.objects.get(username="admin")

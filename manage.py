@@ -1,0 +1,19 @@
+#!/usr/bin/env python
+"""Django's command-line utility, with one-sentence errors for configuration mistakes."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from config.errors import explain_startup_errors
+
+    with explain_startup_errors():
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

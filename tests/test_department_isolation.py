@@ -1,0 +1,135 @@
+"""Department isolation, from the clerk's side: Karl (Kfz-Zulassung) sees and acts on his
+queue's tickets only — in lists, search, the ticket page, the dashboard, attachments, feeds and
+the API. Anna (Servicecenter) sees every department; Berta (Abfallwirtschaft) sees hers."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from helpdesk.models import FollowUp, FollowUpAttachment, Queue, Ticket
+
+from tests.support.html import ticket_list_ids, visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tickets(demo):
+    kfz = Ticket.objects.get(title__startswith="Wunschkennzeichen")
+    waste = Ticket.objects.get(title="Gelbe Tonne nicht geleert")
+    return {"kfz": kfz, "waste": waste}
+
+
+@pytest.fixture
+def attachments(tickets):
+    made = {}
+    for key, ticket in tickets.items():
+        followup = FollowUp.objects.filter(ticket=ticket).first()
+        attachment = FollowUpAttachment(
+            followup=followup, filename=f"{key}.pdf", mime_type="application/pdf", size=9
+        )
+        attachment.file.save(f"{key}.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+        made[key] = attachment
+    return made
+
+
+@pytest.fixture
+def karl(client, kfz_clerk):
+    client.force_login(kfz_clerk)
+    return client
+
+
+def test_list_shows_only_own_department(karl, tickets):
+    visible = ticket_list_ids(karl)
+    assert tickets["kfz"].id in visible
+    assert tickets["waste"].id not in visible
+    kfz = Queue.objects.get(slug="kfz-zulassung")
+    assert set(Ticket.objects.filter(id__in=visible).values_list("queue", flat=True)) == {kfz.id}
+
+
+def test_search_finds_nothing_outside_own_department(karl, tickets):
+    assert ticket_list_ids(karl, search="Tonne") == set()
+    assert ticket_list_ids(karl, search="Wunschkennzeichen") == {tickets["kfz"].id}
+    # the quick search by number does not open a foreign ticket either
+    response = karl.get(reverse("helpdesk:list"), {"q": str(tickets["waste"].id)}, follow=True)
+    assert "Gelbe Tonne" not in visible_text(response)
+
+
+def test_foreign_ticket_page_and_actions_are_refused(karl, tickets):
+    waste = tickets["waste"]
+    # the host refuses by sending him back to his list with a message, never the ticket
+    page = karl.get(reverse("helpdesk:view", args=[waste.id]), follow=True)
+    assert page.redirect_chain[-1][0] == reverse("helpdesk:list")
+    assert f"Sie haben keine Berechtigung, Ticket {waste.id}" in visible_text(page)
+    assert "Gelbe Tonne" not in visible_text(page)
+    response = karl.post(
+        reverse("helpdesk:update", args=[waste.id]),
+        {"comment": "Fremdzugriff", "new_status": str(Ticket.CLOSED_STATUS), "public": "1"},
+    )
+    assert response.status_code in (403, 404)
+    waste.refresh_from_db()
+    assert waste.status == Ticket.RESOLVED_STATUS
+    assert not FollowUp.objects.filter(ticket=waste, comment="Fremdzugriff").exists()
+    # mass update with a foreign ticket id changes nothing
+    karl.post(reverse("helpdesk:mass_update"), {"ticket_id": [waste.id], "action": "close"})
+    waste.refresh_from_db()
+    assert waste.status == Ticket.RESOLVED_STATUS
+    # own ticket: allowed
+    assert karl.get(reverse("helpdesk:view", args=[tickets["kfz"].id])).status_code == 200
+
+
+def test_dashboard_shows_no_foreign_tickets(karl, tickets):
+    page = visible_text(karl.get(reverse("helpdesk:dashboard")))
+    assert "Gelbe Tonne" not in page
+    assert "Lärmbeschwerde" not in page
+    assert "Frage zu Öffnungszeiten" not in page  # service-center queue is not his either
+
+
+def test_attachments_only_for_those_who_see_the_ticket(karl, client, attachments, agent):
+    own = karl.get(attachments["kfz"].file.url)
+    assert own.status_code == 200
+    assert b"".join(own.streaming_content).startswith(b"%PDF")
+    assert karl.get(attachments["waste"].file.url).status_code == 404
+    # the file is not reachable as public media, and not anonymously through the view
+    client.logout()
+    assert client.get(attachments["kfz"].file.url).status_code == 404
+    assert not attachments["kfz"].file.url.startswith("/media/")
+    # the service center may open both
+    client.force_login(agent)
+    assert client.get(attachments["waste"].file.url).status_code == 200
+
+
+def test_api_shows_only_own_department(karl, tickets, attachments):
+    listed = karl.get("/helpdesk/api/tickets/").json()["results"]
+    assert {row["id"] for row in listed} == set(
+        Ticket.objects.filter(queue__slug="kfz-zulassung").values_list("id", flat=True)
+    )
+    assert karl.get(f"/helpdesk/api/tickets/{tickets['waste'].id}/").status_code == 404
+    followups = karl.get("/helpdesk/api/followups/").json()["results"]
+    assert {row["ticket"] for row in followups} <= {tickets["kfz"].id}
+    assert followups, "his own department's follow-ups are listed"
+    files = karl.get("/helpdesk/api/followups-attachments/").json()["results"]
+    assert all(row["filename"] != "waste.pdf" for row in files)
+
+
+def test_feeds_show_only_own_department(karl, tickets):
+    activity = karl.get(reverse("helpdesk:rss_activity")).content.decode()
+    assert "Gelbe Tonne" not in activity
+    queue_feed = karl.get(reverse("helpdesk:rss_queue", args=["abfallwirtschaft"]))
+    assert queue_feed.status_code in (403, 404)
+
+
+def test_service_center_sees_every_department(client, agent, tickets):
+    client.force_login(agent)
+    visible = ticket_list_ids(client)
+    assert {tickets["kfz"].id, tickets["waste"].id} <= visible
+    assert visible == set(Ticket.objects.values_list("id", flat=True))
+
+
+def test_helper_matches_what_the_host_shows(kfz_clerk, tickets):
+    from ulm_servicepoint.services import tickets_visible_to
+
+    assert set(tickets_visible_to(kfz_clerk).values_list("queue__slug", flat=True)) == {
+        "kfz-zulassung"
+    }

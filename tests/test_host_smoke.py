@@ -1,0 +1,127 @@
+"""Smoke tests of the host's own flows with our addons installed.
+
+django-helpdesk ships no test suite in its PyPI package: these are our guard that the flows the
+service center relies on keep working (public form → ticket and German mail; agent login, list,
+ticket, reply, move to a department, close; knowledge base; API)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from helpdesk.models import FollowUp, KBCategory, KBItem, Queue, Ticket
+
+from tests.support.html import form_fields, ticket_list_ids, visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+def submit_public_form(client, **values) -> Ticket:
+    """A citizen opens the helpdesk's public address and submits the form they are shown."""
+    page = client.get(reverse("helpdesk:home"), follow=True)
+    assert page.status_code == 200
+    data = form_fields(page, "main form")
+    data.update(values, privacy="on")
+    response = client.post(page.request["PATH_INFO"], data)
+    assert response.status_code == 302, visible_text(response)[:500]
+    return Ticket.objects.get(title=values["subject"])
+
+
+def test_citizen_submits_public_form_and_gets_german_acknowledgement(client, demo, smtp):
+    # given the public page of the service center
+    # when a citizen submits the form
+    ticket = submit_public_form(
+        client,
+        subject="Wo beantrage ich einen Anwohnerparkausweis?",
+        message="Ich wohne in der Frauenstraße und brauche einen Parkausweis für mein Auto.",
+        email="buergerin@example.org",
+    )
+    # then the ticket waits in the service-center queue …
+    assert ticket.queue.slug == "servicecenter"
+    assert ticket.status == Ticket.OPEN_STATUS
+    # … and the citizen received a German acknowledgement over SMTP
+    mails = smtp.to("buergerin@example.org")
+    assert len(mails) == 1
+    body = mails[0].get_body(("plain",)).get_content()
+    assert "Anwohnerparkausweis" in str(mails[0]["Subject"])
+    assert "Vielen Dank" in body or "Hallo" in body, body[:400]
+
+
+def test_agent_works_a_ticket_from_list_to_close(client, agent, smtp):
+    ticket = submit_public_form(
+        client,
+        subject="Wunschkennzeichen für mein neues Auto",
+        message="Ist UL-XY 42 noch frei?",
+        email="fahrer@example.org",
+    )
+    smtp.messages.clear()
+
+    # the agent logs in through the login page
+    login_page = client.get(reverse("helpdesk:login"))
+    assert login_page.status_code == 200
+    response = client.post(
+        reverse("helpdesk:login"), {"username": "anna.agentin", "password": demo_password()}
+    )
+    assert response.status_code == 302
+
+    # sees the ticket list (rendered by the page's data endpoint)
+    assert client.get(reverse("helpdesk:list")).status_code == 200
+    assert ticket.id in ticket_list_ids(client)
+
+    # opens the ticket
+    page = client.get(reverse("helpdesk:view", args=[ticket.id]))
+    assert page.status_code == 200
+    assert "Ist UL-XY 42 noch frei?" in visible_text(page)
+
+    # replies publicly: a follow-up and a mail to the citizen
+    update_url = reverse("helpdesk:update", args=[ticket.id])
+    form = form_fields(page, "form#ticket_update_form, form[action$='update/']")
+    form.update({"comment": "Das Kennzeichen ist frei, wir reservieren es.", "public": "1"})
+    assert client.post(update_url, form).status_code == 302
+    assert FollowUp.objects.filter(ticket=ticket, comment__startswith="Das Kennzeichen").exists()
+    assert len(smtp.to("fahrer@example.org")) == 1
+
+    # moves it to the department Kfz-Zulassung
+    kfz = Queue.objects.get(slug="kfz-zulassung")
+    form.pop("public", None)  # an unticked box is not sent
+    form.update({"comment": "", "queue": str(kfz.id)})
+    client.post(update_url, form)
+    ticket.refresh_from_db()
+    assert ticket.queue == kfz
+
+    # closes it
+    form.update({"new_status": str(Ticket.CLOSED_STATUS), "comment": "Erledigt."})
+    client.post(update_url, form)
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.CLOSED_STATUS
+
+
+def test_knowledge_base_pages_render(client, demo):
+    category = KBCategory.objects.create(
+        name="Ausweise", title="Ausweise und Pässe", slug="ausweise", description="…", public=True
+    )
+    KBItem.objects.create(
+        category=category,
+        title="Personalausweis beantragen",
+        question="Wie beantrage ich einen Personalausweis?",
+        answer="Persönlich im Bürgerbüro, mit biometrischem Foto.",
+    )
+    index = client.get(reverse("helpdesk:kb_index"))
+    assert index.status_code == 200
+    assert "Ausweise und Pässe" in visible_text(index)
+    page = client.get(reverse("helpdesk:kb_category", args=["ausweise"]))
+    assert page.status_code == 200
+    assert "Personalausweis beantragen" in visible_text(page)
+
+
+def test_api_lists_tickets(client, agent):
+    client.force_login(agent)
+    response = client.get("/helpdesk/api/tickets/")
+    assert response.status_code == 200
+    titles = {row["title"] for row in response.json()["results"]}
+    assert "Wunschkennzeichen UL-AB 123 reservieren" in titles
+
+
+def demo_password() -> str:
+    from ulm_servicepoint.services import DEMO_PASSWORD
+
+    return DEMO_PASSWORD

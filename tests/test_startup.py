@@ -1,0 +1,163 @@
+"""Start-up and bad input: each mistake gives one clear sentence, never a traceback; the embedded
+PostgreSQL is shared by concurrent processes, stopped by the last one, and survives a stale lock."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def run(args: list[str], timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    environment.update(
+        {"DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "test-only", **env}
+    )
+    environment = {k: v for k, v in environment.items() if v is not None and v != "<unset>"}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def assert_one_sentence(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr[-1500:]
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1, message
+    for word in words:
+        assert word in message, message
+
+
+def test_unreachable_database_url():
+    result = run(
+        ["manage.py", "migrate", "--check"],
+        DATABASE_URL="postgres://ulm:secret@127.0.0.1:1/ulm",
+        PGCONNECT_TIMEOUT="3",
+    )
+    assert_one_sentence(result, "Cannot connect to the database", "DATABASE_URL")
+
+
+def test_database_url_of_another_kind():
+    result = run(["manage.py", "check"], DATABASE_URL="mysql://u:p@localhost/ulm")
+    assert_one_sentence(result, "DATABASE_URL must point to PostgreSQL")
+
+
+def test_missing_secret_key_in_production():
+    result = run(["manage.py", "check"], DEBUG="false", SECRET_KEY="<unset>")
+    assert_one_sentence(result, "SECRET_KEY is not set")
+
+
+def test_run_refuses_a_port_in_use(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run(["-m", "config.run"], PORT=str(port), ULM_VAR_DIR=str(tmp_path))
+    assert_one_sentence(result, f"Port {port}", "in use", "make run PORT=")
+
+
+def test_second_run_says_the_first_is_running(tmp_path):
+    # a process that looks like a running `make run` holds the pid file
+    first = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "config.run"])
+    try:
+        (tmp_path / "run.pid").write_text(str(first.pid))
+        result = run(["-m", "config.run"], ULM_VAR_DIR=str(tmp_path))
+    finally:
+        first.kill()
+        first.wait()
+    assert_one_sentence(result, "already running", f"PID {first.pid}")
+
+
+EMBEDDED = textwrap.dedent(
+    """
+    import sys, time
+    from config import embedded_pg
+    embedded_pg.ensure_running(database="probe")
+    print("up", flush=True)
+    sys.stdin.readline()  # hold the lease until told to go
+    """
+)
+
+
+def start_user(pg_dir: Path) -> subprocess.Popen[str]:
+    env = dict(os.environ, ULM_PG_DIR=str(pg_dir))
+    user = subprocess.Popen(
+        [sys.executable, "-c", EMBEDDED],
+        cwd=BASE_DIR,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert user.stdout is not None
+    line = user.stdout.readline().strip()
+    assert line == "up", user.stderr.read() if user.stderr else ""
+    return user
+
+
+def postmaster(pg_dir: Path) -> psutil.Process | None:
+    pidfile = pg_dir / "data" / "postmaster.pid"
+    if not pidfile.exists():
+        return None
+    pid = int(pidfile.read_text().splitlines()[0])
+    return psutil.Process(pid) if psutil.pid_exists(pid) else None
+
+
+@pytest.mark.timeout(180)
+def test_embedded_server_is_shared_and_stopped_by_the_last_user(tmp_path):
+    pg_dir = tmp_path / "pg"
+    first = start_user(pg_dir)
+    server = postmaster(pg_dir)
+    assert server is not None
+    second = start_user(pg_dir)
+    assert postmaster(pg_dir).pid == server.pid, "the second process reuses the running server"
+
+    first.communicate("\n", timeout=60)
+    assert server.is_running(), "still in use by the second process"
+
+    second.communicate("\n", timeout=60)
+    server.wait(timeout=30)
+    assert postmaster(pg_dir) is None, "the last user stopped it"
+
+
+@pytest.mark.timeout(180)
+def test_embedded_server_starts_over_a_stale_lock(tmp_path):
+    # given a server that was killed hard, leaving postmaster.pid behind …
+    pg_dir = tmp_path / "pg"
+    user = start_user(pg_dir)
+    server = postmaster(pg_dir)
+    os.kill(server.pid, signal.SIGKILL)
+    server.wait(timeout=30)
+    user.kill()
+    user.wait()
+    # … whose PID now belongs to a live process that is not PostgreSQL
+    impostor = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        pidfile = pg_dir / "data" / "postmaster.pid"
+        lines = pidfile.read_text().splitlines()
+        pidfile.write_text("\n".join([str(impostor.pid), *lines[1:]]) + "\n")
+        time.sleep(0.5)
+        # when the next process needs the database, it starts
+        again = start_user(pg_dir)
+        assert postmaster(pg_dir) is not None
+        again.communicate("\n", timeout=60)
+    finally:
+        impostor.kill()
+        impostor.wait()
