@@ -131,7 +131,7 @@ def main() -> int:
     url = f"http://{host}:{port}"
     print(
         f"\nulm-servicepoint runs on {url}/\n"
-        f"  Citizens (public form):  {url}/helpdesk/\n"
+        f"  Citizens (public form):  {url}/kontakt/\n"
         f"  Agents (login):          {url}/helpdesk/login/\n"
         f"  Administration:          {url}/admin/\n"
         f"  Health:                  {url}/healthz\n"
