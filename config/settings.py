@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ulm_servicepoint.host_text.HostTextMiddleware",
+    "ulm_servicepoint.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -179,7 +180,11 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # --- Security: safe by default, relaxed only with DEBUG --------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "SAMEORIGIN"  # CSP frame-ancestors (ulm_servicepoint.security) is the control
+SILENCED_SYSTEM_CHECKS = [
+    "security.W019",  # X-Frame-Options SAMEORIGIN: the citizen form is embeddable (CSP decides)
+    "security.W021",  # HSTS preload is for the owners of the city's domain to decide
+]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)  # one working day
 if not DEBUG:
@@ -242,3 +247,4 @@ LOGGING = {
 # --- Our addons -----------------------------------------------------------------------------
 ULM_SERVICEPOINT_CITY_NAME = env_str("ULM_CITY_NAME", "Stadt Ulm (Demo)")
 ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE = env_str("ULM_SERVICE_CENTER_QUEUE", "servicecenter")
+ULM_SERVICEPOINT_FRAME_ANCESTORS = env_list("ULM_FRAME_ANCESTORS", [])

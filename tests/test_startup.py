@@ -63,6 +63,18 @@ def test_missing_secret_key_in_production():
     assert_one_sentence(result, "SECRET_KEY is not set")
 
 
+def test_production_settings_pass_the_deployment_checks():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DEBUG="false",
+        SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
+        SECURE_SSL_REDIRECT="<unset>",  # production defaults, not the test run's relaxation
+        SECURE_COOKIES="<unset>",
+        SECURE_HSTS_SECONDS="<unset>",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_run_refuses_a_port_in_use(tmp_path):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
