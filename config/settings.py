@@ -241,6 +241,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "procrastinate": {"level": env_str("PROCRASTINATE_LOG_LEVEL", "WARNING")},
+        # warns on every web request that no queue is public: deliberate here (README)
+        "helpdesk.forms": {"level": "ERROR"},
     },
 }
 

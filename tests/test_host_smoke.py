@@ -43,7 +43,8 @@ def test_citizen_submits_public_form_and_gets_german_acknowledgement(client, dem
     assert len(mails) == 1
     body = mails[0].get_body(("plain",)).get_content()
     assert "Anwohnerparkausweis" in str(mails[0]["Subject"])
-    assert "Vielen Dank" in body or "Hallo" in body, body[:400]
+    assert "Wir werden Ihr Ticket prüfen" in body, body[:400]
+    assert ticket.ticket_url in body  # the private status link
 
 
 def test_agent_works_a_ticket_from_list_to_close(client, agent, smtp):
