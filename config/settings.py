@@ -35,6 +35,8 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# "None" (with https) lets the form embedded in another site's iframe keep its CSRF cookie
+CSRF_COOKIE_SAMESITE = env_str("CSRF_COOKIE_SAMESITE", "Lax")
 SITE_ID = 1
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
@@ -242,3 +244,5 @@ LOGGING = {
 # --- Our addons -----------------------------------------------------------------------------
 ULM_SERVICEPOINT_CITY_NAME = env_str("ULM_CITY_NAME", "Stadt Ulm (Demo)")
 ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE = env_str("ULM_SERVICE_CENTER_QUEUE", "servicecenter")
+ULM_CHANNELS_PHONE_TOKEN = env_str("ULM_CHANNELS_PHONE_TOKEN")
+ULM_CHANNELS_EMBED_ORIGINS = env_list("ULM_CHANNELS_EMBED_ORIGINS", [])

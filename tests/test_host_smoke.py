@@ -11,6 +11,7 @@ from django.urls import reverse
 from helpdesk.models import FollowUp, KBCategory, KBItem, Queue, Ticket
 
 from tests.support.html import form_fields, ticket_list_ids, visible_text
+from ulm_channels.tests.web import later
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,8 @@ def submit_public_form(client, **values) -> Ticket:
     assert page.status_code == 200
     data = form_fields(page, "main form")
     data.update(values, privacy="on")
-    response = client.post(page.request["PATH_INFO"], data)
+    with later():  # a person takes a while to fill in the form (the form's time trap)
+        response = client.post(page.request["PATH_INFO"], data)
     assert response.status_code == 302, visible_text(response)[:500]
     return Ticket.objects.get(title=values["subject"])
 
@@ -43,7 +45,7 @@ def test_citizen_submits_public_form_and_gets_german_acknowledgement(client, dem
     assert len(mails) == 1
     body = mails[0].get_body(("plain",)).get_content()
     assert "Anwohnerparkausweis" in str(mails[0]["Subject"])
-    assert "Vielen Dank" in body or "Hallo" in body, body[:400]
+    assert "vielen dank" in body.lower() or "Hallo" in body, body[:400]
 
 
 def test_agent_works_a_ticket_from_list_to_close(client, agent, smtp):
