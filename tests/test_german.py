@@ -181,6 +181,7 @@ AGENT_PAGES = [
     ("helpdesk:kb_index", []),
     ("helpdesk:password_change", []),
     ("helpdesk:checklist_templates", []),
+    ("ulm_channels:calls", []),
 ]
 
 
