@@ -194,3 +194,40 @@ def test_embedded_form_may_be_framed_by_the_city_and_keeps_csrf(demo, settings):
     assert soup(confirmation).select_one("a[target=_top]")
     # the ordinary pages still refuse foreign frames
     assert browser.get(reverse("ulm_channels:contact"))["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_held_submission_with_a_file_keeps_the_file_when_released(client, demo):
+    response = fill_contact_form(
+        client,
+        email="f@example.org",
+        subject="Gehalten mit Datei",
+        message="Anbei",
+        homepage="http://spam.example",
+        attachment=pdf("beleg.pdf"),
+    )
+    assert response.status_code == 202
+    held = HeldSubmission.objects.get()
+    assert held.attachment_name == "beleg.pdf"
+    # a held file is not reachable by anyone through the public file view
+    assert client.get(held.attachment.url).status_code == 404
+    ticket = services.release_held_submission(held)
+    attachment = FollowUpAttachment.objects.get(followup__ticket=ticket)
+    assert attachment.filename == "beleg.pdf"
+    with attachment.file.open("rb") as stored:
+        assert stored.read() == PDF
+    # releasing twice does not make a second ticket
+    assert services.release_held_submission(held) == ticket
+
+
+def test_system_checks_refuse_unsafe_channel_settings(settings):
+    from ulm_channels.checks import check_channel_settings
+
+    settings.ULM_CHANNELS_PHONE_TOKEN = "short"
+    settings.ULM_CHANNELS_EMBED_ORIGINS = ["https://www.ulm.de/kontakt"]
+    settings.ULM_CHANNELS_RATE_LIMIT_PER_IP = 0
+    ids = sorted(error.id for error in check_channel_settings(None))
+    assert ids == ["ulm_channels.E001", "ulm_channels.E003", "ulm_channels.E004"]
+    settings.ULM_CHANNELS_PHONE_TOKEN = "x" * 32
+    settings.ULM_CHANNELS_EMBED_ORIGINS = ["https://www.ulm.de"]
+    settings.ULM_CHANNELS_RATE_LIMIT_PER_IP = 20
+    assert check_channel_settings(None) == []
