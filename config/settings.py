@@ -35,8 +35,6 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# "None" (with https) lets the form embedded in another site's iframe keep its CSRF cookie
-CSRF_COOKIE_SAMESITE = env_str("CSRF_COOKIE_SAMESITE", "Lax")
 SITE_ID = 1
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
