@@ -228,7 +228,8 @@ def test_citizen_pages_have_no_english(client, demo, ticket_with_history):
     assert english_on_page(confirmation) == []
     ticket = Ticket.objects.get(title="Frage")
     host_status = client.get(
-        Path(ticket.ticket_url.split("://", 1)[1]).as_posix().split("/", 1)[1].join(["/", ""])
+        Path(ticket.ticket_url.split("://", 1)[1]).as_posix().split("/", 1)[1].join(["/", ""]),
+        follow=True,
     )
     assert host_status.status_code == 200
     assert english_on_page(host_status) == []

@@ -192,6 +192,24 @@ def link_for_token(token: uuid.UUID | str) -> CitizenLink | None:
     return CitizenLink.objects.select_related("ticket", "ticket__queue").filter(token=token).first()
 
 
+def status_path_for_host_link(ticket_ref: str, email: str, key: str) -> str | None:
+    """Our status page for the host's public link (``ticket``, ``email``, ``key``), which the
+    host's own mails carry (e.g. on an agent's reply); None unless all three fit a web ticket."""
+    if not (ticket_ref and email and key):
+        return None
+    try:
+        _queue, ticket_id = Ticket.queue_and_id_from_query(ticket_ref)
+        ticket_id = int(ticket_id)
+    except (ValueError, TypeError):
+        return None
+    link = CitizenLink.objects.filter(
+        ticket_id=ticket_id,
+        ticket__submitter_email__iexact=email,
+        ticket__secret_key__iexact=key,
+    ).first()
+    return reverse("ulm_channels:status", args=[link.token]) if link else None
+
+
 def public_followups(ticket: Ticket) -> QuerySet[FollowUp]:
     """What the citizen sees of the ticket's history: public follow-ups only, oldest first."""
     return (

@@ -102,3 +102,15 @@ def test_accessibility_statement_feedback_becomes_a_request(client, demo):
 def test_footer_links_the_accessibility_statement(client, demo):
     page = client.get(reverse("ulm_channels:contact"))
     assert reverse("ulm_channels:accessibility") in page.content.decode()
+
+
+def test_host_mail_link_leads_to_our_status_page(client, request_of_citizen):
+    """The host's own mails (an agent's reply) carry its public link: it opens our page."""
+    ticket, url = request_of_citizen
+    host_link = ticket.ticket_url.split("://", 1)[1].split("/", 1)[1]
+    response = client.get("/" + host_link)
+    assert response.status_code == 302
+    assert response["Location"] == url
+    # a wrong key does not
+    forged = client.get("/" + host_link.replace(f"key={ticket.secret_key}", "key=falsch"))
+    assert forged.status_code != 302 or forged["Location"] != url
