@@ -131,6 +131,17 @@ def intake_web_request(
     return IntakeResult(held=held)
 
 
+def prune_web_submissions() -> int:
+    """Deletes the rate limit's log older than its window (personal data: e-mail, IP address);
+    held submissions that staff decided on lose their IP address. Returns the rows deleted."""
+    since = timezone.now() - timedelta(seconds=conf.get("ULM_CHANNELS_RATE_LIMIT_WINDOW"))
+    deleted, _rows = WebSubmission.objects.filter(created_at__lt=since).delete()
+    HeldSubmission.objects.exclude(state=HeldSubmission.State.WAITING).exclude(
+        ip_address=None
+    ).update(ip_address=None)
+    return deleted
+
+
 @transaction.atomic
 def release_held_submission(held: HeldSubmission) -> Ticket:
     """Staff found a held submission genuine: it becomes a ticket like any other."""

@@ -231,3 +231,21 @@ def test_system_checks_refuse_unsafe_channel_settings(settings):
     settings.ULM_CHANNELS_EMBED_ORIGINS = ["https://www.ulm.de"]
     settings.ULM_CHANNELS_RATE_LIMIT_PER_IP = 20
     assert check_channel_settings(None) == []
+
+
+def test_rate_limit_log_is_pruned_after_its_window(client, demo, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ulm_channels.models import WebSubmission
+
+    settings.ULM_CHANNELS_RATE_LIMIT_PER_EMAIL = 1
+    fill_contact_form(client, email="alt@example.org", subject="Alt", message="1")
+    WebSubmission.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    fill_contact_form(client, email="neu@example.org", subject="Neu", message="2")
+    assert services.prune_web_submissions() == 1
+    assert list(WebSubmission.objects.values_list("email", flat=True)) == ["neu@example.org"]
+    # the citizen whose log expired may write again
+    again = fill_contact_form(client, email="alt@example.org", subject="Wieder", message="3")
+    assert again.status_code == 302
