@@ -187,3 +187,28 @@ def test_calls_page_shows_the_kpi_in_german(settings, client, agent):
     assert "50 %" in text
     assert "1 von 2 Anrufen innerhalb von 30 Sekunden angenommen" in text
     assert "verpasst" in text
+
+
+def test_calls_page_queries_do_not_grow_with_the_log(client, agent, django_assert_max_num_queries):
+    def log_calls(count: int, offset: int) -> None:
+        now = timezone.now() - timedelta(hours=5)
+        Call.objects.bulk_create(
+            Call(
+                call_id=f"q{offset + n}",
+                caller="0731 1",
+                started_at=now,
+                answered_at=now + timedelta(seconds=5),
+                ended_at=now + timedelta(seconds=65),
+                agent=agent,
+            )
+            for n in range(count)
+        )
+
+    client.force_login(agent)
+    log_calls(3, 0)
+    with django_assert_max_num_queries(100) as few:
+        client.get(reverse("ulm_channels:calls"))
+    log_calls(40, 100)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("ulm_channels:calls"))
+    assert visible_text(page).count("angenommen") >= 43
