@@ -92,6 +92,21 @@ def test_status_page_has_no_violations(site, page, status_url):
     assert axe_violations(page) == []
 
 
+def test_held_and_expired_pages_have_no_violations(site, page):
+    # a submission kept aside for review (the hidden field filled in, as a bot would)
+    page.goto(site.url + reverse("ulm_channels:contact"))
+    fill_form(page, subject="Zurückgehalten")
+    page.evaluate("document.getElementById('id_homepage').value = 'http://spam.example'")
+    page.get_by_role("button", name="Anliegen absenden").click()
+    assert "von Hand" in page.inner_text("main")
+    screenshot(page, "held")
+    assert axe_violations(page) == []
+    # an old confirmation link
+    page.goto(site.url + reverse("ulm_channels:confirmation", args=["abgelaufen"]))
+    assert "nicht mehr verfügbar" in page.inner_text("h1")
+    assert axe_violations(page) == []
+
+
 @pytest.mark.parametrize("name", ["ulm_channels:accessibility", "ulm_channels:contact_embedded"])
 def test_statement_and_embedded_form_have_no_violations(site, page, name):
     page.goto(site.url + reverse(name))
