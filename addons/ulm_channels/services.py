@@ -107,14 +107,20 @@ def intake_web_request(
     request: WebRequest, ip_address: str | None = None, honeypot_filled: bool = False
 ) -> IntakeResult:
     """A public form's submission: a ticket, or, when it looks like spam (the hidden field was
-    filled in, or the address sent too much), kept aside for staff to release. Never dropped."""
+    filled in, or the address sent too much) or could not be filed (an error on our side, rolled
+    back), kept aside for staff to release. Never dropped."""
     reason = None
     if honeypot_filled:
         reason = HeldSubmission.Reason.HONEYPOT
     elif over_rate_limit(request.email, ip_address):
         reason = HeldSubmission.Reason.RATE_LIMIT
     if reason is None:
-        return IntakeResult(ticket=submit_web_request(request, ip_address))
+        try:
+            with transaction.atomic():
+                return IntakeResult(ticket=submit_web_request(request, ip_address))
+        except Exception:  # whatever failed was rolled back; the citizen's request is kept
+            logger.exception("web request from %s could not be filed; kept aside", request.email)
+            reason = HeldSubmission.Reason.INTAKE_ERROR
     held = HeldSubmission(
         reason=reason,
         name=request.name,
@@ -125,6 +131,7 @@ def intake_web_request(
     )
     if request.attachment:
         held.attachment_name = request.attachment.name or ""
+        request.attachment.seek(0)
         held.attachment.save(f"{uuid.uuid4()}.bin", request.attachment, save=False)
     held.save()
     WebSubmission.objects.create(email=request.email, ip_address=ip_address)

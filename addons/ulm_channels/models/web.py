@@ -61,6 +61,7 @@ class HeldSubmission(models.Model):
     class Reason(models.TextChoices):
         HONEYPOT = "honeypot", _("Hidden field filled in")
         RATE_LIMIT = "rate_limit", _("Too many requests from this address")
+        INTAKE_ERROR = "error", _("Could not be filed automatically")
 
     class State(models.TextChoices):
         WAITING = "waiting", _("Waiting for review")

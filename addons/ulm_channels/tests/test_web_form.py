@@ -249,3 +249,23 @@ def test_rate_limit_log_is_pruned_after_its_window(client, demo, settings):
     # the citizen whose log expired may write again
     again = fill_contact_form(client, email="alt@example.org", subject="Wieder", message="3")
     assert again.status_code == 302
+
+
+def test_request_that_cannot_be_filed_is_kept_not_lost(client, demo, settings):
+    from helpdesk.models import Queue
+
+    # the service center's queue is misconfigured: the host cannot file the ticket
+    Queue.objects.filter(slug="servicecenter").update(slug="umbenannt")
+    response = fill_contact_form(
+        client, email="g@example.org", subject="Trotzdem", message="Bitte", attachment=pdf()
+    )
+    assert response.status_code == 202
+    assert not Ticket.objects.filter(title="Trotzdem").exists()
+    assert not CitizenLink.objects.exists()  # nothing half-done
+    held = HeldSubmission.objects.get()
+    assert (held.reason, held.message, held.attachment_name) == ("error", "Bitte", "antrag.pdf")
+    with held.attachment.open("rb") as stored:
+        assert stored.read() == PDF
+    # once the queue is fixed, staff release it
+    Queue.objects.filter(slug="umbenannt").update(slug="servicecenter")
+    assert services.release_held_submission(held).title == "Trotzdem"
