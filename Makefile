@@ -5,14 +5,18 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# Debian packages the project needs: gettext compiles the German catalogues.
-APT_PACKAGES := gettext
+# Debian packages the project needs: gettext compiles the German catalogues; chromium (driven by
+# Playwright, never downloaded) and npm (axe-core) run the browser tests.
+APT_PACKAGES := gettext chromium fonts-dejavu-core
+# npm comes with some Node.js builds; Debian's own package only where no npm is there
+APT_PACKAGES += $(if $(shell command -v npm),,npm)
+AXE := node_modules/axe-core/axe.min.js
 PORT ?= 8000
 # Commands and checks run with production settings; only the secret is a throwaway.
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings DEBUG=false SECRET_KEY=test-only-not-secret \
 	SECURE_SSL_REDIRECT=false
 
-.PHONY: help setup run test lint typecheck pytest lock stop-db clean
+.PHONY: apt-packages help setup run test lint typecheck pytest lock stop-db clean
 
 help:
 	@echo "make run    - set everything up and serve the demo on http://127.0.0.1:$(PORT)"
@@ -32,7 +36,11 @@ apt-packages:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-setup: $(STAMP) apt-packages
+$(AXE): package.json package-lock.json | apt-packages
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(STAMP) apt-packages $(AXE)
 	$(TEST_ENV) $(PY) manage.py compilemessages -l de -v 0 --ignore '.venv' --ignore 'var' --ignore 'node_modules'
 	$(TEST_ENV) $(PY) manage.py migrate --no-input -v 0
 	$(TEST_ENV) $(PY) manage.py collectstatic --no-input -v 0

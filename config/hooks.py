@@ -19,4 +19,12 @@ def public_view_protector(request):
         return None
     if match is not None and match.url_name in HOST_SUBMISSION_PAGES:
         return redirect("ulm_channels:contact")
+    if match is not None and match.url_name == "public_view" and "close" not in request.GET:
+        # the host's mails link its public ticket page: web requests have our status page
+        from ulm_channels.services import status_path_for_host_link
+
+        query = request.GET
+        path = status_path_for_host_link(query.get("ticket"), query.get("email"), query.get("key"))
+        if path:
+            return redirect(path)
     return None

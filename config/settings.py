@@ -249,4 +249,8 @@ LOGGING = {
 # --- Our addons -----------------------------------------------------------------------------
 ULM_SERVICEPOINT_CITY_NAME = env_str("ULM_CITY_NAME", "Stadt Ulm (Demo)")
 ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE = env_str("ULM_SERVICE_CENTER_QUEUE", "servicecenter")
-ULM_SERVICEPOINT_FRAME_ANCESTORS = env_list("ULM_FRAME_ANCESTORS", [])
+ULM_CHANNELS_PHONE_TOKEN = env_str("ULM_CHANNELS_PHONE_TOKEN")
+ULM_CHANNELS_EMBED_ORIGINS = env_list("ULM_CHANNELS_EMBED_ORIGINS", [])
+# per address and hour before further submissions are kept aside for review (README)
+ULM_CHANNELS_RATE_LIMIT_PER_EMAIL = env_int("ULM_CHANNELS_RATE_LIMIT_PER_EMAIL", 5)
+ULM_CHANNELS_RATE_LIMIT_PER_IP = env_int("ULM_CHANNELS_RATE_LIMIT_PER_IP", 20)

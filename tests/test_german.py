@@ -16,6 +16,7 @@ from helpdesk.models import FollowUp, FollowUpAttachment, KBCategory, KBItem, Ti
 
 from tests.support.html import soup
 from tests.support.i18n import BASE_DIR, detectable, english_source_texts
+from ulm_channels.tests.web import fill_contact_form
 
 # Source texts whose German is the same word: never reported as untranslated.
 SAME_IN_GERMAN = {
@@ -180,6 +181,7 @@ AGENT_PAGES = [
     ("helpdesk:kb_index", []),
     ("helpdesk:password_change", []),
     ("helpdesk:checklist_templates", []),
+    ("ulm_channels:calls", []),
 ]
 
 
@@ -221,17 +223,20 @@ def test_citizen_pages_have_no_english(client, demo, ticket_with_history):
     with_errors = client.post(reverse("ulm_channels:contact"), {"email": "kein-at"})
     assert with_errors.status_code == 400
     assert english_on_page(with_errors) == []
-    sent = client.post(
-        reverse("ulm_channels:contact"),
-        {"email": "b@example.org", "subject": "Frage", "message": "Text", "privacy": "on"},
+    sent = fill_contact_form(client, email="b@example.org", subject="Frage", message="Text")
+    confirmation = client.get(sent["Location"])
+    assert english_on_page(confirmation) == []
+    ticket = Ticket.objects.get(title="Frage")
+    host_status = client.get(
+        Path(ticket.ticket_url.split("://", 1)[1]).as_posix().split("/", 1)[1].join(["/", ""]),
         follow=True,
     )
-    assert english_on_page(sent) == []
-    ticket = Ticket.objects.get(title="Frage")
-    status = client.get(
-        Path(ticket.ticket_url.split("://", 1)[1]).as_posix().split("/", 1)[1].join(["/", ""])
-    )
+    assert host_status.status_code == 200
+    assert english_on_page(host_status) == []
+    status = client.get(reverse("ulm_channels:status", args=[ticket.citizen_link.token]))
     assert status.status_code == 200
     assert english_on_page(status) == []
+    statement = client.get(reverse("ulm_channels:accessibility"))
+    assert english_on_page(statement) == []
     kb = client.get(reverse("helpdesk:kb_category", args=["kfz"]))
     assert english_on_page(kb) == []

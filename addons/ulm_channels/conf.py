@@ -1,4 +1,4 @@
-"""Settings of ulm_channels, read at call time with their defaults."""
+"""Settings of ulm_channels, read at call time with their defaults (checked in checks.py)."""
 
 from django.conf import settings
 
@@ -6,6 +6,28 @@ DEFAULTS = {
     # stated to citizens on every form (DSGVO Art. 13)
     "ULM_CHANNELS_RETENTION_MONTHS": 6,
     "ULM_CHANNELS_PRIVACY_URL": "",
+    # spam protection: a form sent faster than this is asked to be sent again (time trap) …
+    "ULM_CHANNELS_MIN_FILL_SECONDS": 3,
+    # … and a form older than this (seconds) too: the page was open for too long
+    "ULM_CHANNELS_MAX_FORM_AGE": 24 * 60 * 60,
+    # submissions per e-mail address and per IP address within the window before further ones
+    # are kept aside for review (never dropped)
+    "ULM_CHANNELS_RATE_LIMIT_PER_EMAIL": 5,
+    "ULM_CHANNELS_RATE_LIMIT_PER_IP": 20,
+    "ULM_CHANNELS_RATE_LIMIT_WINDOW": 60 * 60,
+    # uploads on the public forms
+    "ULM_CHANNELS_UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    "ULM_CHANNELS_UPLOAD_EXTENSIONS": ["pdf", "jpg", "jpeg", "png", "txt"],
+    # origins (https://www.ulm.de) whose pages may embed the form in an iframe
+    "ULM_CHANNELS_EMBED_ORIGINS": [],
+    # the PBX's bearer token for /telefon/ereignis/ (from the environment); empty: endpoint off
+    "ULM_CHANNELS_PHONE_TOKEN": "",
+    # the reachability promise: answered within this many seconds (115 standard: 30)
+    "ULM_CHANNELS_PHONE_ANSWER_SECONDS": 30,
+    # the agent's capture screen for a call, with {number} and {call}; empty: the host's form
+    "ULM_CHANNELS_CAPTURE_URL": "",
+    # the city's country code for normalising phone numbers
+    "ULM_CHANNELS_PHONE_COUNTRY_CODE": "49",
 }
 
 

@@ -1,18 +1,39 @@
 """Verbs of ulm_channels: what arrives through a channel becomes a ticket in the service center.
 
-The web form hands its cleaned values to ``submit_web_request``. The ticket itself is written by
-the host's own ``PublicTicketForm`` (ticket, first follow-up, the German acknowledgement from the
-host's mail templates, the ``new_ticket_done`` signal), so that we do not duplicate the host's
-logic; the queue is the service center's, fixed by ``HELPDESK_PUBLIC_TICKET_QUEUE``.
+The web form hands its cleaned values to ``intake_web_request`` (spam checks, rate limit) or
+``submit_web_request`` (the ticket). The ticket itself is written by the host's own
+``PublicTicketForm`` (ticket, first follow-up, attachment, the ``new_ticket_done`` signal), so
+that we do not duplicate the host's logic; the queue is the service center's, fixed by
+``HELPDESK_PUBLIC_TICKET_QUEUE``. The citizen's confirmation mail is ours: it carries the private
+link to our status page (``CitizenLink``) instead of the host's.
+
+Phone calls are recorded by ``record_call_event`` (the PBX's events, see phone.py).
 """
 
 from __future__ import annotations
 
+import logging
+import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from helpdesk.forms import PublicTicketForm
-from helpdesk.models import Ticket
+from helpdesk.lib import process_attachments, safe_template_context
+from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
+
+from ulm_channels import conf, phone
+from ulm_channels.models import Call, CitizenLink, HeldSubmission, WebSubmission
+
+logger = logging.getLogger(__name__)
 
 
 class IntakeError(Exception):
@@ -25,21 +46,288 @@ class WebRequest:
     message: str
     email: str
     name: str = ""
+    attachment: UploadedFile | None = None
 
 
+@dataclass(frozen=True)
+class IntakeResult:
+    """What became of a submission: a ticket, or a submission kept aside for review."""
+
+    ticket: Ticket | None = None
+    held: HeldSubmission | None = None
+
+
+class _IntakeTicketForm(PublicTicketForm):
+    """The host's public form, except that the citizen's mail is ours (with our status link)."""
+
+    @staticmethod
+    def _send_messages(ticket, queue, followup, files, user=None):
+        context = safe_template_context(ticket)
+        context["comment"] = followup.comment
+        roles = {"new_ticket_cc": ("newticket_cc", context), "ticket_cc": ("newticket_cc", context)}
+        ticket.send(roles, dont_send_to={ticket.submitter_email}, fail_silently=True, files=files)
+
+
+# --- Web forms --------------------------------------------------------------------------------
 @transaction.atomic
-def submit_web_request(request: WebRequest) -> Ticket:
+def submit_web_request(request: WebRequest, ip_address: str | None = None) -> Ticket:
+    """Files the request as a ticket in the service center and mails the citizen the link."""
     body = request.message
     if request.name:
         body = f"{body}\n\n— {request.name}"
-    form = PublicTicketForm(
-        data={"title": request.subject, "body": body, "submitter_email": request.email}
+    files = {"attachment": request.attachment} if request.attachment else None
+    form = _IntakeTicketForm(
+        data={"title": request.subject, "body": body, "submitter_email": request.email},
+        files=files,
     )
     if not form.is_valid():
         raise IntakeError(form.errors.as_json())
-    return form.save(user=None)
+    ticket = form.save(user=None)
+    CitizenLink.objects.create(ticket=ticket)
+    WebSubmission.objects.create(email=request.email, ip_address=ip_address, ticket=ticket)
+    send_confirmation(ticket)
+    return ticket
+
+
+def over_rate_limit(email: str, ip_address: str | None) -> bool:
+    """True when this e-mail or IP address sent more than its share within the window."""
+    since = timezone.now() - timedelta(seconds=conf.get("ULM_CHANNELS_RATE_LIMIT_WINDOW"))
+    recent = WebSubmission.objects.filter(created_at__gte=since)
+    if recent.filter(email__iexact=email).count() >= conf.get("ULM_CHANNELS_RATE_LIMIT_PER_EMAIL"):
+        return True
+    return bool(
+        ip_address
+        and recent.filter(ip_address=ip_address).count()
+        >= conf.get("ULM_CHANNELS_RATE_LIMIT_PER_IP")
+    )
+
+
+@transaction.atomic
+def intake_web_request(
+    request: WebRequest, ip_address: str | None = None, honeypot_filled: bool = False
+) -> IntakeResult:
+    """A public form's submission: a ticket, or, when it looks like spam (the hidden field was
+    filled in, or the address sent too much) or could not be filed (an error on our side, rolled
+    back), kept aside for staff to release. Never dropped."""
+    reason = None
+    if honeypot_filled:
+        reason = HeldSubmission.Reason.HONEYPOT
+    elif over_rate_limit(request.email, ip_address):
+        reason = HeldSubmission.Reason.RATE_LIMIT
+    if reason is None:
+        try:
+            with transaction.atomic():
+                return IntakeResult(ticket=submit_web_request(request, ip_address))
+        except Exception:  # whatever failed was rolled back; the citizen's request is kept
+            logger.exception("web request from %s could not be filed; kept aside", request.email)
+            reason = HeldSubmission.Reason.INTAKE_ERROR
+    held = HeldSubmission(
+        reason=reason,
+        name=request.name,
+        email=request.email,
+        subject=request.subject,
+        message=request.message,
+        ip_address=ip_address,
+    )
+    if request.attachment:
+        held.attachment_name = request.attachment.name or ""
+        request.attachment.seek(0)
+        held.attachment.save(f"{uuid.uuid4()}.bin", request.attachment, save=False)
+    held.save()
+    WebSubmission.objects.create(email=request.email, ip_address=ip_address)
+    return IntakeResult(held=held)
+
+
+def prune_web_submissions() -> int:
+    """Deletes the rate limit's log older than its window (personal data: e-mail, IP address);
+    held submissions that staff decided on lose their IP address. Returns the rows deleted."""
+    since = timezone.now() - timedelta(seconds=conf.get("ULM_CHANNELS_RATE_LIMIT_WINDOW"))
+    deleted, _rows = WebSubmission.objects.filter(created_at__lt=since).delete()
+    HeldSubmission.objects.exclude(state=HeldSubmission.State.WAITING).exclude(
+        ip_address=None
+    ).update(ip_address=None)
+    return deleted
+
+
+@transaction.atomic
+def release_held_submission(held: HeldSubmission) -> Ticket:
+    """Staff found a held submission genuine: it becomes a ticket like any other."""
+    held = HeldSubmission.objects.select_for_update().get(pk=held.pk)
+    if held.state == HeldSubmission.State.RELEASED and held.ticket:
+        return held.ticket
+    attachment = None
+    if held.attachment:
+        held.attachment.open("rb")
+        attachment = UploadedFile(
+            held.attachment.file, name=held.attachment_name, size=held.attachment.size
+        )
+    ticket = submit_web_request(
+        WebRequest(
+            subject=held.subject,
+            message=held.message,
+            email=held.email,
+            name=held.name,
+            attachment=attachment,
+        ),
+        ip_address=held.ip_address,
+    )
+    if held.attachment:
+        held.attachment.close()
+        held.attachment.delete(save=False)
+    held.state = HeldSubmission.State.RELEASED
+    held.ticket = ticket
+    held.save()
+    return ticket
+
+
+@transaction.atomic
+def discard_held_submission(held: HeldSubmission) -> None:
+    """Staff found a held submission to be spam: marked (kept for the record), file removed."""
+    if held.attachment:
+        held.attachment.delete(save=False)
+    held.state = HeldSubmission.State.DISCARDED
+    held.save()
+
+
+# --- The citizen's private link and status page ----------------------------------------------
+def citizen_link(ticket: Ticket) -> CitizenLink:
+    link, _created = CitizenLink.objects.get_or_create(ticket=ticket)
+    return link
 
 
 def status_url(ticket: Ticket) -> str:
-    """The citizen's private link to their request (ticket number, e-mail and secret key)."""
-    return ticket.ticket_url
+    """The citizen's private link to their request on our status page (absolute, for mails)."""
+    path = reverse("ulm_channels:status", args=[citizen_link(ticket).token])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def link_for_token(token: uuid.UUID | str) -> CitizenLink | None:
+    """The one place that says which ticket a citizen's private link opens (or None)."""
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    return CitizenLink.objects.select_related("ticket", "ticket__queue").filter(token=token).first()
+
+
+def status_path_for_host_link(ticket_ref: str, email: str, key: str) -> str | None:
+    """Our status page for the host's public link (``ticket``, ``email``, ``key``), which the
+    host's own mails carry (e.g. on an agent's reply); None unless all three fit a web ticket."""
+    if not (ticket_ref and email and key):
+        return None
+    try:
+        _queue, ticket_id = Ticket.queue_and_id_from_query(ticket_ref)
+        ticket_id = int(ticket_id)
+    except (ValueError, TypeError):
+        return None
+    link = CitizenLink.objects.filter(
+        ticket_id=ticket_id,
+        ticket__submitter_email__iexact=email,
+        ticket__secret_key__iexact=key,
+    ).first()
+    return reverse("ulm_channels:status", args=[link.token]) if link else None
+
+
+def public_followups(ticket: Ticket) -> QuerySet[FollowUp]:
+    """What the citizen sees of the ticket's history: public follow-ups only, oldest first."""
+    return (
+        FollowUp.objects.filter(ticket=ticket, public=True)
+        .select_related("user")
+        .prefetch_related("followupattachment_set")
+        .order_by("date", "pk")
+    )
+
+
+def citizen_attachment(token: uuid.UUID | str, attachment_id: int) -> FollowUpAttachment | None:
+    """An attachment the citizen's private link may download: of a public follow-up of the
+    link's own ticket. Everything else does not exist for them."""
+    link = link_for_token(token)
+    if link is None:
+        return None
+    return FollowUpAttachment.objects.filter(
+        pk=attachment_id, followup__ticket=link.ticket, followup__public=True
+    ).first()
+
+
+@transaction.atomic
+def add_citizen_message(
+    link: CitizenLink, message: str, attachment: UploadedFile | None = None
+) -> FollowUp:
+    """The citizen adds a message or a file on the status page: a public follow-up; a resolved
+    or closed request is reopened so that the service center sees it again."""
+    ticket = Ticket.objects.select_for_update().get(pk=link.ticket_id)
+    reopen = ticket.status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
+    followup = FollowUp.objects.create(
+        ticket=ticket,
+        title=_("Message from the citizen"),
+        comment=message,
+        public=True,
+        user=None,
+        new_status=Ticket.REOPENED_STATUS if reopen else None,
+    )
+    if attachment:
+        process_attachments(followup, [attachment])
+    if reopen:
+        ticket.status = Ticket.REOPENED_STATUS
+        ticket.save(update_fields=["status", "modified"])
+    return followup
+
+
+def send_confirmation(ticket: Ticket) -> bool:
+    """The citizen's German confirmation with the reference and the private status link.
+
+    A mail server that is down must not lose the request: the failure is logged, the citizen
+    still sees the link on the confirmation page."""
+    with translation.override("de"):
+        context = {"ticket": ticket, "reference": ticket.ticket, "status_url": status_url(ticket)}
+        subject = _("%(reference)s Your request: %(title)s") % {
+            "reference": ticket.ticket,
+            "title": ticket.title,
+        }
+        body = render_to_string("ulm_channels/email/confirmation.txt", context)
+    message = EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=ticket.queue.from_address or settings.DEFAULT_FROM_EMAIL,
+        to=[ticket.submitter_email],
+    )
+    try:
+        message.send()
+    except Exception:  # any transport error: the ticket stands, the link is on the page
+        logger.exception("confirmation mail for ticket %s not sent", ticket.pk)
+        return False
+    return True
+
+
+# --- Phone ------------------------------------------------------------------------------------
+def record_call_event(event: phone.CallEvent) -> Call:
+    """One event from the PBX (new call, answered, hang-up) applied to its call's record."""
+    return phone.apply_event(event)
+
+
+def reachability(since: datetime, until: datetime | None = None) -> phone.Reachability:
+    """The reachability KPI: share of inbound calls answered within the promised seconds."""
+    return phone.reachability(since, until or timezone.now())
+
+
+def caller_tickets(number: str, user) -> QuerySet[Ticket]:
+    """Open requests of a known caller that ``user`` may see (for the agent's capture link)."""
+    from ulm_servicepoint.services import tickets_visible_to
+
+    normalised = phone.normalise_number(number)
+    if not normalised:
+        return Ticket.objects.none()
+    ids = phone.tickets_of_caller(normalised)
+    return (
+        tickets_visible_to(user)
+        .filter(pk__in=ids)
+        .filter(Q(status=Ticket.OPEN_STATUS) | Q(status=Ticket.REOPENED_STATUS))
+        .order_by("-created")
+    )
+
+
+def link_call_to_ticket(call: Call, ticket: Ticket) -> Call:
+    """The capture screen tells which ticket a call became: the caller is known from then on."""
+    call.ticket = ticket
+    call.save(update_fields=["ticket", "updated_at"])
+    return call

@@ -7,4 +7,19 @@ app_name = "ulm_channels"
 urlpatterns = [
     path("kontakt/", views.contact, name="contact"),
     path("kontakt/bestaetigung/<str:token>/", views.confirmation, name="confirmation"),
+    path("kontakt/eingebettet/", views.contact_embedded, name="contact_embedded"),
+    path(
+        "kontakt/eingebettet/bestaetigung/<str:token>/",
+        views.embed_confirmation,
+        name="embed_confirmation",
+    ),
+    path("mein-anliegen/<uuid:token>/", views.status, name="status"),
+    path(
+        "mein-anliegen/<uuid:token>/datei/<int:attachment_id>/",
+        views.status_file,
+        name="status_file",
+    ),
+    path("barrierefreiheit/", views.accessibility, name="accessibility"),
+    path("telefon/", views.calls, name="calls"),
+    path("telefon/ereignis/", views.phone_event, name="phone_event"),
 ]

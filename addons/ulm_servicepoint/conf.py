@@ -8,8 +8,6 @@ DEFAULTS = {
     "ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE": "servicecenter",
     # how old the worker's last periodic heartbeat may be before /healthz reports it stale
     "ULM_SERVICEPOINT_WORKER_STALE_SECONDS": 180,
-    # origins allowed to embed our pages in a frame (the city's website), e.g. https://www.ulm.de
-    "ULM_SERVICEPOINT_FRAME_ANCESTORS": [],
 }
 
 

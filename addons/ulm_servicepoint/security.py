@@ -5,19 +5,22 @@ disclose who uses the city's service to someone else. django-helpdesk still link
 scripts unconditionally (the checklist editor loads Sortable from unpkg and jsdelivr); this policy
 makes the browser refuse them, so such a page loses its drag-and-drop sorting but leaks nothing.
 The host's templates use inline scripts and styles, hence 'unsafe-inline' for those two.
+
+Only ``'self'`` may frame our pages; a view that may be embedded elsewhere (the citizens' form
+on the city's website) names the further origins in ``response.csp_frame_ancestors``. A view
+that sets its own policy (e.g. ``sandbox`` on downloads) keeps it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.http import HttpRequest, HttpResponse
 
-from ulm_servicepoint import conf
 
-
-def content_security_policy() -> str:
-    ancestors = " ".join(["'self'", *conf.get("ULM_SERVICEPOINT_FRAME_ANCESTORS")])
+def content_security_policy(frame_ancestors: Iterable[str] = ()) -> str:
+    """The policy; ``frame_ancestors`` are further origins allowed to frame the page."""
+    ancestors = " ".join(["'self'", *frame_ancestors])
     return "; ".join(
         [
             "default-src 'self'",
@@ -40,5 +43,6 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", content_security_policy())
+        ancestors = getattr(response, "csp_frame_ancestors", ())
+        response.headers.setdefault("Content-Security-Policy", content_security_policy(ancestors))
         return response

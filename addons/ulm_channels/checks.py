@@ -1,0 +1,54 @@
+"""Start-up checks of the ulm_channels settings (``manage.py check``)."""
+
+from django.core import checks
+
+from ulm_channels import conf
+
+POSITIVE_INTEGERS = [
+    "ULM_CHANNELS_RETENTION_MONTHS",
+    "ULM_CHANNELS_MAX_FORM_AGE",
+    "ULM_CHANNELS_RATE_LIMIT_PER_EMAIL",
+    "ULM_CHANNELS_RATE_LIMIT_PER_IP",
+    "ULM_CHANNELS_RATE_LIMIT_WINDOW",
+    "ULM_CHANNELS_UPLOAD_MAX_BYTES",
+    "ULM_CHANNELS_PHONE_ANSWER_SECONDS",
+]
+
+
+@checks.register()
+def check_channel_settings(app_configs, **kwargs):
+    errors: list[checks.CheckMessage] = []
+    for name in POSITIVE_INTEGERS:
+        value = conf.get(name)
+        if not isinstance(value, int) or value <= 0:
+            errors.append(
+                checks.Error(
+                    f"{name} must be a positive integer, not {value!r}.", id="ulm_channels.E001"
+                )
+            )
+    minimum = conf.get("ULM_CHANNELS_MIN_FILL_SECONDS")
+    if not isinstance(minimum, int | float) or minimum < 0:
+        errors.append(
+            checks.Error(
+                f"ULM_CHANNELS_MIN_FILL_SECONDS must be zero or more, not {minimum!r}.",
+                id="ulm_channels.E002",
+            )
+        )
+    for origin in conf.get("ULM_CHANNELS_EMBED_ORIGINS"):
+        if not str(origin).startswith(("https://", "http://")) or str(origin).count("/") != 2:
+            errors.append(
+                checks.Error(
+                    f"ULM_CHANNELS_EMBED_ORIGINS: {origin!r} is not an origin like "
+                    "https://www.ulm.de (scheme and host, no path).",
+                    id="ulm_channels.E003",
+                )
+            )
+    token = conf.get("ULM_CHANNELS_PHONE_TOKEN")
+    if token and len(token) < 24:
+        errors.append(
+            checks.Error(
+                "ULM_CHANNELS_PHONE_TOKEN is too short: use at least 24 random characters.",
+                id="ulm_channels.E004",
+            )
+        )
+    return errors

@@ -1,0 +1,6 @@
+"""Models of ulm_channels, one module per channel."""
+
+from ulm_channels.models.phone import Call
+from ulm_channels.models.web import CitizenLink, HeldSubmission, WebSubmission
+
+__all__ = ["Call", "CitizenLink", "HeldSubmission", "WebSubmission"]
