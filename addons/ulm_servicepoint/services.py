@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -39,6 +40,7 @@ from ulm_servicepoint.schema_forms import (
     CaptureValuesForm,
     capture_form_class,
     display_value,
+    format_phone,
     normalise_phone,
     values_to_data,
 )
@@ -411,9 +413,7 @@ def resolve_at_first_contact(
 
 
 @transaction.atomic
-def update_case_values(
-    case: CaseRecord, values: Mapping[str, Any], user: AbstractBaseUser
-) -> CaseRecord:
+def update_case_values(case: CaseRecord, values: Mapping[str, Any], user: Any) -> CaseRecord:
     """Agents correct the values in the ticket view, validated against the schema version the
     ticket was captured with (a newer version never breaks an old ticket). Uploaded files stay."""
     if not tickets_visible_to(user).filter(pk=case.ticket_id).exists():
@@ -449,6 +449,55 @@ def earlier_requests(case: CaseRecord, user: AbstractBaseUser | AnonymousUser) -
         .select_related("queue", "case_record__request_type")
         .order_by("-created")
     )
+
+
+def case_panel_context(ticket: Ticket, user: Any) -> dict[str, Any]:
+    """What the ticket page shows beside the host's fields: the case record, its values in
+    German, and the citizen's earlier requests the user may see."""
+    case = (
+        CaseRecord.objects.select_related("request_type", "schema", "citizen", "captured_by")
+        .filter(ticket=ticket)
+        .first()
+    )
+    if case is None:
+        return {"case": None}
+    return {
+        "case": case,
+        "values": case_values_for_display(case),
+        "earlier": list(earlier_requests(case, user)[:20]),
+        "phone": format_phone(case.citizen.phone) if case.citizen and case.citizen.phone else "",
+    }
+
+
+def visible_case(user: Any, ticket_id: int) -> CaseRecord | None:
+    """The case record of a ticket the user may see, else None."""
+    return (
+        CaseRecord.objects.select_related("request_type", "schema", "ticket")
+        .filter(ticket_id=ticket_id, ticket__in=tickets_visible_to(user).values("pk"))
+        .first()
+    )
+
+
+def capture_screen_context(user: Any, citizen_uuid: str = "", lookup: str = "") -> dict[str, Any]:
+    """The citizen picked (or found by a caller's number) and the look-up results for the
+    capture screen, limited to what ``user`` may see; with the citizen's open requests."""
+    citizen = None
+    if citizen_uuid:
+        with contextlib.suppress(ValueError, DjangoValidationError):
+            citizen = citizens_visible_to(user).filter(uuid=citizen_uuid).first()
+    matches = list(search_citizens(user, lookup)) if lookup else []
+    if citizen is None and len(matches) == 1:
+        citizen = matches[0]
+    open_requests: list[Ticket] = []
+    if citizen is not None:
+        open_requests = list(
+            tickets_visible_to(user)
+            .filter(case_record__citizen=citizen)
+            .exclude(status__in=[Ticket.CLOSED_STATUS, Ticket.RESOLVED_STATUS])
+            .select_related("queue")
+            .order_by("-created")[:10]
+        )
+    return {"citizen": citizen, "matches": matches, "open_requests": open_requests}
 
 
 def record_counter_visit(topic: str | RequestType, minutes: int, captured_by: Any) -> CounterVisit:
