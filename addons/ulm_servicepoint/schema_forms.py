@@ -291,6 +291,9 @@ class CaptureValuesForm(forms.Form):
                 self.fields[f"{key}__street"].help_text = spec.get("help_text", "")
             else:
                 self.fields[key] = _form_field(spec, spec["required"])
+            # plain-language help (Leichte Sprache) for public forms that offer it
+            first = self.fields[f"{key}__street" if spec["type"] == "address" else key]
+            setattr(first, "help_text_easy", spec.get("help_text_easy", ""))  # noqa: B010
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -5,6 +5,7 @@ Views, commands, the API and jobs call these; they hold no logic of their own.""
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -44,6 +45,8 @@ from ulm_servicepoint.schema_forms import (
     normalise_phone,
     values_to_data,
 )
+
+logger = logging.getLogger(__name__)
 
 SERVICE_CENTER_GROUP = "Servicecenter"
 ADMIN_GROUP = "Administration"
@@ -500,6 +503,28 @@ def capture_screen_context(user: Any, citizen_uuid: str = "", lookup: str = "") 
     return {"citizen": citizen, "matches": matches, "open_requests": open_requests}
 
 
+def note_ticket_update(followup: FollowUp) -> None:
+    """KPI timestamps from the host's ticket updates: the first public answer by staff and the
+    closing. Never raises: the host sends this signal outside any transaction, after its mails,
+    and an exception would break its update."""
+    try:
+        case = CaseRecord.objects.filter(ticket_id=followup.ticket_id).first()
+        if case is None:
+            return
+        changed = []
+        if case.first_answer_at is None and followup.public and followup.user_id is not None:
+            case.first_answer_at = followup.date
+            changed.append("first_answer_at")
+        closed = (Ticket.CLOSED_STATUS, Ticket.RESOLVED_STATUS)
+        if case.closed_at is None and followup.ticket.status in closed:
+            case.closed_at = followup.date
+            changed.append("closed_at")
+        if changed:
+            case.save(update_fields=[*changed, "updated_at"])
+    except Exception:  # the host must never fail because of our bookkeeping
+        logger.exception("case record of ticket %s not updated", followup.ticket_id)
+
+
 def record_counter_visit(topic: str | RequestType, minutes: int, captured_by: Any) -> CounterVisit:
     """Counter mode: an anonymous quick record for statistics. ``topic`` is a request type or
     what the agent typed (exact name, else the one type whose name starts with / contains it)."""
@@ -762,6 +787,72 @@ def load_demo_request_types() -> int:
             )
         publish_schema(request_type)
     return created
+
+
+DEMO_CASES: list[tuple[str, dict[str, Any], str, CitizenData, str, str]] = [
+    # (request type, values, channel, citizen, outcome, answer)
+    (
+        "sperrmuell-abholung",
+        {
+            "abholadresse": {
+                "street": "Frauenstraße",
+                "house_number": "12",
+                "postcode": "89073",
+                "city": "Ulm",
+            },
+            "gegenstaende": "1 Sofa, 1 Schrank",
+            "menge": "3",
+            "elektro": False,
+        },
+        Channel.PHONE,
+        CitizenData(name="Jonas Schneider", email="j.schneider@example.org", phone="0731 4455667"),
+        Outcome.FORWARD,
+        "",
+    ),
+    (
+        "personalausweis",
+        {"geburtsdatum": "1980-05-01", "anlass": "Ablauf"},
+        Channel.PHONE,
+        CitizenData(name="Maria Müller", email="maria.mueller@example.org"),
+        Outcome.FIRST_CONTACT,
+        "Termin online buchen; biometrisches Foto und alten Ausweis mitbringen. Gebühr 37 Euro.",
+    ),
+    (
+        "kfz-zulassung",
+        {"vorgang": "Wunschkennzeichen", "kennzeichen": "UL-AB 123"},
+        Channel.EMAIL,
+        CitizenData(name="Peter Wagner", email="peter.wagner@example.org"),
+        Outcome.FORWARD,
+        "",
+    ),
+    (
+        "laermbeschwerde",
+        {"quelle": "Baustelle", "ort": "Neue Straße", "datum": "2026-11-20", "uhrzeit": "05:10"},
+        Channel.COUNTER,
+        CitizenData(name="Klara Weber", phone="0731 98765"),
+        Outcome.OPEN,
+        "",
+    ),
+]
+
+
+def load_demo_cases() -> int:
+    """A few captured requests for `make run`'s demo (not for the tests' demo fixture, whose
+    ticket counts stay as they are). Only when no case record exists yet."""
+    if CaseRecord.objects.exists():
+        return 0
+    agent = get_user_model().objects.filter(username="anna.agentin").first()
+    for slug, values, channel, citizen, outcome, answer in DEMO_CASES:
+        capture_request(
+            RequestType.objects.get(slug=slug),
+            values,
+            channel=channel,
+            citizen=citizen,
+            captured_by=agent,
+            outcome=outcome,
+            answer=answer,
+        )
+    return len(DEMO_CASES)
 
 
 @transaction.atomic

@@ -332,3 +332,86 @@ def test_invalid_vehicle_registrations_are_refused(raw):
 )
 def test_phone_numbers_are_normalised_to_e164(raw, expected):
     assert normalise_phone(raw) == expected
+
+
+def test_kpi_timestamps_follow_the_hosts_ticket_updates(agent, smtp):
+    from helpdesk.update_ticket import update_ticket
+
+    case = services.capture_request(
+        RequestType.objects.get(slug="laermbeschwerde"),
+        {"quelle": "Gaststätte", "ort": "Hirschstraße", "datum": "2026-11-22"},
+        channel="email",
+        citizen=CitizenData(email="ruhe@example.org"),
+    )
+    update_ticket(agent, case.ticket, comment="Intern notiert.", public=False)
+    case.refresh_from_db()
+    assert case.first_answer_at is None
+    update_ticket(agent, case.ticket, comment="Wir kümmern uns.", public=True)
+    case.refresh_from_db()
+    assert case.first_answer_at is not None
+    assert case.closed_at is None
+    update_ticket(
+        agent, case.ticket, comment="Erledigt.", public=True, new_status=Ticket.CLOSED_STATUS
+    )
+    case.refresh_from_db()
+    assert case.closed_at is not None
+
+
+def test_citizen_form_leaves_out_agent_only_fields_and_stores_uploads(demo, smtp):
+    request_type = RequestType.objects.get(slug="fundsache")
+    form_class = services.schema_form_class(request_type)
+    assert "fundnummer" not in form_class(audience="citizen").fields
+    assert "fundnummer" in form_class(audience="agent").fields
+    # a citizen cannot smuggle in an agent-only value
+    case = services.capture_request(
+        request_type,
+        {
+            "verloren_gefunden": "Verloren",
+            "gegenstand": "Geldbeutel",
+            "datum": "2026-11-20",
+            "fundnummer": "F-2026/1",
+        },
+        channel="web_form",
+        audience="citizen",
+        citizen=CitizenData(email="web@example.org"),
+    )
+    assert "fundnummer" not in case.values
+    # uploads become attachments of the ticket, referenced from the values
+    baum = RequestType.objects.get(slug="baumfaellung")
+    case = services.capture_request(
+        baum,
+        {
+            "grundstueck": {
+                "street": "Karlstraße",
+                "house_number": "5",
+                "postcode": "89073",
+                "city": "Ulm",
+            },
+            "stammumfang": "120",
+            "grund": "Morsch",
+        },
+        files={"lageplan": SimpleUploadedFile("plan.pdf", PDF, "application/pdf")},
+        channel="web_form",
+        audience="citizen",
+        citizen=CitizenData(email="baum@example.org"),
+    )
+    attachment = FollowUpAttachment.objects.get(followup__ticket=case.ticket)
+    assert case.values["lageplan"] == {"attachment": attachment.pk, "name": "plan.pdf"}
+    assert case.values["stammumfang"] == 120
+    # an upload that is too large is refused with the field's name
+    with pytest.raises(CaptureInvalid) as caught:
+        services.capture_request(
+            baum,
+            {**case.values, "lageplan": None},
+            files={"lageplan": SimpleUploadedFile("plan.pdf", PDF + b"0" * 11_000_000)},
+            channel="web_form",
+            audience="citizen",
+        )
+    assert "„Lageplan oder Foto“ ist zu groß" in caught.value.errors["lageplan"][0]
+
+
+def test_demo_cases_load_once(demo, smtp):
+    assert demo.load_demo_cases() == 4
+    assert demo.load_demo_cases() == 0
+    assert CaseRecord.objects.filter(resolved_at_first_contact=True).count() == 1
+    assert CaseRecord.objects.filter(ticket__queue__slug="kfz-zulassung").count() == 1
