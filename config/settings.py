@@ -226,6 +226,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Request types with their capture schemas; capturing typed requests.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAdminUser"],  # staff only, like the API
 }
 
 # --- Task queue (procrastinate on the same PostgreSQL) ---------------------------------------

@@ -13,7 +13,6 @@ service center (can_capture) creates requests. Validation errors come back as
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -188,19 +187,17 @@ class CaseRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if not data.is_valid():
             return Response({"errors": data.errors}, status=status.HTTP_400_BAD_REQUEST)
         given = data.validated_data
-        citizen: object = None
-        if given.get("citizen_id"):
-            citizen = get_object_or_404(
-                services.citizens_visible_to(request.user), uuid=given["citizen_id"]
+        citizen = None
+        if given.get("citizen_id") or given.get("citizen"):
+            citizen = services.CitizenData(
+                known=str(given.get("citizen_id") or ""), **given.get("citizen", {})
             )
-        elif given.get("citizen"):
-            citizen = services.CitizenData(**given["citizen"])
         try:
             case = services.capture_request(
                 given["request_type"],
                 given["values"],
                 channel=given["channel"],
-                citizen=citizen,  # type: ignore[arg-type]
+                citizen=citizen,
                 captured_by=request.user,
                 message=given.get("message", ""),
                 title=given.get("title", ""),

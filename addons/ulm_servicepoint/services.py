@@ -145,9 +145,14 @@ class CitizenData:
     preferred_channel: str = ""
     consent_contact: bool = False
     consent_store_contact: bool = False
+    # the id (uuid) of a citizen the agent picked: these details then update that person
+    known: str = ""
 
     def is_empty(self) -> bool:
-        return not (self.name or self.email or self.phone or self.street)
+        return not (self.known or self.name or self.email or self.phone or self.street)
+
+    def details(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "known"}
 
 
 class CaptureInvalid(Exception):
@@ -210,22 +215,39 @@ def _clean_citizen_data(data: CitizenData) -> CitizenData:
     return CitizenData(**{**data.__dict__, "email": email, "phone": phone, "postcode": postcode})
 
 
-def find_or_create_citizen(data: CitizenData) -> Citizen | None:
+def find_or_create_citizen(data: CitizenData, user: Any = None) -> Citizen | None:
     """The same person across channels: found by e-mail address, else by normalised phone
     number; empty details of a found citizen are filled in, known ones never overwritten.
-    None for an anonymous request. Raises CaptureInvalid for an invalid e-mail or phone."""
+    A citizen picked by an agent (``data.known``, looked up among those ``user`` may see) gets
+    the details the agent typed. None for an anonymous request. Raises CaptureInvalid for an
+    invalid e-mail or phone, or a picked citizen that is not there."""
     data = _clean_citizen_data(data)
     if data.is_empty():
         return None
+    if data.known:
+        people = citizens_visible_to(user) if user is not None else Citizen.objects.all()
+        try:
+            picked = people.filter(uuid=data.known).first()
+        except DjangoValidationError:
+            picked = None
+        if picked is None:
+            raise CaptureInvalid(
+                {"citizen": [_("The chosen citizen does not exist (any more); look up again.")]}
+            )
+        for name, value in data.details().items():
+            if value not in ("", None):
+                setattr(picked, name, value)
+        picked.save()
+        return picked
     citizen = None
     if data.email:
         citizen = Citizen.objects.filter(email__iexact=data.email).order_by("pk").first()
     if citizen is None and data.phone:
         citizen = Citizen.objects.filter(phone=data.phone).order_by("pk").first()
     if citizen is None:
-        return Citizen.objects.create(**data.__dict__)
+        return Citizen.objects.create(**data.details())
     changed = False
-    for name, value in data.__dict__.items():
+    for name, value in data.details().items():
         if value and not getattr(citizen, name):
             setattr(citizen, name, value)
             changed = True
@@ -242,7 +264,7 @@ def merge_citizens(keep: Citizen, duplicates: list[Citizen]) -> Citizen:
         if duplicate.pk == keep.pk:
             continue
         CaseRecord.objects.filter(citizen=duplicate).update(citizen=keep)
-        for name in CitizenData.__dataclass_fields__:
+        for name in CitizenData().details():
             if not getattr(keep, name) and getattr(duplicate, name):
                 setattr(keep, name, getattr(duplicate, name))
         duplicate.delete()
@@ -325,7 +347,11 @@ def capture_request(
     if outcome not in (Outcome.OPEN, Outcome.FIRST_CONTACT, Outcome.FORWARD):
         errors["outcome"] = [_("Unknown outcome.")]
     try:
-        person = find_or_create_citizen(citizen) if isinstance(citizen, CitizenData) else citizen
+        person = (
+            find_or_create_citizen(citizen, captured_by)
+            if isinstance(citizen, CitizenData)
+            else citizen
+        )
     except CaptureInvalid as invalid:
         errors.update(invalid.errors)
         person = None

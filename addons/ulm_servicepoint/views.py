@@ -131,12 +131,9 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if posted and values_form.is_valid() and citizen_form.is_valid() and meta_form.is_valid():
         data = citizen_form.cleaned_data
-        person = (
-            citizen
-            if citizen is not None and data.get("citizen")
-            else services.CitizenData(
-                **{k: v for k, v in data.items() if k != "citizen" and v not in (None, "")}
-            )
+        person = services.CitizenData(
+            known=str(data["citizen"] or ""),
+            **{k: v for k, v in data.items() if k != "citizen" and v not in (None, "")},
         )
         try:
             case = services.capture_request(
@@ -179,7 +176,9 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _add_errors(invalid, values_form, citizen_form, meta_form) -> None:
     for key, errors in invalid.errors.items():
-        if key.startswith("citizen_"):
+        if key == "citizen":
+            form, name = citizen_form, None
+        elif key.startswith("citizen_"):
             form, name = citizen_form, key.removeprefix("citizen_")
         elif key in meta_form.fields or key == "outcome":
             form, name = meta_form, key if key in meta_form.fields else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -122,6 +124,25 @@ class CaptureField(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.field_type in (FieldType.CHOICE, FieldType.MULTI_CHOICE)
+            and not self.choices.strip()
+        ):
+            raise ValidationError({"choices": _("A choice field needs at least one choice.")})
+        if self.pattern:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValidationError(
+                    {
+                        "pattern": _("This is no valid regular expression: %(error)s")
+                        % {"error": exc}
+                    }
+                ) from None
 
     def as_spec(self) -> dict:
         """The field as it is frozen into a schema version."""

@@ -166,6 +166,15 @@ def test_known_caller_is_prefilled_with_open_requests(agent_client, agent):
     assert fields["c-name"] == "Fritz Hund"
     assert fields["c-citizen"] == str(earlier.citizen.uuid)
     assert earlier.ticket.ticket in visible_text(response)
+    # the agent corrects the address on the phone and captures the new request for this person
+    fields.update({"f-vorgang": "Abmeldung", "f-datum": "30.11.2026", "outcome": "forward"})
+    fields.update({"c-street": "Donaustraße", "c-house_number": "7", "c-postcode": "89077"})
+    fields["c-city"] = "Ulm"
+    assert agent_client.post(response.request["PATH_INFO"], fields).status_code == 302
+    citizen = earlier.citizen
+    citizen.refresh_from_db()
+    assert citizen.address == "Donaustraße 7, 89077 Ulm"
+    assert citizen.case_records.count() == 2
 
 
 def test_department_clerk_may_not_capture_nor_see_other_departments_cases(client, agent, kfz_clerk):

@@ -99,6 +99,7 @@ def test_only_staff(client, demo, django_user_model):
     assert client.get(TYPES).status_code in (401, 403)
     client.force_login(citizen_user)
     assert client.get(TYPES).status_code == 403
+    assert client.get("/api/servicepoint/schema/").status_code == 403
 
 
 def test_openapi_schema_documents_the_endpoints(agent_api):

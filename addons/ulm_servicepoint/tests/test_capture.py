@@ -415,3 +415,23 @@ def test_demo_cases_load_once(demo, smtp):
     assert demo.load_demo_cases() == 0
     assert CaseRecord.objects.filter(resolved_at_first_contact=True).count() == 1
     assert CaseRecord.objects.filter(ticket__queue__slug="kfz-zulassung").count() == 1
+
+
+def test_admin_cannot_save_a_broken_field(demo):
+    from django.core.exceptions import ValidationError
+
+    request_type = RequestType.objects.get(slug="fundsache")
+    with pytest.raises(ValidationError) as caught:
+        CaptureField(
+            request_type=request_type,
+            key="az",
+            label="Az",
+            field_type="file_reference",
+            pattern="([",
+        ).full_clean()
+    assert "pattern" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:
+        CaptureField(
+            request_type=request_type, key="wahl", label="Wahl", field_type="choice"
+        ).full_clean()
+    assert "choices" in caught.value.message_dict
