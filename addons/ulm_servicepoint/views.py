@@ -52,10 +52,17 @@ def protected_file(request: HttpRequest, name: str) -> FileResponse:
 
 # --- Agents: capture, counter mode, case values -------------------------------------------------
 def _style(*forms_: Form) -> None:
-    """Bootstrap classes for the helpdesk's look."""
+    """Bootstrap classes for the helpdesk's look; help and errors bound to their input."""
     for form in forms_:
-        for field in form.fields.values():
+        for name, field in form.fields.items():
             widget = field.widget
+            bound = form[name]
+            described = [f"{bound.auto_id}-help"] if field.help_text else []
+            if form.is_bound and name in form.errors:
+                described.append(f"{bound.auto_id}-error")
+                widget.attrs["aria-invalid"] = "true"
+            if described:
+                widget.attrs["aria-describedby"] = " ".join(described)
             if getattr(widget, "input_type", "") in ("checkbox", "radio", "hidden", "file"):
                 continue
             css = "form-select" if isinstance(widget, Select) else "form-control"

@@ -287,3 +287,54 @@ def test_capture_pages_are_german(agent_client, agent, admin_user, client):
         )
     )
     assert english_on_page(edit) == []
+
+
+def test_ticket_page_lists_only_earlier_requests_the_viewer_may_see(client, agent, kfz_clerk):
+    person = CitizenData(name="Paul Doppel", email="paul@example.org")
+    abfall = services.capture_request(
+        RequestType.objects.get(slug="sperrmuell-abholung"),
+        {
+            "abholadresse": {
+                "street": "A",
+                "house_number": "1",
+                "postcode": "89073",
+                "city": "Ulm",
+            },
+            "gegenstaende": "Tisch",
+            "elektro": False,
+        },
+        channel="phone",
+        citizen=person,
+        outcome=Outcome.FORWARD,
+        captured_by=agent,
+    )
+    kfz = services.capture_request(
+        RequestType.objects.get(slug="kfz-zulassung"),
+        {"vorgang": "Umschreibung"},
+        channel="email",
+        citizen=person,
+        outcome=Outcome.FORWARD,
+        captured_by=agent,
+    )
+    client.force_login(agent)
+    assert abfall.ticket.ticket in visible_text(
+        client.get(reverse("helpdesk:view", args=[kfz.ticket_id]))
+    )
+    client.force_login(kfz_clerk)
+    page = visible_text(client.get(reverse("helpdesk:view", args=[kfz.ticket_id])))
+    assert "Paul Doppel" in page
+    assert "Frühere Anliegen Keine." in page
+    assert abfall.ticket.ticket not in page
+
+
+def test_errors_are_bound_to_their_inputs(agent_client):
+    url = reverse("ulm_servicepoint:capture", args=["sperrmuell-abholung"])
+    page = soup(agent_client.post(url, sperrmuell_post(**{"f-gegenstaende": ""})))
+    field = page.select_one("#id_f-gegenstaende")
+    assert field["aria-invalid"] == "true"
+    assert (
+        page.select_one(f"#{field['aria-describedby'].split()[-1]}")
+        .get_text(" ")
+        .startswith("Fehler:")
+    )
+    assert page.select_one('#fehler a[href="#id_f-gegenstaende"]') is not None
