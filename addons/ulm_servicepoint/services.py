@@ -405,16 +405,24 @@ def capture_request(
 
 
 def _acknowledge(ticket: Ticket, followup: FollowUp, files: list) -> None:
-    """The host's German acknowledgement ("newticket_submitter" in the queue's locale)."""
+    """The host's German acknowledgement ("newticket_submitter" in the queue's locale).
+
+    Runs after the commit: the request is saved whatever happens to the mail. A mail server that
+    cannot be reached is logged (the host's fail_silently does not cover a refused connection)
+    and the follow-up keeps no recipients, so the agents see that nothing went out."""
     context = safe_template_context(ticket)
     context["comment"] = followup.comment
     sent_to: set[str] = set()
-    ticket.send(
-        {"submitter": ("newticket_submitter", context)},
-        sent_to=sent_to,
-        fail_silently=True,
-        files=files,
-    )
+    try:
+        ticket.send(
+            {"submitter": ("newticket_submitter", context)},
+            sent_to=sent_to,
+            fail_silently=True,
+            files=files,
+        )
+    except Exception:  # SMTP down or refusing: the captured request must not fail with it
+        logger.exception("acknowledgement for ticket %s not sent", ticket.pk)
+        return
     FollowUp.objects.filter(pk=followup.pk).update(email_recipients=sorted(sent_to))
 
 
@@ -862,6 +870,7 @@ DEMO_CASES: list[tuple[str, dict[str, Any], str, CitizenData, str, str]] = [
 ]
 
 
+@transaction.atomic
 def load_demo_cases() -> int:
     """A few captured requests for `make run`'s demo (not for the tests' demo fixture, whose
     ticket counts stay as they are). Only when no case record exists yet."""

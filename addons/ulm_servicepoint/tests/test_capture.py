@@ -435,3 +435,22 @@ def test_admin_cannot_save_a_broken_field(demo):
             request_type=request_type, key="wahl", label="Wahl", field_type="choice"
         ).full_clean()
     assert "choices" in caught.value.message_dict
+
+
+def test_an_unreachable_mail_server_does_not_lose_the_request(
+    agent, settings, django_capture_on_commit_callbacks
+):
+    from tests.support.net import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.capture_request(
+            RequestType.objects.get(slug="fundsache"),
+            {"verloren_gefunden": "Verloren", "gegenstand": "Mütze", "datum": "2026-11-20"},
+            channel="phone",
+            citizen=CitizenData(email="muetze@example.org"),
+            captured_by=agent,
+        )
+    assert Ticket.objects.filter(pk=case.ticket_id).exists()
+    assert case.ticket.followup_set.get().email_recipients in ("", "[]", None, [])
