@@ -90,7 +90,12 @@ def capture_start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ulm_servicepoint/capture_start.html",
-        {"types": types, "query": query, "keep": keep},
+        {
+            "types": types,
+            "all_types": types if not query else services.request_types_for_agents(),
+            "query": query,
+            "keep": keep,
+        },
     )
 
 
