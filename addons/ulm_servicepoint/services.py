@@ -400,8 +400,21 @@ def capture_request(
         resolve_at_first_contact(case, answer, captured_by)
     elif ticket.submitter_email:
         transaction.on_commit(lambda: _acknowledge(ticket, followup, attached))
-    transaction.on_commit(lambda: new_ticket_done.send(sender="ulm_servicepoint", ticket=ticket))
+    transaction.on_commit(lambda: _announce(ticket))
     return case
+
+
+def _announce(ticket: Ticket) -> None:
+    """The host's ``new_ticket_done`` for other addons (routing, notifications), after commit.
+    A failing receiver is logged, never raised: the request is stored either way."""
+    for receiver, result in new_ticket_done.send_robust(sender="ulm_servicepoint", ticket=ticket):
+        if isinstance(result, Exception):
+            logger.error(
+                "new_ticket_done receiver %r failed for ticket %s",
+                receiver,
+                ticket.pk,
+                exc_info=result,
+            )
 
 
 def _acknowledge(ticket: Ticket, followup: FollowUp, files: list) -> None:

@@ -454,3 +454,32 @@ def test_an_unreachable_mail_server_does_not_lose_the_request(
         )
     assert Ticket.objects.filter(pk=case.ticket_id).exists()
     assert case.ticket.followup_set.get().email_recipients in ("", "[]", None, [])
+
+
+def test_other_addons_hear_of_new_requests_and_cannot_break_them(
+    agent, django_capture_on_commit_callbacks
+):
+    from helpdesk.signals import new_ticket_done
+
+    heard = []
+
+    def listener(sender, ticket, **kwargs):
+        heard.append(ticket.pk)
+
+    def broken(sender, ticket, **kwargs):
+        raise RuntimeError("a broken receiver")
+
+    new_ticket_done.connect(listener, dispatch_uid="test-listener")
+    new_ticket_done.connect(broken, dispatch_uid="test-broken")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            case = services.capture_request(
+                RequestType.objects.get(slug="fundsache"),
+                {"verloren_gefunden": "Gefunden", "gegenstand": "Schal", "datum": "2026-11-20"},
+                channel="counter",
+                captured_by=agent,
+            )
+    finally:
+        new_ticket_done.disconnect(dispatch_uid="test-listener")
+        new_ticket_done.disconnect(dispatch_uid="test-broken")
+    assert heard == [case.ticket_id]
