@@ -150,3 +150,28 @@ def test_upload_limit_setting_is_checked(settings):
     assert [e.id for e in check_servicepoint_settings(None)] == ["ulm_servicepoint.E003"]
     settings.ULM_SERVICEPOINT_MAX_UPLOAD_BYTES = 1024
     assert check_servicepoint_settings(None) == []
+
+
+def test_admin_edits_fields_and_publishes_a_new_version(client, admin_user):
+    from django.urls import reverse
+
+    from tests.support.html import form_fields
+
+    request_type = RequestType.objects.get(slug="hundesteuer")
+    url = reverse("admin:ulm_servicepoint_requesttype_change", args=[request_type.pk])
+    client.force_login(admin_user)
+    data = form_fields(client.get(url), "form#requesttype_form")
+    # saving unchanged publishes nothing new
+    assert client.post(url, data).status_code == 302
+    assert services.current_schema(request_type).version == 1
+    label = next(k for k, v in data.items() if k.endswith("-label") and v == "Rasse")
+    data[label] = "Hunderasse"
+    data[label.replace("-label", "-required")] = "on"
+    assert client.post(url, data).status_code == 302
+    schema = services.current_schema(request_type)
+    assert schema.version == 2
+    spec = next(f for f in schema.fields if f["key"] == "rasse")
+    assert spec["label"] == "Hunderasse"
+    assert spec["required"] is True
+    # version 1 stays as it was
+    assert request_type.schemas.get(version=1).fields[2]["label"] == "Rasse"
