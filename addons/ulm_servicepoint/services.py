@@ -106,13 +106,34 @@ def public_request_types() -> QuerySet[RequestType]:
     return RequestType.objects.filter(public=True, active=True)
 
 
-def request_types_for_agents(search: str = "") -> QuerySet[RequestType]:
-    types = RequestType.objects.filter(active=True)
-    if search:
-        types = types.filter(
-            Q(name__icontains=search) | Q(topic_group__icontains=search) | Q(slug__icontains=search)
-        )
-    return types
+def fold_german(text: str) -> str:
+    """For forgiving search: lower case, umlauts and ß spelt out and then simplified the same
+    way on both sides, so "strassen", "Straßen" and "STRASSEN" meet, as do "Müll" and "Muell"."""
+    text = text.casefold()  # ß -> ss
+    for umlaut, plain in (
+        ("ä", "a"),
+        ("ö", "o"),
+        ("ü", "u"),
+        ("ae", "a"),
+        ("oe", "o"),
+        ("ue", "u"),
+    ):
+        text = text.replace(umlaut, plain)
+    return " ".join(text.split())
+
+
+def request_types_for_agents(search: str = "") -> list[RequestType]:
+    """Active request types whose name, topic group, description or LeiKa key contains every
+    word of ``search`` (German-folded). The table is small: matched in Python, one query."""
+    types = list(RequestType.objects.filter(active=True).select_related("default_queue"))
+    words = fold_german(search).split()
+    if not words:
+        return types
+
+    def haystack(t: RequestType) -> str:
+        return fold_german(f"{t.name} {t.topic_group} {t.slug} {t.leika_keys} {t.description}")
+
+    return [t for t in types if all(word in haystack(t) for word in words)]
 
 
 def schema_form_class(
@@ -594,15 +615,19 @@ def record_counter_visit(topic: str | RequestType, minutes: int, captured_by: An
 
 
 def match_request_type(text: str) -> RequestType | None:
-    text = text.strip()
-    if not text:
+    """The one request type an agent means by ``text``: the exact name, else the only name
+    starting with it, else the only name containing it (German-folded)."""
+    wanted = fold_german(text)
+    if not wanted:
         return None
-    types = RequestType.objects.filter(active=True)
-    for lookup in ("name__iexact", "name__istartswith", "name__icontains"):
-        found = list(types.filter(**{lookup: text})[:2])
+    names = [(fold_german(t.name), t) for t in RequestType.objects.filter(active=True)]
+    for matches in (
+        lambda name: name == wanted,
+        lambda name: name.startswith(wanted),
+        lambda name: wanted in name,
+    ):
+        found = [t for name, t in names if matches(name)]
         if len(found) == 1:
-            return found[0]
-        if len(found) > 1 and lookup == "name__iexact":
             return found[0]
     return None
 

@@ -483,3 +483,27 @@ def test_other_addons_hear_of_new_requests_and_cannot_break_them(
         new_ticket_done.disconnect(dispatch_uid="test-listener")
         new_ticket_done.disconnect(dispatch_uid="test-broken")
     assert heard == [case.ticket_id]
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("strassen", "strassenschaden"),
+        ("STRASSENSCHADEN", "strassenschaden"),
+        ("muell", "sperrmuell-abholung"),
+        ("sperrmüll abholen", "sperrmuell-abholung"),
+        ("sperrmüll kennzeichen", None),
+        ("sperrmull abhol", "sperrmuell-abholung"),
+        ("99115001000000", "personalausweis"),
+        ("laterne", "strassenschaden"),
+    ],
+)
+def test_agents_find_request_types_the_way_they_type(demo, search, expected):
+    found = [t.slug for t in services.request_types_for_agents(search)]
+    assert found == ([expected] if expected else [])
+
+
+def test_counter_topic_with_umlauts_spelt_out(agent):
+    assert services.record_counter_visit("Laermbeschw", 3, agent).request_type.slug == (
+        "laermbeschwerde"
+    )
