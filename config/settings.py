@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
+    "drf_spectacular",
     "procrastinate.contrib.django",
     "helpdesk",
 ]
@@ -223,6 +224,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ulm-servicepoint API",
+    "DESCRIPTION": "Request types with their capture schemas; capturing typed requests.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAdminUser"],  # staff only, like the API
+    "DEFAULT_GENERATOR_CLASS": "ulm_servicepoint.api.SchemaGenerator",
 }
 
 # --- Task queue (procrastinate on the same PostgreSQL) ---------------------------------------

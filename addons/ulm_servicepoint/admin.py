@@ -1,6 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from ulm_servicepoint.models import WorkerHeartbeat
+from ulm_servicepoint import services
+from ulm_servicepoint.models import (
+    CaptureField,
+    CaptureSchema,
+    CaseRecord,
+    Citizen,
+    CounterVisit,
+    RequestType,
+    WorkerHeartbeat,
+)
 
 
 @admin.register(WorkerHeartbeat)
@@ -11,3 +21,103 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class CaptureFieldInline(admin.TabularInline):
+    model = CaptureField
+    extra = 0
+    fields = [
+        "position",
+        "key",
+        "label",
+        "field_type",
+        "required",
+        "audience",
+        "help_text",
+        "help_text_easy",
+        "choices",
+        "pattern",
+        "pattern_example",
+    ]
+
+
+@admin.register(RequestType)
+class RequestTypeAdmin(admin.ModelAdmin):
+    """Admins edit a type's fields here; saving publishes them as a new schema version."""
+
+    list_display = ["name", "topic_group", "default_queue", "public", "active", "schema_version"]
+    list_filter = ["topic_group", "public", "active", "default_queue"]
+    search_fields = ["name", "slug", "leika_keys", "topic_group"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CaptureFieldInline]
+
+    @admin.display(description=_("schema version"))
+    def schema_version(self, obj: RequestType):
+        latest = obj.schemas.first()
+        return latest.version if latest else "—"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.publish_schema(form.instance)
+
+
+@admin.register(CaptureSchema)
+class CaptureSchemaAdmin(admin.ModelAdmin):
+    """Published versions are history: read-only."""
+
+    list_display = ["request_type", "version", "created_at"]
+    list_filter = ["request_type"]
+    readonly_fields = ["request_type", "version", "fields", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Citizen)
+class CitizenAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "phone", "postcode", "city", "created_at"]
+    search_fields = ["name", "email", "phone"]
+    readonly_fields = ["uuid", "created_at", "updated_at"]
+    actions = ["merge_selected"]
+
+    @admin.action(description=_("Merge selected citizens into the oldest record"))
+    def merge_selected(self, request, queryset):
+        citizens = list(queryset.order_by("created_at", "pk"))
+        if len(citizens) < 2:
+            self.message_user(request, _("Select at least two citizens to merge."), messages.ERROR)
+            return
+        kept = services.merge_citizens(citizens[0], citizens[1:])
+        self.message_user(
+            request,
+            _("%(count)d records merged into “%(name)s”.")
+            % {"count": len(citizens) - 1, "name": kept},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(CaseRecord)
+class CaseRecordAdmin(admin.ModelAdmin):
+    list_display = [
+        "ticket",
+        "request_type",
+        "channel",
+        "level",
+        "resolved_at_first_contact",
+        "received_at",
+    ]
+    list_filter = ["channel", "level", "resolved_at_first_contact", "request_type"]
+    raw_id_fields = ["ticket", "citizen", "captured_by"]
+    readonly_fields = ["schema", "values", "created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        visible = services.tickets_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(ticket__in=visible)
+
+
+@admin.register(CounterVisit)
+class CounterVisitAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "request_type", "minutes", "captured_by"]
+    list_filter = ["request_type"]

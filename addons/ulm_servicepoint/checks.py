@@ -31,3 +31,20 @@ def check_helpdesk_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@checks.register()
+def check_servicepoint_settings(app_configs, **kwargs):
+    from ulm_servicepoint import conf
+
+    errors: list[checks.CheckMessage] = []
+    limit = conf.get("ULM_SERVICEPOINT_MAX_UPLOAD_BYTES")
+    if not isinstance(limit, int) or limit <= 0:
+        errors.append(
+            checks.Error(
+                f"ULM_SERVICEPOINT_MAX_UPLOAD_BYTES must be a positive number of bytes, "
+                f"not {limit!r}.",
+                id="ulm_servicepoint.E003",
+            )
+        )
+    return errors

@@ -8,6 +8,8 @@ DEFAULTS = {
     "ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE": "servicecenter",
     # how old the worker's last periodic heartbeat may be before /healthz reports it stale
     "ULM_SERVICEPOINT_WORKER_STALE_SECONDS": 180,
+    # largest file a capture field or a letter's scan may have (bytes)
+    "ULM_SERVICEPOINT_MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
 }
 
 

@@ -1,24 +1,52 @@
-"""Verbs of ulm_servicepoint: departments and their groups, who sees which ticket, demo data,
-worker heartbeats. Views, commands and tasks call these; they hold no logic of their own."""
+"""Verbs of ulm_servicepoint: departments and their groups, who sees which ticket, request types
+and their schemas, citizens, capturing a request (every channel), demo data, worker heartbeats.
+Views, commands, the API and jobs call these; they hold no logic of their own."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from helpdesk.lib import process_attachments, safe_template_context
 from helpdesk.models import FollowUp, FollowUpAttachment, KBIAttachment, Queue, Ticket
+from helpdesk.signals import new_ticket_done
 from helpdesk.user import HelpdeskUser
 
 from ulm_servicepoint import conf
-from ulm_servicepoint.models import WorkerHeartbeat
+from ulm_servicepoint.models import (
+    CaptureField,
+    CaptureSchema,
+    CaseRecord,
+    Citizen,
+    CounterVisit,
+    RequestType,
+    WorkerHeartbeat,
+)
+from ulm_servicepoint.models.case import Channel, Level
+from ulm_servicepoint.schema_forms import (
+    CaptureValuesForm,
+    capture_form_class,
+    display_value,
+    format_phone,
+    normalise_phone,
+    values_to_data,
+)
+
+logger = logging.getLogger(__name__)
 
 SERVICE_CENTER_GROUP = "Servicecenter"
 ADMIN_GROUP = "Administration"
@@ -51,6 +79,556 @@ def file_visible_to(user: AbstractBaseUser | AnonymousUser, name: str):
     if kb_attachment is not None:
         allowed = HelpdeskUser(user).can_access_kbcategory(kb_attachment.kbitem.category)
         return kb_attachment if allowed else None
+    return None
+
+
+# --- Request types and their schemas -----------------------------------------------------------
+def publish_schema(request_type: RequestType) -> CaptureSchema:
+    """Freezes the request type's current fields as a new schema version, unless the latest
+    version has exactly these fields already. Old tickets keep the version they were captured
+    with, so changing fields never breaks them."""
+    specs = [f.as_spec() for f in CaptureField.objects.filter(request_type=request_type)]
+    latest = CaptureSchema.objects.filter(request_type=request_type).first()
+    if latest is not None and latest.fields == specs:
+        return latest
+    version = (latest.version + 1) if latest else 1
+    return CaptureSchema.objects.create(request_type=request_type, version=version, fields=specs)
+
+
+def current_schema(request_type: RequestType) -> CaptureSchema:
+    """The newest schema version (published on first use when there is none yet)."""
+    latest = CaptureSchema.objects.filter(request_type=request_type).first()
+    return latest if latest is not None else publish_schema(request_type)
+
+
+def public_request_types() -> QuerySet[RequestType]:
+    """Request types a citizen may choose on the public forms, grouped by topic (ordering)."""
+    return RequestType.objects.filter(public=True, active=True)
+
+
+def fold_german(text: str) -> str:
+    """For forgiving search: lower case, umlauts and ß spelt out and then simplified the same
+    way on both sides, so "strassen", "Straßen" and "STRASSEN" meet, as do "Müll" and "Muell"."""
+    text = text.casefold()  # ß -> ss
+    for umlaut, plain in (
+        ("ä", "a"),
+        ("ö", "o"),
+        ("ü", "u"),
+        ("ae", "a"),
+        ("oe", "o"),
+        ("ue", "u"),
+    ):
+        text = text.replace(umlaut, plain)
+    return " ".join(text.split())
+
+
+def request_types_for_agents(search: str = "") -> list[RequestType]:
+    """Active request types whose name, topic group, description or LeiKa key contains every
+    word of ``search`` (German-folded). The table is small: matched in Python, one query."""
+    types = list(RequestType.objects.filter(active=True).select_related("default_queue"))
+    words = fold_german(search).split()
+    if not words:
+        return types
+
+    def haystack(t: RequestType) -> str:
+        return fold_german(f"{t.name} {t.topic_group} {t.slug} {t.leika_keys} {t.description}")
+
+    return [t for t in types if all(word in haystack(t) for word in words)]
+
+
+def schema_form_class(
+    request_type: RequestType, schema: CaptureSchema | None = None
+) -> type[CaptureValuesForm]:
+    """The Django form class for a type's fields (current version unless ``schema`` is given).
+    Instantiate it with ``audience="citizen"`` for a public form (agent-only fields left out)
+    or ``audience="agent"``; every error message is German and names its field."""
+    return capture_form_class((schema or current_schema(request_type)).fields)
+
+
+def schema_form_fields(request_type: RequestType, audience: str = "citizen") -> list[dict]:
+    """The field specs of the current version that ``audience`` sees (for templates and API)."""
+    specs = current_schema(request_type).fields
+    return [s for s in specs if audience == "agent" or s["audience"] == "citizen"]
+
+
+# --- Citizens -------------------------------------------------------------------------------------
+@dataclass
+class CitizenData:
+    """Contact details as a channel delivers them (all optional: a request may be anonymous)."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    street: str = ""
+    house_number: str = ""
+    postcode: str = ""
+    city: str = ""
+    preferred_channel: str = ""
+    consent_contact: bool = False
+    consent_store_contact: bool = False
+    # the id (uuid) of a citizen the agent picked: these details then update that person
+    known: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.known or self.name or self.email or self.phone or self.street)
+
+    def details(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "known"}
+
+
+class CaptureInvalid(Exception):
+    """Input that cannot be captured; ``errors`` maps a field name to German messages."""
+
+    def __init__(self, errors: Mapping[str, list[str]]):
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = dict(errors)
+
+
+def citizens_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Citizen]:
+    """The one place that says which citizens a user may look up: those with a request the user
+    may see (a department's clerk finds only his department's citizens)."""
+    if getattr(user, "is_superuser", False):
+        return Citizen.objects.all()
+    visible = tickets_visible_to(user).values("pk")
+    return Citizen.objects.filter(case_records__ticket__in=visible).distinct()
+
+
+def search_citizens(user: AbstractBaseUser | AnonymousUser, query: str) -> QuerySet[Citizen]:
+    """Look-up by name, e-mail or phone (any notation) among the citizens ``user`` may see."""
+    query = query.strip()
+    if len(query) < 2:
+        return Citizen.objects.none()
+    condition = Q(name__icontains=query) | Q(email__iexact=query)
+    with contextlib.suppress(ValueError):
+        condition |= Q(phone=normalise_phone(query))
+    return citizens_visible_to(user).filter(condition)[:20]
+
+
+def _clean_citizen_data(data: CitizenData) -> CitizenData:
+    errors: dict[str, list[str]] = {}
+    email = data.email.strip().lower()
+    if email:
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(email)
+        except Exception:
+            errors["citizen_email"] = [
+                _("Please enter a valid e-mail address for “%(field)s”, e.g. name@example.com.")
+                % {"field": _("E-mail address")}
+            ]
+    phone = data.phone.strip()
+    if phone:
+        try:
+            phone = normalise_phone(phone)
+        except ValueError:
+            errors["citizen_phone"] = [
+                _("Please enter a valid phone number for “%(field)s”, e.g. 0731 161-0.")
+                % {"field": _("Phone number")}
+            ]
+    postcode = data.postcode.strip()
+    if postcode and not (len(postcode) == 5 and postcode.isdigit()):
+        errors["citizen_postcode"] = [
+            _("The postcode for “%(field)s” has five digits, e.g. 89073.") % {"field": _("Address")}
+        ]
+    if errors:
+        raise CaptureInvalid(errors)
+    return CitizenData(**{**data.__dict__, "email": email, "phone": phone, "postcode": postcode})
+
+
+def find_or_create_citizen(data: CitizenData, user: Any = None) -> Citizen | None:
+    """The same person across channels: found by e-mail address, else by normalised phone
+    number; empty details of a found citizen are filled in, known ones never overwritten.
+    A citizen picked by an agent (``data.known``, looked up among those ``user`` may see) gets
+    the details the agent typed. None for an anonymous request. Raises CaptureInvalid for an
+    invalid e-mail or phone, or a picked citizen that is not there."""
+    data = _clean_citizen_data(data)
+    if data.is_empty():
+        return None
+    if data.known:
+        people = citizens_visible_to(user) if user is not None else Citizen.objects.all()
+        try:
+            picked = people.filter(uuid=data.known).first()
+        except DjangoValidationError:
+            picked = None
+        if picked is None:
+            raise CaptureInvalid(
+                {"citizen": [_("The chosen citizen does not exist (any more); look up again.")]}
+            )
+        for name, value in data.details().items():
+            if value not in ("", None):
+                setattr(picked, name, value)
+        picked.save()
+        return picked
+    citizen = None
+    if data.email:
+        citizen = Citizen.objects.filter(email__iexact=data.email).order_by("pk").first()
+    if citizen is None and data.phone:
+        citizen = Citizen.objects.filter(phone=data.phone).order_by("pk").first()
+    if citizen is None:
+        return Citizen.objects.create(**data.details())
+    changed = False
+    for name, value in data.details().items():
+        if value and not getattr(citizen, name):
+            setattr(citizen, name, value)
+            changed = True
+    if changed:
+        citizen.save()
+    return citizen
+
+
+@transaction.atomic
+def merge_citizens(keep: Citizen, duplicates: list[Citizen]) -> Citizen:
+    """One person recorded twice: their requests move to ``keep``, empty details of ``keep`` are
+    filled from the duplicates, and the duplicates are deleted."""
+    for duplicate in duplicates:
+        if duplicate.pk == keep.pk:
+            continue
+        CaseRecord.objects.filter(citizen=duplicate).update(citizen=keep)
+        for name in CitizenData().details():
+            if not getattr(keep, name) and getattr(duplicate, name):
+                setattr(keep, name, getattr(duplicate, name))
+        duplicate.delete()
+    keep.save()
+    return keep
+
+
+# --- Capturing a request (every channel) ---------------------------------------------------------
+class Outcome:
+    OPEN = "open"  # stays with the service center (1st level)
+    FIRST_CONTACT = "first_contact"  # "Erstauskunft erteilt": answered and closed
+    FORWARD = "forward"  # "Weiterleiten": to the type's default department
+
+
+def can_capture(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Staff with access to the service center's queue (the 1st level) capture requests."""
+    if not getattr(user, "is_staff", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    slug = conf.get("ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE")
+    return any(q.slug == slug for q in queues_visible_to(user))
+
+
+def _describe(specs: list[dict], values: Mapping[str, Any], message: str) -> str:
+    lines = [message.strip()] if message.strip() else []
+    shown = [(s["label"], display_value(s, values.get(s["key"]))) for s in specs]
+    lines += [f"{label}: {value}" for label, value in shown if value != "—"]
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def capture_request(
+    request_type: RequestType,
+    values: Mapping[str, Any],
+    *,
+    channel: str,
+    citizen: Citizen | CitizenData | None = None,
+    captured_by: Any = None,
+    audience: str = "agent",
+    files: Mapping[str, Any] | None = None,
+    message: str = "",
+    title: str = "",
+    outcome: str = Outcome.OPEN,
+    answer: str = "",
+    scan: Any = None,
+    received_at: Any = None,
+) -> CaseRecord:
+    """Every channel's one way in: validates ``values`` (JSON shape, see schema_forms) against
+    the type's current schema for ``audience``, finds or creates the citizen, creates the
+    helpdesk ticket with its first follow-up (files attached) and the case record, all in one
+    transaction. The citizen gets the host's German acknowledgement by e-mail (after commit)
+    unless the request was answered at once. Raises CaptureInvalid with German messages per
+    field; then nothing is written."""
+    if channel not in Channel.values:
+        raise CaptureInvalid({"channel": [_("Unknown channel.")]})
+    schema = current_schema(request_type)
+    form = capture_form_class(schema.fields)(
+        data=values_to_data(schema.fields, values), files=dict(files or {}), audience=audience
+    )
+    errors: dict[str, list[str]] = (
+        {k: [str(m) for m in v] for k, v in form.errors.items()} if not form.is_valid() else {}
+    )
+    if outcome == Outcome.FIRST_CONTACT and not answer.strip():
+        errors["answer"] = [
+            _("Please enter the answer you gave under “%(field)s”.") % {"field": _("Answer given")}
+        ]
+    if channel == Channel.LETTER and scan is None:
+        errors["scan"] = [
+            _("Please attach the scanned letter under “%(field)s”.")
+            % {"field": _("Scan of the letter")}
+        ]
+    if scan is not None:
+        from ulm_servicepoint.schema_forms import UploadField
+
+        try:
+            UploadField(label=_("Scan of the letter")).clean(scan)
+        except Exception as exc:  # ValidationError: German message naming the field
+            errors["scan"] = list(getattr(exc, "messages", [str(exc)]))
+    if outcome not in (Outcome.OPEN, Outcome.FIRST_CONTACT, Outcome.FORWARD):
+        errors["outcome"] = [_("Unknown outcome.")]
+    try:
+        person = (
+            find_or_create_citizen(citizen, captured_by)
+            if isinstance(citizen, CitizenData)
+            else citizen
+        )
+    except CaptureInvalid as invalid:
+        errors.update(invalid.errors)
+        person = None
+    if errors:
+        raise CaptureInvalid(errors)
+
+    typed = form.typed_values()
+    now = timezone.now()
+    queue = request_type.default_queue if outcome == Outcome.FORWARD else service_center_queue()
+    ticket = Ticket.objects.create(
+        title=(title or request_type.name)[:200],
+        queue=queue,
+        submitter_email=(person.email if person else "") or None,
+        description=_describe(schema.fields, typed, message),
+        status=Ticket.OPEN_STATUS,
+        priority=3,
+    )
+    followup = FollowUp.objects.create(
+        ticket=ticket,
+        title=_("Request captured (%(channel)s)") % {"channel": Channel(channel).label},
+        comment=ticket.description,
+        public=True,
+        user=captured_by,
+    )
+    uploads = form.uploads()
+    attached = process_attachments(followup, [*uploads.values(), *([scan] if scan else [])])
+    if uploads:
+        stored = {a.filename: a for a in followup.followupattachment_set.all()}
+        for key, upload in uploads.items():
+            attachment = stored.get(upload.name)
+            typed[key] = {"attachment": attachment.pk if attachment else None, "name": upload.name}
+    case = CaseRecord.objects.create(
+        ticket=ticket,
+        request_type=request_type,
+        schema=schema,
+        values=typed,
+        channel=channel,
+        citizen=person,
+        level=Level.SECOND if outcome == Outcome.FORWARD else Level.FIRST,
+        captured_by=captured_by,
+        received_at=received_at or now,
+        captured_at=now,
+        forwarded_at=now if outcome == Outcome.FORWARD else None,
+    )
+    if outcome == Outcome.FIRST_CONTACT:
+        resolve_at_first_contact(case, answer, captured_by)
+    elif ticket.submitter_email:
+        transaction.on_commit(lambda: _acknowledge(ticket, followup, attached))
+    transaction.on_commit(lambda: _announce(ticket))
+    return case
+
+
+def _announce(ticket: Ticket) -> None:
+    """The host's ``new_ticket_done`` for other addons (routing, notifications), after commit.
+    A failing receiver is logged, never raised: the request is stored either way."""
+    for receiver, result in new_ticket_done.send_robust(sender="ulm_servicepoint", ticket=ticket):
+        if isinstance(result, Exception):
+            logger.error(
+                "new_ticket_done receiver %r failed for ticket %s",
+                receiver,
+                ticket.pk,
+                exc_info=result,
+            )
+
+
+def _acknowledge(ticket: Ticket, followup: FollowUp, files: list) -> None:
+    """The host's German acknowledgement ("newticket_submitter" in the queue's locale).
+
+    Runs after the commit: the request is saved whatever happens to the mail. A mail server that
+    cannot be reached is logged (the host's fail_silently does not cover a refused connection)
+    and the follow-up keeps no recipients, so the agents see that nothing went out."""
+    context = safe_template_context(ticket)
+    context["comment"] = followup.comment
+    sent_to: set[str] = set()
+    try:
+        ticket.send(
+            {"submitter": ("newticket_submitter", context)},
+            sent_to=sent_to,
+            fail_silently=True,
+            files=files,
+        )
+    except Exception:  # SMTP down or refusing: the captured request must not fail with it
+        logger.exception("acknowledgement for ticket %s not sent", ticket.pk)
+        return
+    FollowUp.objects.filter(pk=followup.pk).update(email_recipients=sorted(sent_to))
+
+
+def resolve_at_first_contact(
+    case: CaseRecord, answer: str, user: AbstractBaseUser | None
+) -> CaseRecord:
+    """ "Erstauskunft erteilt": the answer given is recorded and the ticket is closed."""
+    now = timezone.now()
+    ticket = case.ticket
+    FollowUp.objects.create(
+        ticket=ticket,
+        title=_("First-contact answer given"),
+        comment=answer,
+        public=True,
+        user=user,
+        new_status=Ticket.CLOSED_STATUS,
+    )
+    ticket.status = Ticket.CLOSED_STATUS
+    ticket.resolution = answer
+    ticket.save()
+    case.resolved_at_first_contact = True
+    case.first_contact_resolved_at = case.first_answer_at = case.closed_at = now
+    case.save()
+    return case
+
+
+@transaction.atomic
+def update_case_values(case: CaseRecord, values: Mapping[str, Any], user: Any) -> CaseRecord:
+    """Agents correct the values in the ticket view, validated against the schema version the
+    ticket was captured with (a newer version never breaks an old ticket). Uploaded files stay."""
+    if not tickets_visible_to(user).filter(pk=case.ticket_id).exists():
+        raise PermissionError(case.ticket_id)
+    specs = case.schema.fields if case.schema else []
+    form = capture_form_class(specs)(data=values_to_data(specs, values), audience="agent")
+    if not form.is_valid():
+        raise CaptureInvalid({k: [str(m) for m in v] for k, v in form.errors.items()})
+    kept_files = {
+        s["key"]: case.values[s["key"]]
+        for s in specs
+        if s["type"] == "file" and s["key"] in case.values
+    }
+    case.values = {**form.typed_values(), **kept_files}
+    case.save(update_fields=["values", "updated_at"])
+    return case
+
+
+def case_values_for_display(case: CaseRecord) -> list[tuple[str, str]]:
+    """(label, German value) in the order of the ticket's schema version."""
+    specs = case.schema.fields if case.schema else []
+    return [(s["label"], display_value(s, case.values.get(s["key"]))) for s in specs]
+
+
+def earlier_requests(case: CaseRecord, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Ticket]:
+    """The citizen's other requests that ``user`` may see, newest first."""
+    if case.citizen_id is None:
+        return Ticket.objects.none()
+    return (
+        tickets_visible_to(user)
+        .filter(case_record__citizen_id=case.citizen_id)
+        .exclude(pk=case.ticket_id)
+        .select_related("queue", "case_record__request_type")
+        .order_by("-created")
+    )
+
+
+def case_panel_context(ticket: Ticket, user: Any) -> dict[str, Any]:
+    """What the ticket page shows beside the host's fields: the case record, its values in
+    German, and the citizen's earlier requests the user may see."""
+    case = (
+        CaseRecord.objects.select_related("request_type", "schema", "citizen", "captured_by")
+        .filter(ticket=ticket)
+        .first()
+    )
+    if case is None:
+        return {"case": None}
+    return {
+        "case": case,
+        "values": case_values_for_display(case),
+        "earlier": list(earlier_requests(case, user)[:20]),
+        "phone": format_phone(case.citizen.phone) if case.citizen and case.citizen.phone else "",
+    }
+
+
+def visible_case(user: Any, ticket_id: int) -> CaseRecord | None:
+    """The case record of a ticket the user may see, else None."""
+    return (
+        CaseRecord.objects.select_related("request_type", "schema", "ticket")
+        .filter(ticket_id=ticket_id, ticket__in=tickets_visible_to(user).values("pk"))
+        .first()
+    )
+
+
+def capture_screen_context(user: Any, citizen_uuid: str = "", lookup: str = "") -> dict[str, Any]:
+    """The citizen picked (or found by a caller's number) and the look-up results for the
+    capture screen, limited to what ``user`` may see; with the citizen's open requests."""
+    citizen = None
+    if citizen_uuid:
+        with contextlib.suppress(ValueError, DjangoValidationError):
+            citizen = citizens_visible_to(user).filter(uuid=citizen_uuid).first()
+    matches = list(search_citizens(user, lookup)) if lookup else []
+    if citizen is None and len(matches) == 1:
+        citizen = matches[0]
+    open_requests: list[Ticket] = []
+    if citizen is not None:
+        open_requests = list(
+            tickets_visible_to(user)
+            .filter(case_record__citizen=citizen)
+            .exclude(status__in=[Ticket.CLOSED_STATUS, Ticket.RESOLVED_STATUS])
+            .select_related("queue")
+            .order_by("-created")[:10]
+        )
+    return {"citizen": citizen, "matches": matches, "open_requests": open_requests}
+
+
+def note_ticket_update(followup: FollowUp) -> None:
+    """KPI timestamps from the host's ticket updates: the first public answer by staff and the
+    closing. Never raises: the host sends this signal outside any transaction, after its mails,
+    and an exception would break its update."""
+    try:
+        case = CaseRecord.objects.filter(ticket_id=followup.ticket_id).first()
+        if case is None:
+            return
+        changed = []
+        if case.first_answer_at is None and followup.public and followup.user_id is not None:
+            case.first_answer_at = followup.date
+            changed.append("first_answer_at")
+        closed = (Ticket.CLOSED_STATUS, Ticket.RESOLVED_STATUS)
+        if case.closed_at is None and followup.ticket.status in closed:
+            case.closed_at = followup.date
+            changed.append("closed_at")
+        if changed:
+            case.save(update_fields=[*changed, "updated_at"])
+    except Exception:  # the host must never fail because of our bookkeeping
+        logger.exception("case record of ticket %s not updated", followup.ticket_id)
+
+
+def record_counter_visit(topic: str | RequestType, minutes: int, captured_by: Any) -> CounterVisit:
+    """Counter mode: an anonymous quick record for statistics. ``topic`` is a request type or
+    what the agent typed (exact name, else the one type whose name starts with / contains it)."""
+    errors: dict[str, list[str]] = {}
+    request_type = topic if isinstance(topic, RequestType) else match_request_type(topic)
+    if request_type is None:
+        errors["topic"] = [
+            _("“%(field)s”: no single request type matches “%(text)s”.")
+            % {"field": _("Topic"), "text": topic}
+        ]
+    if not isinstance(minutes, int) or not 1 <= minutes <= 480:
+        errors["minutes"] = [
+            _("“%(field)s” must be a whole number from 1 to 480.") % {"field": _("Minutes")}
+        ]
+    if errors or request_type is None:
+        raise CaptureInvalid(errors)
+    return CounterVisit.objects.create(
+        request_type=request_type, minutes=minutes, captured_by=captured_by
+    )
+
+
+def match_request_type(text: str) -> RequestType | None:
+    """The one request type an agent means by ``text``: the exact name, else the only name
+    starting with it, else the only name containing it (German-folded)."""
+    wanted = fold_german(text)
+    if not wanted:
+        return None
+    names = [(fold_german(t.name), t) for t in RequestType.objects.filter(active=True)]
+    for matches in (
+        lambda name: name == wanted,
+        lambda name: name.startswith(wanted),
+        lambda name: wanted in name,
+    ):
+        found = [t for name, t in names if matches(name)]
+        if len(found) == 1:
+            return found[0]
     return None
 
 
@@ -244,9 +822,118 @@ def demo_loaded() -> bool:
 
 
 @transaction.atomic
+def load_demo_request_types() -> int:
+    """The demo city's twelve request types with their schemas; adds only what is missing.
+    Returns how many types were created."""
+    from ulm_servicepoint.demo_request_types import DEMO_REQUEST_TYPES
+
+    created = 0
+    for spec in DEMO_REQUEST_TYPES:
+        request_type, new = RequestType.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                "name": spec["name"],
+                "topic_group": spec["topic_group"],
+                "default_queue": Queue.objects.get(slug=spec["queue"]),
+                "leika_keys": spec["leika"],
+                "description": spec["description"],
+                "description_easy": spec["easy"],
+            },
+        )
+        if not new:
+            continue
+        created += 1
+        for position, (key, label, kind, required, audience, extra) in enumerate(spec["fields"]):
+            CaptureField.objects.create(
+                request_type=request_type,
+                position=position,
+                key=key,
+                label=label,
+                field_type=kind,
+                required=required,
+                audience=audience,
+                help_text=extra.get("help", ""),
+                choices="\n".join(extra.get("choices", [])),
+                pattern=extra.get("pattern", ""),
+                pattern_example=extra.get("example", ""),
+            )
+        publish_schema(request_type)
+    return created
+
+
+DEMO_CASES: list[tuple[str, dict[str, Any], str, CitizenData, str, str]] = [
+    # (request type, values, channel, citizen, outcome, answer)
+    (
+        "sperrmuell-abholung",
+        {
+            "abholadresse": {
+                "street": "Frauenstraße",
+                "house_number": "12",
+                "postcode": "89073",
+                "city": "Ulm",
+            },
+            "gegenstaende": "1 Sofa, 1 Schrank",
+            "menge": "3",
+            "elektro": False,
+        },
+        Channel.PHONE,
+        CitizenData(name="Jonas Schneider", email="j.schneider@example.org", phone="0731 4455667"),
+        Outcome.FORWARD,
+        "",
+    ),
+    (
+        "personalausweis",
+        {"geburtsdatum": "1980-05-01", "anlass": "Ablauf"},
+        Channel.PHONE,
+        CitizenData(name="Maria Müller", email="maria.mueller@example.org"),
+        Outcome.FIRST_CONTACT,
+        "Termin online buchen; biometrisches Foto und alten Ausweis mitbringen. Gebühr 37 Euro.",
+    ),
+    (
+        "kfz-zulassung",
+        {"vorgang": "Wunschkennzeichen", "kennzeichen": "UL-AB 123"},
+        Channel.EMAIL,
+        CitizenData(name="Peter Wagner", email="peter.wagner@example.org"),
+        Outcome.FORWARD,
+        "",
+    ),
+    (
+        "laermbeschwerde",
+        {"quelle": "Baustelle", "ort": "Neue Straße", "datum": "2026-11-20", "uhrzeit": "05:10"},
+        Channel.COUNTER,
+        CitizenData(name="Klara Weber", phone="0731 98765"),
+        Outcome.OPEN,
+        "",
+    ),
+]
+
+
+@transaction.atomic
+def load_demo_cases() -> int:
+    """A few captured requests for `make run`'s demo (not for the tests' demo fixture, whose
+    ticket counts stay as they are). Only when no case record exists yet."""
+    if CaseRecord.objects.exists():
+        return 0
+    agent = get_user_model().objects.filter(username="anna.agentin").first()
+    for slug, values, channel, citizen, outcome, answer in DEMO_CASES:
+        capture_request(
+            RequestType.objects.get(slug=slug),
+            values,
+            channel=channel,
+            citizen=citizen,
+            captured_by=agent,
+            outcome=outcome,
+            answer=answer,
+        )
+    return len(DEMO_CASES)
+
+
+@transaction.atomic
 def load_demo_data() -> bool:
-    """Loads "Stadt Ulm (Demo)" once; returns False when it was there already."""
+    """Loads "Stadt Ulm (Demo)" once; returns False when it was there already (missing demo
+    request types are still added, so an older demo installation gains them)."""
     if demo_loaded():
+        load_demo_request_types()
         return False
     user_model = get_user_model()
     setup_service_center(email="servicecenter@ulm.example")
@@ -299,4 +986,5 @@ def load_demo_data() -> bool:
                 user=agent,
                 new_status=status,
             )
+    load_demo_request_types()
     return True

@@ -5,3 +5,7 @@ from ulm_servicepoint import services
 
 def after_migrate(sender, **kwargs):
     services.sync_site()
+
+
+def after_ticket_update(sender, followup, **kwargs):
+    services.note_ticket_update(followup)

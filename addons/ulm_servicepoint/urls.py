@@ -1,6 +1,12 @@
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
 
-from ulm_servicepoint import views
+from ulm_servicepoint import api, views
+
+router = DefaultRouter()
+router.register("anliegenarten", api.RequestTypeViewSet, basename="api-request-type")
+router.register("anliegen", api.CaseRecordViewSet, basename="api-case")
 
 app_name = "ulm_servicepoint"
 
@@ -8,4 +14,14 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("ulm/worker-ping/", views.worker_ping, name="worker_ping"),
     path("dateien/<path:name>", views.protected_file, name="protected_file"),
+    path("helpdesk/erfassen/", views.capture_start, name="capture_start"),
+    path("helpdesk/erfassen/<slug:slug>/", views.capture, name="capture"),
+    path("helpdesk/schalter/", views.counter, name="counter"),
+    path("helpdesk/fall/<int:ticket_id>/werte/", views.case_edit, name="case_edit"),
+    path("api/servicepoint/", include(router.urls)),
+    path(
+        "api/servicepoint/schema/",
+        SpectacularAPIView.as_view(urlconf="ulm_servicepoint.api_urls"),
+        name="api_schema",
+    ),
 ]

@@ -1,11 +1,21 @@
-"""HTTP endpoints of ulm_servicepoint: health and a worker check for operators."""
+"""HTTP endpoints of ulm_servicepoint: health, a worker check for operators, and the agents'
+capture screens (request, counter, case values). Each calls the services."""
 
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import FileResponse, Http404, HttpRequest, JsonResponse
+from django.forms import Form, Select
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ulm_servicepoint import services
+from ulm_servicepoint.forms import CaptureMetaForm, CitizenForm, CounterForm
+from ulm_servicepoint.models import RequestType
+from ulm_servicepoint.schema_forms import capture_form_class, values_to_data
 
 
 @require_GET
@@ -38,3 +48,220 @@ def protected_file(request: HttpRequest, name: str) -> FileResponse:
     response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Agents: capture, counter mode, case values -------------------------------------------------
+def _style(*forms_: Form) -> None:
+    """Bootstrap classes for the helpdesk's look; help and errors bound to their input."""
+    for form in forms_:
+        for name, field in form.fields.items():
+            widget = field.widget
+            bound = form[name]
+            described = [f"{bound.auto_id}-help"] if field.help_text else []
+            if form.is_bound and name in form.errors:
+                described.append(f"{bound.auto_id}-error")
+                widget.attrs["aria-invalid"] = "true"
+            if described:
+                widget.attrs["aria-describedby"] = " ".join(described)
+            if getattr(widget, "input_type", "") in ("checkbox", "radio", "hidden", "file"):
+                continue
+            css = "form-select" if isinstance(widget, Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+def _capture_allowed(request: HttpRequest) -> None:
+    if not services.can_capture(request.user):
+        raise PermissionDenied
+
+
+@staff_member_required
+@require_GET
+def capture_start(request: HttpRequest) -> HttpResponse:
+    """Step 1: pick the request type from a searchable list (one match opens it at once)."""
+    _capture_allowed(request)
+    query = request.GET.get("q", "").strip()
+    types = list(services.request_types_for_agents(query))
+    keep = request.GET.urlencode()
+    if query and len(types) == 1:
+        params = request.GET.copy()
+        params.pop("q", None)
+        target = reverse("ulm_servicepoint:capture", args=[types[0].slug])
+        return redirect(f"{target}?{params.urlencode()}" if params else target)
+    return render(
+        request,
+        "ulm_servicepoint/capture_start.html",
+        {
+            "types": types,
+            "all_types": types if not query else services.request_types_for_agents(),
+            "query": query,
+            "keep": keep,
+        },
+    )
+
+
+@staff_member_required
+def capture(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step 2: the type's fields, the citizen (look-up or new), then "Erstauskunft erteilt"
+    or "Weiterleiten"; a letter gets its scan. Everything is validated in capture_request."""
+    _capture_allowed(request)
+    request_type = get_object_or_404(RequestType, slug=slug, active=True)
+    screen = services.capture_screen_context(
+        request.user,
+        citizen_uuid=request.POST.get("c-citizen") or request.GET.get("buerger", ""),
+        lookup=request.GET.get("suche", "") or request.GET.get("telefon", ""),
+    )
+    citizen = screen["citizen"]
+    posted = request.method == "POST"
+    values_form = services.schema_form_class(request_type)(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        audience="agent",
+        prefix="f",
+    )
+    initial_citizen: dict[str, object] = {}
+    if citizen is not None:
+        initial_citizen = {
+            "citizen": citizen.uuid,
+            "name": citizen.name,
+            "email": citizen.email,
+            "phone": citizen.phone,
+            "street": citizen.street,
+            "house_number": citizen.house_number,
+            "postcode": citizen.postcode,
+            "city": citizen.city,
+            "preferred_channel": citizen.preferred_channel,
+        }
+    elif request.GET.get("telefon"):
+        initial_citizen = {"phone": request.GET["telefon"]}
+    citizen_form = CitizenForm(
+        request.POST if posted else None, prefix="c", initial=initial_citizen
+    )
+    meta_form = CaptureMetaForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial={"channel": request.GET.get("kanal", "phone")},
+    )
+    if posted and values_form.is_valid() and citizen_form.is_valid() and meta_form.is_valid():
+        data = citizen_form.cleaned_data
+        person = services.CitizenData(
+            known=str(data["citizen"] or ""),
+            **{k: v for k, v in data.items() if k != "citizen" and v not in (None, "")},
+        )
+        try:
+            case = services.capture_request(
+                request_type,
+                values_form.typed_values(),
+                files=values_form.uploads(),
+                channel=meta_form.cleaned_data["channel"],
+                citizen=person,
+                captured_by=request.user,
+                message=meta_form.cleaned_data["message"],
+                outcome=request.POST.get("outcome", services.Outcome.OPEN),
+                answer=meta_form.cleaned_data["answer"],
+                scan=meta_form.cleaned_data["scan"],
+            )
+        except services.CaptureInvalid as invalid:
+            _add_errors(invalid, values_form, citizen_form, meta_form)
+        else:
+            messages.success(
+                request,
+                _("Request %(ticket)s captured.") % {"ticket": case.ticket.ticket},
+            )
+            return redirect(reverse("helpdesk:view", args=[case.ticket_id]))
+    _style(values_form, citizen_form, meta_form)
+    forms_ = [meta_form, values_form, citizen_form]
+    return render(
+        request,
+        "ulm_servicepoint/capture.html",
+        {
+            "request_type": request_type,
+            "values_form": values_form,
+            "citizen_form": citizen_form,
+            "meta_form": meta_form,
+            "forms_with_errors": [f for f in forms_ if f.errors],
+            "lookup": request.GET.get("suche", ""),
+            **screen,
+        },
+        status=400 if posted else 200,
+    )
+
+
+def _add_errors(invalid, values_form, citizen_form, meta_form) -> None:
+    for key, errors in invalid.errors.items():
+        if key == "citizen":
+            form, name = citizen_form, None
+        elif key.startswith("citizen_"):
+            form, name = citizen_form, key.removeprefix("citizen_")
+        elif key in meta_form.fields or key == "outcome":
+            form, name = meta_form, key if key in meta_form.fields else None
+        else:
+            form, name = values_form, key if key in values_form.fields else None
+        for error in errors:
+            form.add_error(name, error)
+
+
+@staff_member_required
+def counter(request: HttpRequest) -> HttpResponse:
+    """Counter mode: topic number (or name) and Enter; minutes default to 5."""
+    _capture_allowed(request)
+    types = list(services.request_types_for_agents())
+    form = CounterForm(request.POST or None, initial={"minutes": 5})
+    if request.method == "POST" and form.is_valid():
+        topic = form.cleaned_data["topic"].strip()
+        chosen = (
+            types[int(topic) - 1] if topic.isdigit() and 0 < int(topic) <= len(types) else topic
+        )
+        try:
+            visit = services.record_counter_visit(
+                chosen, form.cleaned_data["minutes"], request.user
+            )
+        except services.CaptureInvalid as invalid:
+            for key, errors in invalid.errors.items():
+                for error in errors:
+                    form.add_error(key, error)
+        else:
+            messages.success(
+                request,
+                _("Counter visit recorded: %(topic)s, %(minutes)d min.")
+                % {"topic": visit.request_type.name, "minutes": visit.minutes},
+            )
+            return redirect("ulm_servicepoint:counter")
+    _style(form)
+    return render(
+        request,
+        "ulm_servicepoint/counter.html",
+        {"form": form, "types": types, "forms_with_errors": [form] if form.errors else []},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_member_required
+def case_edit(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Agents correct a ticket's values, against the schema version it was captured with."""
+    case = services.visible_case(request.user, ticket_id)
+    if case is None or case.schema is None:
+        raise Http404
+    form_class = capture_form_class(case.schema.fields)
+    if request.method == "POST":
+        form = form_class(request.POST, audience="agent", prefix="f")
+        if form.is_valid():
+            try:
+                services.update_case_values(case, form.typed_values(), request.user)
+            except services.CaptureInvalid as invalid:
+                for key, errors in invalid.errors.items():
+                    for error in errors:
+                        form.add_error(key if key in form.fields else None, error)
+            else:
+                messages.success(request, _("Values saved."))
+                return redirect(reverse("helpdesk:view", args=[ticket_id]))
+    else:
+        form = form_class(
+            initial=values_to_data(case.schema.fields, case.values), audience="agent", prefix="f"
+        )
+    _style(form)
+    return render(
+        request,
+        "ulm_servicepoint/case_edit.html",
+        {"case": case, "form": form, "forms_with_errors": [form] if form.errors else []},
+        status=400 if form.errors else 200,
+    )

@@ -5,10 +5,15 @@ from ulm_servicepoint import services
 
 
 class Command(BaseCommand):
-    help = "Loads the demo data 'Stadt Ulm (Demo)' once (queues, groups, users, tickets)."
+    help = (
+        "Loads the demo data 'Stadt Ulm (Demo)' once (queues, groups, users, tickets, request "
+        "types, captured requests)."
+    )
 
     def handle(self, *args, **options):
-        if services.load_demo_data():
+        loaded = services.load_demo_data()
+        services.load_demo_cases()
+        if loaded:
             self.stdout.write(_("Demo data loaded."))
         else:
             self.stdout.write(_("Demo data was loaded before; nothing changed."))

@@ -1,4 +1,4 @@
-"""Models of ulm_servicepoint."""
+"""The worker's heartbeat."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

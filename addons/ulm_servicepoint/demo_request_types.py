@@ -1,0 +1,421 @@
+"""Twelve request types of the demo city "Stadt Ulm (Demo)" with their capture schemas.
+
+Each entry: name, slug, topic group, default department (queue slug), LeiKa keys, public,
+citizen description, plain-language description, and fields as
+(key, label, type, required, audience, extra) where extra may hold choices, help text,
+pattern and example.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+CITIZEN, AGENT = "citizen", "agent"
+
+ADDRESS_HELP = "Wo genau? Straße, Hausnummer, Postleitzahl und Ort."
+
+DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
+    {
+        "name": "Sperrmüll-Abholung",
+        "slug": "sperrmuell-abholung",
+        "topic_group": "Abfall und Umwelt",
+        "queue": "abfallwirtschaft",
+        "leika": "99002004000000",
+        "description": "Lassen Sie sperrige Haushaltsgegenstände wie Möbel oder Matratzen abholen.",
+        "easy": "Sie haben alte Möbel? Wir holen sie bei Ihnen ab.",
+        "fields": [
+            ("abholadresse", "Abholadresse", "address", True, CITIZEN, {"help": ADDRESS_HELP}),
+            (
+                "gegenstaende",
+                "Welche Gegenstände?",
+                "long_text",
+                True,
+                CITIZEN,
+                {"help": "Zum Beispiel: 1 Sofa, 2 Stühle, 1 Matratze."},
+            ),
+            ("menge", "Menge in Kubikmetern (ca.)", "number", False, CITIZEN, {}),
+            ("wunschtermin", "Wunschtermin", "date", False, CITIZEN, {}),
+            ("elektro", "Sind Elektrogeräte dabei?", "yes_no", True, CITIZEN, {}),
+        ],
+    },
+    {
+        "name": "Personalausweis beantragen",
+        "slug": "personalausweis",
+        "topic_group": "Ausweise und Dokumente",
+        "queue": "buergerdienste",
+        "leika": "99115001000000",
+        "description": "Beantragen Sie einen neuen Personalausweis oder fragen Sie nach dem Stand.",
+        "easy": "Sie brauchen einen neuen Ausweis. Wir helfen Ihnen.",
+        "fields": [
+            ("geburtsdatum", "Geburtsdatum", "date", True, CITIZEN, {}),
+            (
+                "anlass",
+                "Anlass",
+                "choice",
+                True,
+                CITIZEN,
+                {
+                    "choices": [
+                        "Erstausstellung",
+                        "Ablauf",
+                        "Verlust oder Diebstahl",
+                        "Namensänderung",
+                    ]
+                },
+            ),
+            ("terminwunsch", "Bevorzugte Uhrzeit für einen Termin", "time", False, CITIZEN, {}),
+            (
+                "vorgangsnummer",
+                "Vorgangsnummer Bürgerdienste",
+                "file_reference",
+                False,
+                AGENT,
+                {"pattern": r"^BD-\d{4}-\d{5}$", "example": "BD-2026-01234"},
+            ),
+        ],
+    },
+    {
+        "name": "Wohnsitz anmelden",
+        "slug": "wohnsitzanmeldung",
+        "topic_group": "Wohnen und Umzug",
+        "queue": "buergerdienste",
+        "leika": "99115006000000",
+        "description": "Melden Sie Ihren neuen Wohnsitz in Ulm innerhalb von zwei Wochen an.",
+        "easy": "Sie sind umgezogen? Dann melden Sie sich bei uns an.",
+        "fields": [
+            ("neue_adresse", "Neue Adresse", "address", True, CITIZEN, {"help": ADDRESS_HELP}),
+            ("einzugsdatum", "Einzugsdatum", "date", True, CITIZEN, {}),
+            ("personen", "Anzahl der Personen", "number", True, CITIZEN, {}),
+            (
+                "art",
+                "Art der Wohnung",
+                "choice",
+                True,
+                CITIZEN,
+                {"choices": ["Hauptwohnung", "Nebenwohnung"]},
+            ),
+        ],
+    },
+    {
+        "name": "Anwohnerparkausweis",
+        "slug": "anwohnerparkausweis",
+        "topic_group": "Verkehr und Mobilität",
+        "queue": "ordnungsamt",
+        "leika": "99058018000000",
+        "description": "Beantragen oder verlängern Sie einen Parkausweis für Anwohnerinnen "
+        "und Anwohner.",
+        "easy": "Sie wohnen hier und wollen hier parken. Dafür gibt es einen Ausweis.",
+        "fields": [
+            (
+                "kennzeichen",
+                "Kennzeichen",
+                "vehicle_registration",
+                True,
+                CITIZEN,
+                {"help": "Zum Beispiel UL-AB 123."},
+            ),
+            (
+                "parkzone",
+                "Parkzone",
+                "choice",
+                True,
+                CITIZEN,
+                {"choices": ["Zone A Innenstadt", "Zone B Weststadt", "Zone C Oststadt"]},
+            ),
+            ("adresse", "Wohnadresse", "address", True, CITIZEN, {}),
+            (
+                "verlaengerung",
+                "Verlängerung eines bestehenden Ausweises?",
+                "yes_no",
+                True,
+                CITIZEN,
+                {},
+            ),
+        ],
+    },
+    {
+        "name": "Hundesteuer an- oder abmelden",
+        "slug": "hundesteuer",
+        "topic_group": "Steuern und Abgaben",
+        "queue": "steuern",
+        "leika": "99032001000000",
+        "description": "Melden Sie Ihren Hund zur Hundesteuer an oder ab.",
+        "easy": "Sie haben einen Hund? Dann zahlen Sie Hundesteuer.",
+        "fields": [
+            (
+                "vorgang",
+                "An- oder Abmeldung",
+                "choice",
+                True,
+                CITIZEN,
+                {"choices": ["Anmeldung", "Abmeldung"]},
+            ),
+            ("datum", "Seit wann / bis wann", "date", True, CITIZEN, {}),
+            ("rasse", "Rasse", "text", False, CITIZEN, {}),
+            (
+                "kassenzeichen",
+                "Kassenzeichen",
+                "file_reference",
+                False,
+                CITIZEN,
+                {
+                    "pattern": r"^\d{2}\.\d{3}\.\d{6}$",
+                    "example": "61.120.004711",
+                    "help": "Steht auf Ihrem Steuerbescheid, falls vorhanden.",
+                },
+            ),
+        ],
+    },
+    {
+        "name": "Straßenschaden oder defekte Laterne melden",
+        "slug": "strassenschaden",
+        "topic_group": "Verkehr und Mobilität",
+        "queue": "ordnungsamt",
+        "leika": "",
+        "description": "Melden Sie Schlaglöcher, beschädigte Gehwege oder eine defekte "
+        "Straßenlaterne.",
+        "easy": "Etwas auf der Straße ist kaputt? Sagen Sie es uns.",
+        "fields": [
+            (
+                "art",
+                "Was ist beschädigt?",
+                "choice",
+                True,
+                CITIZEN,
+                {
+                    "choices": [
+                        "Schlagloch",
+                        "Gehweg",
+                        "Straßenlaterne",
+                        "Verkehrszeichen",
+                        "Sonstiges",
+                    ]
+                },
+            ),
+            (
+                "ort",
+                "Ort des Schadens",
+                "text",
+                True,
+                CITIZEN,
+                {"help": "Straße und Hausnummer oder eine genaue Beschreibung."},
+            ),
+            (
+                "laternennummer",
+                "Nummer der Laterne",
+                "text",
+                False,
+                CITIZEN,
+                {"help": "Steht auf einem Schild am Mast."},
+            ),
+            ("foto", "Foto", "file", False, CITIZEN, {}),
+            ("gefahr", "Besteht eine akute Gefahr?", "yes_no", True, CITIZEN, {}),
+        ],
+    },
+    {
+        "name": "Lärmbeschwerde",
+        "slug": "laermbeschwerde",
+        "topic_group": "Sicherheit und Ordnung",
+        "queue": "ordnungsamt",
+        "leika": "",
+        "description": "Beschweren Sie sich über anhaltenden Lärm, zum Beispiel von Baustellen.",
+        "easy": "Es ist zu laut? Sagen Sie uns, wo und wann.",
+        "fields": [
+            (
+                "quelle",
+                "Lärmquelle",
+                "choice",
+                True,
+                CITIZEN,
+                {
+                    "choices": [
+                        "Baustelle",
+                        "Gaststätte",
+                        "Nachbarschaft",
+                        "Veranstaltung",
+                        "Sonstiges",
+                    ]
+                },
+            ),
+            ("ort", "Ort", "text", True, CITIZEN, {}),
+            ("datum", "Datum", "date", True, CITIZEN, {}),
+            ("uhrzeit", "Uhrzeit", "time", False, CITIZEN, {}),
+            (
+                "wochentage",
+                "An welchen Tagen?",
+                "multi_choice",
+                False,
+                CITIZEN,
+                {
+                    "choices": [
+                        "Montag",
+                        "Dienstag",
+                        "Mittwoch",
+                        "Donnerstag",
+                        "Freitag",
+                        "Samstag",
+                        "Sonntag",
+                    ]
+                },
+            ),
+        ],
+    },
+    {
+        "name": "Gewerbe anmelden",
+        "slug": "gewerbeanmeldung",
+        "topic_group": "Wirtschaft",
+        "queue": "ordnungsamt",
+        "leika": "99050012104000",
+        "description": "Melden Sie ein Gewerbe an, um oder ab.",
+        "easy": "Sie wollen eine Firma gründen? Melden Sie Ihr Gewerbe an.",
+        "fields": [
+            ("taetigkeit", "Tätigkeit", "long_text", True, CITIZEN, {}),
+            ("beginn", "Beginn der Tätigkeit", "date", True, CITIZEN, {}),
+            ("betriebsstaette", "Betriebsstätte", "address", True, CITIZEN, {}),
+            ("email_betrieb", "E-Mail-Adresse des Betriebs", "email", False, CITIZEN, {}),
+            ("telefon_betrieb", "Telefon des Betriebs", "phone", False, CITIZEN, {}),
+        ],
+    },
+    {
+        "name": "Fundsache",
+        "slug": "fundsache",
+        "topic_group": "Sicherheit und Ordnung",
+        "queue": "buergerdienste",
+        "leika": "99063001000000",
+        "description": "Sie haben etwas verloren oder gefunden? Fragen Sie beim Fundbüro nach.",
+        "easy": "Sie haben etwas verloren? Vielleicht hat es jemand gefunden.",
+        "fields": [
+            (
+                "verloren_gefunden",
+                "Verloren oder gefunden?",
+                "choice",
+                True,
+                CITIZEN,
+                {"choices": ["Verloren", "Gefunden"]},
+            ),
+            (
+                "gegenstand",
+                "Gegenstand",
+                "text",
+                True,
+                CITIZEN,
+                {"help": "Zum Beispiel: schwarzer Rucksack mit Laptop."},
+            ),
+            ("datum", "Wann?", "date", True, CITIZEN, {}),
+            ("ort", "Wo?", "text", False, CITIZEN, {}),
+            (
+                "fundnummer",
+                "Fundnummer",
+                "file_reference",
+                False,
+                AGENT,
+                {"pattern": r"^F-\d{4}/\d{1,5}$", "example": "F-2026/123"},
+            ),
+        ],
+    },
+    {
+        "name": "Kfz-Zulassung",
+        "slug": "kfz-zulassung",
+        "topic_group": "Verkehr und Mobilität",
+        "queue": "kfz-zulassung",
+        "leika": "99036012104000",
+        "description": "Fahrzeug zulassen, umschreiben, außer Betrieb setzen oder "
+        "Wunschkennzeichen reservieren.",
+        "easy": "Sie haben ein Auto gekauft? Melden Sie es an.",
+        "fields": [
+            (
+                "vorgang",
+                "Vorgang",
+                "choice",
+                True,
+                CITIZEN,
+                {
+                    "choices": [
+                        "Neuzulassung",
+                        "Umschreibung",
+                        "Außerbetriebsetzung",
+                        "Wunschkennzeichen",
+                    ]
+                },
+            ),
+            (
+                "kennzeichen",
+                "Kennzeichen (falls vorhanden)",
+                "vehicle_registration",
+                False,
+                CITIZEN,
+                {},
+            ),
+            (
+                "fin",
+                "Fahrzeug-Identifizierungsnummer",
+                "text",
+                False,
+                CITIZEN,
+                {"help": "17 Zeichen, steht in der Zulassungsbescheinigung Teil I, Feld E."},
+            ),
+            ("evb", "eVB-Nummer der Versicherung", "text", False, CITIZEN, {}),
+        ],
+    },
+    {
+        "name": "Urkunde beim Standesamt bestellen",
+        "slug": "urkunde-standesamt",
+        "topic_group": "Familie und Standesamt",
+        "queue": "standesamt",
+        "leika": "99118003000000",
+        "description": "Bestellen Sie eine Geburts-, Ehe- oder Sterbeurkunde.",
+        "easy": "Sie brauchen eine Urkunde? Zum Beispiel über Ihre Geburt.",
+        "fields": [
+            (
+                "urkunde",
+                "Art der Urkunde",
+                "choice",
+                True,
+                CITIZEN,
+                {
+                    "choices": [
+                        "Geburtsurkunde",
+                        "Eheurkunde",
+                        "Sterbeurkunde",
+                        "Lebenspartnerschaftsurkunde",
+                    ]
+                },
+            ),
+            ("name_person", "Name der Person in der Urkunde", "text", True, CITIZEN, {}),
+            ("datum_ereignis", "Datum des Ereignisses", "date", True, CITIZEN, {}),
+            ("anzahl", "Anzahl der Exemplare", "number", True, CITIZEN, {}),
+            (
+                "zweck",
+                "Verwendungszweck",
+                "text",
+                False,
+                CITIZEN,
+                {"help": "Zum Beispiel Rentenantrag."},
+            ),
+            (
+                "registernummer",
+                "Registernummer",
+                "file_reference",
+                False,
+                AGENT,
+                {"pattern": r"^[GESL] \d{1,4}/\d{4}$", "example": "G 1234/1961"},
+            ),
+        ],
+    },
+    {
+        "name": "Baumfällung beantragen",
+        "slug": "baumfaellung",
+        "topic_group": "Bauen und Umwelt",
+        "queue": "bauordnung",
+        "leika": "99104010000000",
+        "description": "Beantragen Sie die Genehmigung, einen Baum auf Ihrem Grundstück zu fällen.",
+        "easy": "Sie wollen einen Baum fällen? Dafür brauchen Sie eine Erlaubnis.",
+        "fields": [
+            ("grundstueck", "Grundstück", "address", True, CITIZEN, {}),
+            ("baumart", "Baumart", "text", False, CITIZEN, {}),
+            ("stammumfang", "Stammumfang in cm (in 1 m Höhe)", "number", True, CITIZEN, {}),
+            ("grund", "Grund für die Fällung", "long_text", True, CITIZEN, {}),
+            ("lageplan", "Lageplan oder Foto", "file", False, CITIZEN, {}),
+        ],
+    },
+]

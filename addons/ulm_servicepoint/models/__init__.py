@@ -1,0 +1,16 @@
+"""Models of ulm_servicepoint, one module per noun."""
+
+from ulm_servicepoint.models.case import CaseRecord, CounterVisit
+from ulm_servicepoint.models.citizen import Citizen
+from ulm_servicepoint.models.heartbeat import WorkerHeartbeat
+from ulm_servicepoint.models.request_type import CaptureField, CaptureSchema, RequestType
+
+__all__ = [
+    "CaptureField",
+    "CaptureSchema",
+    "CaseRecord",
+    "Citizen",
+    "CounterVisit",
+    "RequestType",
+    "WorkerHeartbeat",
+]

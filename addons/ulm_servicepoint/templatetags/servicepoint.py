@@ -1,0 +1,14 @@
+"""The case record panel in the helpdesk's ticket page."""
+
+from django import template
+
+from ulm_servicepoint import services
+
+register = template.Library()
+
+
+@register.inclusion_tag("ulm_servicepoint/case_panel.html", takes_context=True)
+def case_panel(context, ticket):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"request": request, **services.case_panel_context(ticket, user)}
