@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class UlmChannelsConfig(AppConfig):
     name = "ulm_channels"
     verbose_name = _("Channels")
+
+    def ready(self) -> None:
+        from ulm_channels import checks  # noqa: F401 - registers the system checks

@@ -6,6 +6,13 @@ DEFAULTS = {
     # stated to citizens on every form (DSGVO Art. 13)
     "ULM_CHANNELS_RETENTION_MONTHS": 6,
     "ULM_CHANNELS_PRIVACY_URL": "",
+    # e-mail gateway
+    "ULM_CHANNELS_MAIL_CLOSED_REPLY": "reopen",  # or "new": a linked new ticket
+    "ULM_CHANNELS_MAIL_RAW_RETENTION_DAYS": 180,  # raw copies of received mail
+    "ULM_CHANNELS_MAIL_DOMAIN": "",  # right side of our Message-IDs; empty: DEFAULT_FROM_EMAIL's
+    "ULM_CHANNELS_MAIL_SEND_ACKNOWLEDGEMENT": True,
+    "ULM_CHANNELS_MAIL_MAILBOXES": [],  # dicts like Mailbox's fields, in addition to the DB's
+    "ULM_CHANNELS_MAIL_IMAP_TIMEOUT": 30,  # seconds
 }
 
 
