@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from ulm_channels.mail import text as textlib
 
 TNEF_SIGNATURE = b"\x78\x9f\x3e\x22"
@@ -87,8 +89,16 @@ def message_ids(value: str) -> list[str]:
     return MESSAGE_ID.findall(value or "")
 
 
+ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(\.[\w-]+)+")
+
+
 def _address(value: str) -> tuple[str, str]:
     name, address = email.utils.parseaddr(value)
+    if not address or "@" not in address:  # e.g. an unquoted comma: Müller, Bernd <b@x.de>
+        bracketed = re.findall(r"<([^<>\s]+@[^<>\s]+)>", value)
+        bare = ADDRESS.search(value)
+        address = bracketed[-1] if bracketed else (bare.group(0) if bare else "")
+        name = value.split("<")[0].strip().strip('"') if bracketed else ""
     address = address.strip().lower()
     if "@" not in address or " " in address or len(address) > 254:
         address = ""
@@ -311,6 +321,9 @@ def make_attachment(
 HEADER_LINE = re.compile(rb"^[!-9;-~]+:")
 
 
+KNOWN_HEADER = re.compile(rb"^(From|Subject|To|Date|Message-ID|Content-Type|MIME-Version):", re.I)
+
+
 def _skip_preamble(raw: bytes) -> bytes:
     """Drops an mbox "From " line or a few lines of text before the first header."""
     lines = raw.split(b"\n", 6)
@@ -320,11 +333,29 @@ def _skip_preamble(raw: bytes) -> bytes:
     return raw
 
 
+def _repair_folding(raw: bytes) -> bytes:
+    """Continuation lines that lost their indentation, followed by more headers (the parser
+    would end the header block there and lose From and Subject): indent them again."""
+    end = re.search(rb"\r?\n\r?\n", raw)
+    block = raw[: end.start()] if end else raw
+    lines = block.split(b"\n")
+    broken = [
+        i
+        for i, line in enumerate(lines)
+        if i and line.strip() and not HEADER_LINE.match(line) and line[:1] not in (b" ", b"\t")
+    ]
+    if not broken or not any(KNOWN_HEADER.match(line) for line in lines[broken[0] :]):
+        return raw
+    for index in broken:
+        lines[index] = b" " + lines[index]
+    return b"\n".join(lines) + (raw[end.start() :] if end else b"")
+
+
 def parse(raw: bytes) -> ParsedMail:
     """The structured message in ``raw``. Raises ``NotAMail`` for files that are no mail."""
     if raw.startswith(CFB_SIGNATURE) or raw.startswith(TNEF_SIGNATURE):
-        raise NotAMail("not an Internet message (Outlook .msg or winmail.dat file)")
-    raw = _skip_preamble(raw)
+        raise NotAMail(_("not an e-mail (an Outlook .msg or winmail.dat file)"))
+    raw = _repair_folding(_skip_preamble(raw))
     try:
         message = email.message_from_bytes(raw, policy=email.policy.default)
     except Exception:  # a header the modern policy cannot parse: the compat32 parser, same bytes
@@ -335,7 +366,7 @@ def parse(raw: bytes) -> ParsedMail:
         if key not in headers:  # the first occurrence is the outermost
             headers[key] = textlib.decode_header_value(str(value))
     if not headers:
-        raise NotAMail("no mail headers found")
+        raise NotAMail(_("not an e-mail (no mail headers)"))
     parsed = ParsedMail(headers=headers)
     ids = message_ids(headers.get("message-id", ""))
     parsed.message_id = ids[0] if ids else ""

@@ -127,3 +127,19 @@ def test_decoding_never_inserts_replacement_characters():
 def test_not_a_mail():
     with pytest.raises(NotAMail):
         parse(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 outlook msg")
+
+
+def test_outlook_sender_with_unquoted_comma_and_broken_header_folding():
+    raw = (
+        b"Received: from mx.example.org\r\n"
+        b"X-Tracker: H4sIAAAAAAAAA+NgFlrIKsWRWlGSWpSXmKPExsWi75nTrTtrwZM\r\n"
+        b"Ig5drOCwmrVzP5sDoseXbDeYAxijWzLyk\r\n"  # a continuation that lost its indentation
+        b"From: M\xc3\xbcller, Bernd <Bernd.Mueller@example.org>\r\n"
+        b"Subject: =?utf-8?q?AW=3A_R=C3=BCckfrage?=\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\nPasst.\r\n"
+    )
+    parsed = parse(raw)
+    assert parsed.from_address == "bernd.mueller@example.org"
+    assert parsed.from_name == "Müller, Bernd"
+    assert parsed.title == "Rückfrage"
+    assert parsed.text == "Passt."
