@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.imap import ImapServer
 from tests.support.smtp import SmtpServer
 
 
@@ -18,6 +19,16 @@ def smtp(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield server
     server.stop()
+
+
+@pytest.fixture
+def imap(settings):
+    """A real IMAP server (Dovecot) on loopback with TLS and one empty mailbox; the project
+    trusts its self-signed certificate during the test."""
+    server = ImapServer().start()
+    settings.ULM_CHANNELS_MAIL_CAFILE = server.cafile
+    yield server
+    server.cleanup()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ DEFAULTS = {
     "ULM_CHANNELS_MAIL_SEND_ACKNOWLEDGEMENT": True,
     "ULM_CHANNELS_MAIL_MAILBOXES": [],  # dicts like Mailbox's fields, in addition to the DB's
     "ULM_CHANNELS_MAIL_IMAP_TIMEOUT": 30,  # seconds
+    "ULM_CHANNELS_MAIL_CAFILE": "",  # CA bundle for the IMAP servers; empty: the system's
 }
 
 
