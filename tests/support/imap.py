@@ -6,10 +6,12 @@ As root, Dovecot keeps its own unprivileged users for logins and the mail files 
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import os
 import pwd
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -105,6 +107,7 @@ service imap-login {{
             [DOVECOT, "-F", "-c", str(self.dir / "dovecot.conf")],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group: stop() ends every child too
         )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
@@ -118,9 +121,13 @@ service imap-login {{
         raise RuntimeError(f"dovecot did not listen on {self.port}: {self.log()}")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
+        """Stops Dovecot and every session it serves (their connections drop)."""
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=15)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
         self.process = None
 
     def restart(self) -> None:
