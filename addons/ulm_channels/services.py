@@ -76,12 +76,22 @@ def ingest_paths(paths, on_result=None) -> dict[str, int]:
     return summary
 
 
+def _reopen_for_processing(record_id: int) -> bool:
+    """Only mail that made no ticket or follow-up can be processed again (never twice)."""
+    from ulm_channels.models import InboundMail
+
+    return bool(
+        InboundMail.objects.filter(pk=record_id, ticket__isnull=True)
+        .exclude(outcome=InboundMail.Outcome.DUPLICATE)
+        .update(outcome=InboundMail.Outcome.PENDING)
+    )
+
+
 def retry_mail(record_id: int):
     """Admin: runs a quarantined message through the pipeline again."""
     from ulm_channels.mail import intake
-    from ulm_channels.models import InboundMail
 
-    InboundMail.objects.filter(pk=record_id).update(outcome=InboundMail.Outcome.PENDING)
+    _reopen_for_processing(record_id)
     return intake.process(record_id)
 
 
@@ -90,7 +100,8 @@ def create_ticket_from_mail(record_id: int):
     from ulm_channels.mail import intake
     from ulm_channels.models import InboundMail
 
-    InboundMail.objects.filter(pk=record_id).update(outcome=InboundMail.Outcome.PENDING)
+    if not _reopen_for_processing(record_id):
+        return intake.Result.of(InboundMail.objects.get(pk=record_id))
     return intake.process(record_id, force_ticket=True)
 
 
@@ -98,7 +109,9 @@ def discard_mail(record_id: int) -> None:
     """Admin: no ticket from this message; the raw copy stays for the retention period."""
     from ulm_channels.models import InboundMail
 
-    InboundMail.objects.filter(pk=record_id).update(outcome=InboundMail.Outcome.DISCARDED)
+    InboundMail.objects.filter(pk=record_id, ticket__isnull=True).update(
+        outcome=InboundMail.Outcome.DISCARDED
+    )
 
 
 def send_outbound_mail(outbound_id: int) -> bool:

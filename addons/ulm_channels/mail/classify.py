@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+
 from ulm_channels.mail.parse import ParsedMail
 
 
@@ -34,28 +36,32 @@ BOUNCE_SUBJECT = re.compile(
 DAEMON_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail-daemon)@", re.IGNORECASE)
 
 
+def _header(name: str, value: str) -> str:
+    return _("header %(name)s: %(value)s") % {"name": name, "value": value.strip()[:60]}
+
+
 def classify(mail: ParsedMail) -> tuple[Kind, str]:
     """The kind of ``mail`` and the reason, in words an admin understands."""
     headers = mail.headers
     if mail.report is not None and "delivery-status" in headers.get("content-type", "").lower():
-        return Kind.BOUNCE, "delivery status notification (multipart/report)"
+        return Kind.BOUNCE, _("delivery status notification (multipart/report)")
     if DAEMON_SENDER.match(mail.from_address) and BOUNCE_SUBJECT.search(mail.subject):
-        return Kind.BOUNCE, f"bounce from {mail.from_address}"
+        return Kind.BOUNCE, _("bounce from %(sender)s") % {"sender": mail.from_address}
     if mail.report is not None:  # read receipts (disposition-notification) and other reports
-        return Kind.AUTO_REPLY, "automatic report (multipart/report)"
+        return Kind.AUTO_REPLY, _("automatic report (multipart/report)")
     auto_submitted = headers.get("auto-submitted", "").strip().lower()
     if auto_submitted and auto_submitted != "no":
-        return Kind.AUTO_REPLY, f"Auto-Submitted: {auto_submitted}"
+        return Kind.AUTO_REPLY, _header("Auto-Submitted", auto_submitted)
     for header in ("x-autoreply", "x-autorespond", "x-auto-reply"):
         if header in headers:
-            return Kind.AUTO_REPLY, f"{header} header"
+            return Kind.AUTO_REPLY, _header(header, headers[header])
     precedence = headers.get("precedence", "").strip().lower()
     if precedence in ("bulk", "junk", "auto_reply"):
-        return Kind.AUTO_REPLY, f"Precedence: {precedence}"
+        return Kind.AUTO_REPLY, _header("Precedence", precedence)
     if AUTO_SUBJECT.search(mail.subject):
-        return Kind.AUTO_REPLY, "subject of an automatic reply"
+        return Kind.AUTO_REPLY, _("subject of an automatic reply")
     if headers.get("x-spam-flag", "").strip().lower() == "yes" or re.match(
         r"^\s*yes\b", headers.get("x-spam-status", ""), re.IGNORECASE
     ):
-        return Kind.SPAM, "marked as spam by the mail server"
+        return Kind.SPAM, _("marked as spam by the mail server")
     return Kind.MESSAGE, ""

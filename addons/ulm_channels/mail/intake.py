@@ -29,7 +29,7 @@ from helpdesk.signals import new_ticket_done, update_ticket_done
 from ulm_channels import conf
 from ulm_channels.mail import outbound
 from ulm_channels.mail.classify import Kind, classify
-from ulm_channels.mail.parse import NotAMail, ParsedMail, message_ids, parse
+from ulm_channels.mail.parse import NotAMail, ParsedMail, message_ids, parse, repair_headers
 from ulm_channels.mail.text import sanitize_html
 from ulm_channels.models import InboundMail, OutboundMail, UndeliverableAddress
 
@@ -54,7 +54,9 @@ class Result:
 
 def _header_message_id(raw: bytes) -> str:
     try:
-        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(
+            repair_headers(raw)
+        )
         ids = message_ids(str(headers.get("Message-ID") or ""))
     except Exception:
         return ""

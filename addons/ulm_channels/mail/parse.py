@@ -351,11 +351,16 @@ def _repair_folding(raw: bytes) -> bytes:
     return b"\n".join(lines) + (raw[end.start() :] if end else b"")
 
 
+def repair_headers(raw: bytes) -> bytes:
+    """The bytes with a leading mbox line dropped and broken header folding repaired."""
+    return _repair_folding(_skip_preamble(raw))
+
+
 def parse(raw: bytes) -> ParsedMail:
     """The structured message in ``raw``. Raises ``NotAMail`` for files that are no mail."""
     if raw.startswith(CFB_SIGNATURE) or raw.startswith(TNEF_SIGNATURE):
         raise NotAMail(_("not an e-mail (an Outlook .msg or winmail.dat file)"))
-    raw = _repair_folding(_skip_preamble(raw))
+    raw = repair_headers(raw)
     try:
         message = email.message_from_bytes(raw, policy=email.policy.default)
     except Exception:  # a header the modern policy cannot parse: the compat32 parser, same bytes
