@@ -33,6 +33,8 @@ BOUNCE_SUBJECT = re.compile(
     r"Benachrichtigung zum Übermittlungsstatus|Unzustellbare Nachricht)",
     re.IGNORECASE,
 )
+SPAM_SUBJECT = re.compile(r"^\s*(\[SPAM\]|\*{3,}\s*SPAM\s*\*{3,}|\{SPAM\??\}|SPAM:)", re.I)
+GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
 DAEMON_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail-daemon)@", re.IGNORECASE)
 
 
@@ -64,4 +66,8 @@ def classify(mail: ParsedMail) -> tuple[Kind, str]:
         r"^\s*yes\b", headers.get("x-spam-status", ""), re.IGNORECASE
     ):
         return Kind.SPAM, _("marked as spam by the mail server")
+    if SPAM_SUBJECT.search(mail.subject):
+        return Kind.SPAM, _("subject tagged as spam")
+    if GTUBE in mail.text:
+        return Kind.SPAM, _("spam test pattern (GTUBE)")
     return Kind.MESSAGE, ""

@@ -52,3 +52,19 @@ def test_mail_that_made_a_ticket_is_never_processed_again(demo):
     services.discard_mail(result.record)
     assert Ticket.objects.count() == tickets
     assert InboundMail.objects.get(pk=result.record).outcome == "ticket"
+
+
+def test_admin_fetches_mail_on_demand_through_the_worker(client, admin_user):
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    from ulm_channels.models import Mailbox
+
+    box = Mailbox.objects.create(name="Servicecenter", host="imap.example", username="sc")
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:ulm_channels_mailbox_changelist"),
+        {"action": "poll_now", "_selected_action": [box.pk]},
+        follow=True,
+    )
+    assert "Der Hintergrunddienst ruft die E-Mails jetzt ab." in visible_text(response)
+    assert ProcrastinateJob.objects.filter(task_name="ulm_channels.poll_mail_now").exists()

@@ -143,3 +143,16 @@ def test_outlook_sender_with_unquoted_comma_and_broken_header_folding():
     assert parsed.from_name == "Müller, Bernd"
     assert parsed.title == "Rückfrage"
     assert parsed.text == "Passt."
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        ("*****SPAM***** Günstige Uhren", "Hallo"),
+        ("[SPAM] Gewinn", "Hallo"),
+        ("Test", "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"),
+    ],
+)
+def test_obvious_spam_without_server_headers(subject, body):
+    raw = f"From: x@spam.example\nSubject: {subject}\n\n{body}\n".encode()
+    assert classify(parse(raw))[0] == Kind.SPAM
