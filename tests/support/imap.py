@@ -29,7 +29,8 @@ PASSWORD = "imap-test-only"
 class ImapServer:
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="ulm-imap-"))
-        self.port = free_port()
+        self.port = free_port()  # IMAPS (implicit TLS)
+        self.starttls_port = free_port()  # IMAP with STARTTLS required before login
         self.process: subprocess.Popen | None = None
         self.cafile = str(self.dir / "cert.pem")
         self._configure()
@@ -83,7 +84,8 @@ userdb {{
 }}
 service imap-login {{
   inet_listener imap {{
-    port = 0
+    address = 127.0.0.1
+    port = {self.starttls_port}
   }}
   inet_listener imaps {{
     address = 127.0.0.1

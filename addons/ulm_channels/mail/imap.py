@@ -48,6 +48,10 @@ def _ssl_context() -> ssl.SSLContext:
 
 
 def connect(box: Mailbox) -> imaplib.IMAP4:
+    if not (box.use_ssl or box.starttls):
+        raise MailboxError(
+            _("Neither TLS nor STARTTLS is switched on: unencrypted IMAP is not allowed.")
+        )
     timeout = conf.get("ULM_CHANNELS_MAIL_IMAP_TIMEOUT")
     password = os.environ.get(box.password_env, "") if box.password_env else ""
     if box.password_env and not password:

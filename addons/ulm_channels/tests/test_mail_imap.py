@@ -108,3 +108,23 @@ def test_mailboxes_from_settings(imap, demo, settings):
     settings.ULM_CHANNELS_MAIL_MAILBOXES = [imap.mailbox_settings(name="Aus den Einstellungen")]
     imap.deliver(mail("undeclared_utf8.eml"))
     assert services.poll_mailboxes() == {"Aus den Einstellungen": 1}
+
+
+def test_starttls_mailbox(imap, demo):
+    Mailbox.objects.create(
+        **imap.mailbox_settings(port=imap.starttls_port, use_ssl=False, starttls=True)
+    )
+    imap.deliver(mail("forward_wg.eml"))
+    assert services.poll_mailboxes() == {"Servicecenter": 1}
+    assert InboundMail.objects.get().outcome == "ticket"
+
+
+def test_unencrypted_imap_is_refused(imap, demo):
+    box = Mailbox.objects.create(
+        **imap.mailbox_settings(port=imap.starttls_port, use_ssl=False, starttls=False)
+    )
+    imap.deliver(mail("forward_wg.eml"))
+    assert services.poll_mailboxes() == {"Servicecenter": -1}
+    box.refresh_from_db()
+    assert "unverschlüsseltes IMAP ist nicht erlaubt" in box.last_error
+    assert not InboundMail.objects.exists()
