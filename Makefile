@@ -6,8 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Debian packages the project needs: gettext compiles the German catalogues; chromium (driven by
-# Playwright, never downloaded) and npm (axe-core) run the browser tests.
-APT_PACKAGES := gettext chromium fonts-dejavu-core
+# Playwright, never downloaded) and npm (axe-core) run the browser tests; dovecot-imapd and
+# openssl give the e-mail tests a real IMAP server with TLS on loopback.
+APT_PACKAGES := gettext chromium fonts-dejavu-core dovecot-imapd openssl
 # npm comes with some Node.js builds; Debian's own package only where no npm is there
 APT_PACKAGES += $(if $(shell command -v npm),,npm)
 AXE := node_modules/axe-core/axe.min.js

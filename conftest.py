@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from tests.support.imap import ImapServer
 from tests.support.smtp import SmtpServer
 
 logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
@@ -22,6 +23,16 @@ def smtp(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield server
     server.stop()
+
+
+@pytest.fixture
+def imap(settings):
+    """A real IMAP server (Dovecot) on loopback with TLS and one empty mailbox; the project
+    trusts its self-signed certificate during the test."""
+    server = ImapServer().start()
+    settings.ULM_CHANNELS_MAIL_CAFILE = server.cafile
+    yield server
+    server.cleanup()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Start-up checks of the ulm_channels settings (``manage.py check``)."""
+"""Start-up checks of the ulm_channels settings: web forms, phone, e-mail (``manage.py check``)."""
 
 from django.core import checks
 
@@ -49,6 +49,39 @@ def check_channel_settings(app_configs, **kwargs):
             checks.Error(
                 "ULM_CHANNELS_PHONE_TOKEN is too short: use at least 24 random characters.",
                 id="ulm_channels.E004",
+            )
+        )
+    return errors
+
+
+@checks.register()
+def check_mail_settings(app_configs, **kwargs):
+    errors: list[checks.CheckMessage] = []
+    if conf.get("ULM_CHANNELS_MAIL_CLOSED_REPLY") not in ("reopen", "new"):
+        errors.append(
+            checks.Error(
+                "ULM_CHANNELS_MAIL_CLOSED_REPLY must be 'reopen' or 'new'.",
+                id="ulm_channels.E101",
+            )
+        )
+    days = conf.get("ULM_CHANNELS_MAIL_RAW_RETENTION_DAYS")
+    if not isinstance(days, int) or days < 1:
+        errors.append(
+            checks.Error(
+                "ULM_CHANNELS_MAIL_RAW_RETENTION_DAYS must be a whole number of days (>= 1).",
+                id="ulm_channels.E102",
+            )
+        )
+    boxes = conf.get("ULM_CHANNELS_MAIL_MAILBOXES")
+    if not isinstance(boxes, list | tuple) or not all(
+        isinstance(box, dict) and box.get("name") and box.get("host") and box.get("username")
+        for box in boxes
+    ):
+        errors.append(
+            checks.Error(
+                "ULM_CHANNELS_MAIL_MAILBOXES must be a list of dicts with at least "
+                "'name', 'host' and 'username'.",
+                id="ulm_channels.E103",
             )
         )
     return errors

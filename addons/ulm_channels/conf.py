@@ -28,6 +28,14 @@ DEFAULTS = {
     "ULM_CHANNELS_CAPTURE_URL": "",
     # the city's country code for normalising phone numbers
     "ULM_CHANNELS_PHONE_COUNTRY_CODE": "49",
+    # e-mail gateway
+    "ULM_CHANNELS_MAIL_CLOSED_REPLY": "reopen",  # or "new": a linked new ticket
+    "ULM_CHANNELS_MAIL_RAW_RETENTION_DAYS": 180,  # raw copies of received mail
+    "ULM_CHANNELS_MAIL_DOMAIN": "",  # right side of our Message-IDs; empty: DEFAULT_FROM_EMAIL's
+    "ULM_CHANNELS_MAIL_SEND_ACKNOWLEDGEMENT": True,
+    "ULM_CHANNELS_MAIL_MAILBOXES": [],  # dicts like Mailbox's fields, in addition to the DB's
+    "ULM_CHANNELS_MAIL_IMAP_TIMEOUT": 30,  # seconds
+    "ULM_CHANNELS_MAIL_CAFILE": "",  # CA bundle for the IMAP servers; empty: the system's
 }
 
 

@@ -8,6 +8,9 @@ that we do not duplicate the host's logic; the queue is the service center's, fi
 link to our status page (``CitizenLink``) instead of the host's.
 
 Phone calls are recorded by ``record_call_event`` (the PBX's events, see phone.py).
+
+E-mail goes through ``ingest_message`` / ``ingest_paths`` / ``poll_mailboxes`` (the work is in
+the ``mail`` subpackage) and out through ``send_outbound_mail``.
 """
 
 from __future__ import annotations
@@ -331,3 +334,132 @@ def link_call_to_ticket(call: Call, ticket: Ticket) -> Call:
     call.ticket = ticket
     call.save(update_fields=["ticket", "updated_at"])
     return call
+
+
+# --- E-mail gateway (issue 4): the verbs; the work is in ulm_channels.mail --------------------
+def ingest_message(raw: bytes, source: str, mailbox=None):
+    """One received message through the whole pipeline: stored raw first, then parsed,
+    classified, threaded and stored as ticket or follow-up, or kept aside. Returns its
+    ``Result`` (outcome, ticket, reason)."""
+    from ulm_channels.mail import intake
+
+    return intake.ingest(raw, source, mailbox)
+
+
+def ingest_paths(paths, on_result=None) -> dict[str, int]:
+    """``ingest_mail``: every message in the files, directories, mbox and Maildir given, in
+    order; returns the counts per outcome."""
+    from pathlib import Path
+
+    from ulm_channels.mail import sources
+
+    summary = dict.fromkeys(
+        ["messages", "tickets", "followups", "ignored", "quarantined", "duplicates"], 0
+    )
+    plural = {"ticket": "tickets", "followup": "followups", "duplicate": "duplicates"}
+    for path in paths:
+        for source, raw in sources.read(Path(path)):
+            result = ingest_message(raw, source)
+            summary["messages"] += 1
+            summary[plural.get(result.outcome, result.outcome)] += 1
+            if on_result is not None:
+                on_result(source, result)
+    return summary
+
+
+def _reopen_for_processing(record_id: int) -> bool:
+    """Only mail that made no ticket or follow-up can be processed again (never twice)."""
+    from ulm_channels.models import InboundMail
+
+    return bool(
+        InboundMail.objects.filter(pk=record_id, ticket__isnull=True)
+        .exclude(outcome=InboundMail.Outcome.DUPLICATE)
+        .update(outcome=InboundMail.Outcome.PENDING)
+    )
+
+
+def retry_mail(record_id: int):
+    """Admin: runs a quarantined message through the pipeline again."""
+    from ulm_channels.mail import intake
+
+    _reopen_for_processing(record_id)
+    return intake.process(record_id)
+
+
+def create_ticket_from_mail(record_id: int):
+    """Admin: opens a ticket from a quarantined message anyway (spam or not understood)."""
+    from ulm_channels.mail import intake
+    from ulm_channels.models import InboundMail
+
+    if not _reopen_for_processing(record_id):
+        return intake.Result.of(InboundMail.objects.get(pk=record_id))
+    return intake.process(record_id, force_ticket=True)
+
+
+def discard_mail(record_id: int) -> None:
+    """Admin: no ticket from this message; the raw copy stays for the retention period."""
+    from ulm_channels.models import InboundMail
+
+    InboundMail.objects.filter(pk=record_id, ticket__isnull=True).update(
+        outcome=InboundMail.Outcome.DISCARDED
+    )
+
+
+def send_outbound_mail(outbound_id: int) -> bool:
+    from ulm_channels.mail import outbound
+
+    return outbound.deliver(outbound_id)
+
+
+def send_pending_mail() -> int:
+    """The worker's sweep: sends what is waiting and retries what failed; returns how many
+    went out."""
+    from ulm_channels.mail import outbound
+
+    sent = 0
+    for outbound_id in outbound.pending_ids():
+        try:
+            sent += bool(outbound.deliver(outbound_id))
+        except outbound.SendFailed:
+            continue
+    return sent
+
+
+def send_interim_notice(ticket: Ticket, department: str):
+    from ulm_channels.mail import outbound
+
+    return outbound.interim_notice(ticket, department)
+
+
+def send_answer(ticket: Ticket, text: str):
+    from ulm_channels.mail import outbound
+
+    return outbound.answer(ticket, text)
+
+
+def poll_mailboxes() -> dict[str, int]:
+    """The worker's poll of every active IMAP mailbox; a failing mailbox stops no other."""
+    from ulm_channels.mail import imap
+
+    return imap.poll_all()
+
+
+def prune_received_mail() -> int:
+    """Deletes raw copies of received mail older than the retention period."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ulm_channels import conf
+    from ulm_channels.models import InboundMail
+
+    cutoff = timezone.now() - timedelta(days=conf.get("ULM_CHANNELS_MAIL_RAW_RETENTION_DAYS"))
+    deleted, _ = InboundMail.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def request_mail_poll() -> None:
+    """Admin: asks the worker to fetch mail now."""
+    from ulm_channels.jobs import poll_mail_now
+
+    poll_mail_now.defer()

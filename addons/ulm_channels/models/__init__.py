@@ -1,6 +1,16 @@
 """Models of ulm_channels, one module per channel."""
 
+from ulm_channels.models.mail import InboundMail, Mailbox, OutboundMail, UndeliverableAddress
 from ulm_channels.models.phone import Call
 from ulm_channels.models.web import CitizenLink, HeldSubmission, WebSubmission
 
-__all__ = ["Call", "CitizenLink", "HeldSubmission", "WebSubmission"]
+__all__ = [
+    "Call",
+    "CitizenLink",
+    "HeldSubmission",
+    "InboundMail",
+    "Mailbox",
+    "OutboundMail",
+    "UndeliverableAddress",
+    "WebSubmission",
+]
