@@ -11,6 +11,13 @@ def ping(token: str) -> None:
     services.record_heartbeat("ping", token=token)
 
 
+@app.periodic(cron="40 2 * * *", periodic_id="retention")
+@app.task(name="ulm_servicepoint.apply_retention", queue="default", queueing_lock="retention")
+def apply_retention(timestamp: int) -> None:
+    """Nightly: closed requests past the retention period lose their personal data."""
+    services.apply_retention()
+
+
 @app.periodic(cron="* * * * *", periodic_id="heartbeat")
 @app.task(name="ulm_servicepoint.heartbeat", queue="default", queueing_lock="heartbeat")
 def heartbeat(timestamp: int) -> None:

@@ -10,7 +10,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -988,3 +988,11 @@ def load_demo_data() -> bool:
             )
     load_demo_request_types()
     return True
+
+
+# --- Retention (DSGVO Art. 17) -------------------------------------------------------------------
+def apply_retention(now: datetime | None = None, limit: int | None = None):
+    """Anonymises closed requests past the retention period; see ``retention``."""
+    from ulm_servicepoint import retention
+
+    return retention.apply_retention(now=now, limit=limit)

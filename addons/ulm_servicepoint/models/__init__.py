@@ -4,8 +4,10 @@ from ulm_servicepoint.models.case import CaseRecord, CounterVisit
 from ulm_servicepoint.models.citizen import Citizen
 from ulm_servicepoint.models.heartbeat import WorkerHeartbeat
 from ulm_servicepoint.models.request_type import CaptureField, CaptureSchema, RequestType
+from ulm_servicepoint.models.retention import AnonymisedTicket
 
 __all__ = [
+    "AnonymisedTicket",
     "CaptureField",
     "CaptureSchema",
     "CaseRecord",
