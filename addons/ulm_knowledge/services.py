@@ -1,0 +1,554 @@
+"""Verbs of ulm_knowledge: import and version services, retire items, keep the search index,
+search, record which version of an answer was given. Commands, views and jobs call these."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import connection, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from helpdesk.models import KBCategory, KBItem, Queue, Ticket
+
+from ulm_knowledge import conf
+from ulm_knowledge.importers import (
+    ImportFileError,
+    Malformed,
+    ServiceData,
+    read_dldb,
+    read_dldb_locations,
+)
+from ulm_knowledge.models import (
+    Answer,
+    AnswerUse,
+    ItemVersion,
+    LexiconWord,
+    SearchEntry,
+    Service,
+    Status,
+    Synonym,
+)
+from ulm_knowledge.text import Decompounder, apply_synonyms, normalise, tokens
+
+__all__ = ["ImportFileError"]
+
+SERVICE_FIELDS = [f for f in ServiceData.__dataclass_fields__ if f != "external_id"]
+ANSWER_FIELDS = ["question", "answer", "phone_text"]
+
+
+# --- The host's KBItem underneath ---------------------------------------------------------------
+def kb_category() -> KBCategory:
+    slug = conf.get("ULM_KNOWLEDGE_KB_CATEGORY")
+    category, _ = KBCategory.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": "Dienstleistungen",
+            "title": "Dienstleistungen und Antworten",
+            "description": "Leistungsbeschreibungen und Antworten der Wissensdatenbank.",
+            "public": False,
+        },
+    )
+    return category
+
+
+def _sync_kbitem(kbitem: KBItem | None, title: str, question: str, answer: str, enabled: bool):
+    kbitem = kbitem or KBItem(category=kb_category())
+    kbitem.title = title if len(title) <= 100 else title[:99] + "…"
+    kbitem.question = question or title
+    kbitem.answer = answer or title
+    kbitem.enabled = enabled
+    kbitem.last_updated = timezone.now()
+    kbitem.save()
+    return kbitem
+
+
+def guard_kbitem_delete(kbitem: KBItem) -> None:
+    """The host deletes a KB item's tickets with it (on_delete=CASCADE): refuse while any ticket
+    points to it. Our own items are retired instead (``retire_item``)."""
+    tickets = list(Ticket.objects.filter(kbitem=kbitem).values_list("pk", flat=True)[:5])
+    if tickets:
+        raise ProtectedError(
+            f"KB item {kbitem.pk} is linked to tickets {tickets}: retire it instead of deleting.",
+            set(Ticket.objects.filter(pk__in=tickets)),
+        )
+
+
+def compose_answer(service: Service) -> str:
+    """The answer an agent gives from the structured fields: what it is, what to bring, what it
+    costs, where and when."""
+    parts = [service.name, service.short_text]
+    for label, value in (
+        ("Voraussetzungen", service.requirements),
+        ("Mitzubringen", service.documents),
+        ("Kosten", service.fees),
+        ("Bearbeitungsdauer", service.processing_time),
+        ("Fristen", service.deadlines),
+    ):
+        if value:
+            parts.append(f"{label}:\n{value}")
+    places = [p for p in service.contact_points if p.get("name")]
+    if places:
+        lines = []
+        for p in places[:3]:
+            address = (p.get("street"), p.get("postal_code"), p.get("city"))
+            where = ", ".join(x for x in address if x)
+            when = p.get("opening_hours") or ""
+            lines.append("- " + " – ".join(x for x in (p["name"], where, when) if x))
+        parts.append("Wo:\n" + "\n".join(lines))
+    online = [f for f in service.forms if f.get("kind") == "online"]
+    if online:
+        parts.append("Online: " + online[0]["url"])
+    return "\n\n".join(p for p in parts if p)
+
+
+# --- Versions -----------------------------------------------------------------------------------
+def _content(item: Service | Answer) -> dict[str, Any]:
+    names = SERVICE_FIELDS if isinstance(item, Service) else ANSWER_FIELDS
+    return {name: getattr(item, name) for name in names}
+
+
+def _hash(content: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _save_version(item: Service | Answer, author: User | None, note: str) -> None:
+    ItemVersion.objects.create(
+        kbitem=item.kbitem,
+        number=item.version,
+        data=_content(item),
+        note=note[:300],
+        author=author,
+    )
+
+
+def version_of(kbitem: KBItem, number: int) -> ItemVersion:
+    return ItemVersion.objects.get(kbitem=kbitem, number=number)
+
+
+# --- Imports ------------------------------------------------------------------------------------
+@dataclass
+class ImportSummary:
+    """What an import did."""
+
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    malformed: list[Malformed] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _upsert_service(data: ServiceData, department: Queue | None, status: str) -> str:
+    """Creates or updates one service; a change makes a new version. Returns what happened."""
+    content = {name: getattr(data, name) for name in SERVICE_FIELDS}
+    digest = _hash(content)
+    service = Service.objects.select_related("kbitem").filter(external_id=data.external_id).first()
+    if service is not None and service.content_hash == digest:
+        return "unchanged"
+    created = service is None
+    if service is None:
+        service = Service(external_id=data.external_id, status=status, department=department)
+    else:
+        service.version += 1
+    for name, value in content.items():
+        setattr(service, name, value)
+    service.content_hash = digest
+    service.kbitem = _sync_kbitem(
+        None if created else service.kbitem,
+        service.name,
+        service.short_text,
+        compose_answer(service),
+        enabled=service.status == Status.PUBLISHED,
+    )
+    service.save()
+    _save_version(service, None, "Import" if created else "Import: geändert")
+    return "created" if created else "updated"
+
+
+def import_services(
+    path: str | Path,
+    fmt: str = "dldb",
+    *,
+    locations: str | Path | None = None,
+    department: Queue | None = None,
+    status: str = Status.PUBLISHED,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Imports a service file. Idempotent: an unchanged item is left alone, a changed one is
+    updated with a new version, nothing is duplicated. Malformed items are named and skipped;
+    each item is stored whole or not at all."""
+    started = time.monotonic()
+    if fmt != "dldb":
+        raise ImportFileError(f"unknown format {fmt!r}")
+    points = read_dldb_locations(Path(locations)) if locations else None
+    total, items = read_dldb(Path(path), points)
+    summary = ImportSummary(total=total)
+    for done, item in enumerate(items, 1):
+        if isinstance(item, Malformed):
+            summary.malformed.append(item)
+        else:
+            try:
+                with transaction.atomic():
+                    outcome = _upsert_service(item, department, status)
+            except Exception as exc:  # a database refusal: name the item, keep going
+                summary.malformed.append(Malformed(item.external_id, str(exc).strip()))
+            else:
+                setattr(summary, outcome, getattr(summary, outcome) + 1)
+        if progress:
+            progress(done, total)
+    if summary.created or summary.updated:
+        reindex()
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+# --- Lifecycle ----------------------------------------------------------------------------------
+@transaction.atomic
+def retire_item(item: Service | Answer) -> None:
+    """Takes an item out of use: no longer searchable or shown; kept for the tickets it answered."""
+    item.status = Status.RETIRED
+    item.save(update_fields=["status", "updated_at"])
+    KBItem.objects.filter(pk=item.kbitem_id).update(enabled=False)
+    SearchEntry.objects.filter(kbitem_id=item.kbitem_id).delete()
+
+
+# --- Search index -------------------------------------------------------------------------------
+_cache: dict[str, tuple[float, Any]] = {}
+
+
+def _cached(key: str, load: Callable[[], Any]) -> Any:
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is None or now - hit[0] > conf.get("ULM_KNOWLEDGE_CACHE_SECONDS"):
+        hit = (now, load())
+        _cache[key] = hit
+    return hit[1]
+
+
+def forget_cached() -> None:
+    _cache.clear()
+
+
+def _vocabulary() -> tuple[frozenset[str], Decompounder]:
+    def load():
+        words = frozenset(LexiconWord.objects.values_list("word", flat=True))
+        parts = LexiconWord.objects.filter(in_names=True, word__regex=r"^.{4,}$")
+        return words, Decompounder(parts.values_list("word", flat=True))
+
+    return _cached("vocabulary", load)
+
+
+def _synonyms() -> dict[tuple[str, ...], list[str]]:
+    def load():
+        table: dict[tuple[str, ...], list[str]] = {}
+        for term, expansion in Synonym.objects.filter(active=True).values_list("term", "expansion"):
+            table.setdefault(tuple(tokens(term)), []).extend(tokens(expansion))
+        return table
+
+    return _cached("synonyms", load)
+
+
+def _published() -> list[tuple[KBItem, str, Service | Answer]]:
+    rows: list[tuple[KBItem, str, Service | Answer]] = []
+    for service in Service.objects.filter(status=Status.PUBLISHED).select_related("kbitem"):
+        rows.append((service.kbitem, "service", service))
+    for answer in Answer.objects.filter(status=Status.PUBLISHED).select_related("kbitem"):
+        rows.append((answer.kbitem, "answer", answer))
+    return rows
+
+
+def _fields(item: Service | Answer) -> tuple[str, str, str, str]:
+    """The four weighted parts of an item's search document: A title, B keywords,
+    C short text, D the rest."""
+    if isinstance(item, Service):
+        rest = "\n".join((item.full_text, item.requirements, item.hints))
+        return item.name, item.keywords, item.short_text, rest
+    return item.question, "", item.phone_text, item.answer
+
+
+@transaction.atomic
+def rebuild_lexicon() -> int:
+    """The catalogue's own vocabulary, from every published item: the words compounds are split
+    into and typos corrected to, with how many items use each."""
+    ndoc: dict[str, int] = {}
+    in_names: set[str] = set()
+    for _, _, item in _published():
+        title, keywords, short, rest = _fields(item)
+        head = set(tokens(title + " " + keywords))
+        in_names |= head
+        for word in head | set(tokens(short + " " + rest)):
+            ndoc[word] = ndoc.get(word, 0) + 1
+    words = [w for w in ndoc if 3 <= len(w) <= 100 and not w.isdigit()]
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM ulm_knowledge_lexiconword")
+        cur.execute(
+            "INSERT INTO ulm_knowledge_lexiconword (word, ndoc, in_names, created_at, updated_at)"
+            " SELECT w, n, f, now(), now() FROM unnest(%s::text[], %s::int[], %s::bool[])"
+            " AS t(w, n, f)",
+            [words, [ndoc[w] for w in words], [w in in_names for w in words]],
+        )
+    forget_cached()
+    return len(words)
+
+
+def _compound_parts(text: str, decompounder: Decompounder) -> list[str]:
+    found: list[str] = []
+    for word in tokens(text):
+        found.extend(decompounder.parts(word))
+    return found
+
+
+INDEX_COLUMNS = ["id", "kind", "ext", "title", "a", "b", "c", "d", "norm", "vf", "vu"]
+
+
+@transaction.atomic
+def reindex() -> int:
+    """Rebuilds the search entries of every published item, the vocabulary and the term
+    statistics. Returns the number of entries."""
+    rebuild_lexicon()
+    _, decompounder = _vocabulary()
+    columns: dict[str, list[Any]] = {k: [] for k in INDEX_COLUMNS}
+    for kbitem, kind, item in _published():
+        title, keywords, short, rest = _fields(item)
+        title_parts = _compound_parts(title, decompounder)
+        keyword_parts = _compound_parts(keywords, decompounder)
+        columns["id"].append(kbitem.pk)
+        columns["kind"].append(kind)
+        columns["ext"].append(item.external_id or "")
+        columns["title"].append(title[:500])
+        columns["a"].append(title + " " + " ".join(title_parts))
+        columns["b"].append(keywords + " " + " ".join(keyword_parts))
+        columns["c"].append(short)
+        columns["d"].append(rest)
+        columns["norm"].append(normalise(title))
+        columns["vf"].append(item.valid_from)
+        columns["vu"].append(item.valid_until)
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM ulm_knowledge_searchentry")
+        cur.execute(
+            """
+            INSERT INTO ulm_knowledge_searchentry
+                (kbitem_id, kind, external_id, title, document, name_norm, valid_from,
+                 valid_until, uses, created_at, updated_at)
+            SELECT id, kind, ext, title,
+                   setweight(to_tsvector('ulm_german', a), 'A')
+                   || setweight(to_tsvector('ulm_german', b), 'B')
+                   || setweight(to_tsvector('ulm_german', c), 'C')
+                   || setweight(to_tsvector('ulm_german', d), 'D'),
+                   norm, vf, vu,
+                   (SELECT count(*) FROM ulm_knowledge_answeruse u WHERE u.kbitem_id = id),
+                   now(), now()
+            FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
+                        %s::text[], %s::text[], %s::text[], %s::date[], %s::date[])
+                 AS t(id, kind, ext, title, a, b, c, d, norm, vf, vu)
+            """,
+            [columns[k] for k in INDEX_COLUMNS],
+        )
+    refresh_term_stats()
+    return len(columns["id"])
+
+
+def refresh_term_stats() -> None:
+    """How many entries hold each stemmed term (ts_stat), for the IDF weights of the search."""
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM ulm_knowledge_termstat")
+        cur.execute(
+            "INSERT INTO ulm_knowledge_termstat (lexeme, ndoc, created_at, updated_at)"
+            " SELECT word, ndoc, now(), now()"
+            " FROM ts_stat('SELECT document FROM ulm_knowledge_searchentry')"
+            " WHERE length(word) <= 200"
+        )
+    forget_cached()
+
+
+# --- Search -------------------------------------------------------------------------------------
+@dataclass
+class Hit:
+    """One search result."""
+
+    id: int
+    external_id: str
+    title: str
+    score: float
+    kind: str = "service"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "external_id": self.external_id,
+            "title": self.title,
+            "score": round(self.score, 4),
+        }
+
+
+# How much each kind of query term counts: the citizen's own words, what the synonym list adds,
+# compound parts, and typo corrections (times their similarity).
+OWN, SYNONYM, PART, CORRECTION = 1.0, 0.9, 0.6, 0.8
+FIELD_WEIGHTS = "{0.1, 0.25, 0.6, 1.0}"  # D, C, B, A
+MAX_TERMS = 16
+
+
+def _terms(query: str) -> dict[str, float]:
+    """Query words with their weights, after synonyms, compound splitting and typo correction."""
+    words = tokens(query)[:200]
+    vocabulary, decompounder = _vocabulary()
+    weights: dict[str, float] = {}
+
+    def add(word: str, weight: float) -> None:
+        if weight > weights.get(word, 0.0):
+            weights[word] = weight
+
+    unknown = []
+    for word in words:
+        add(word, OWN)
+        parts = decompounder.parts(word)
+        for part in parts:
+            add(part, PART)
+        if word not in vocabulary and not parts and len(word) >= 4 and not word.isdigit():
+            unknown.append(word)
+    for word in apply_synonyms(words, _synonyms()):
+        add(word, SYNONYM)
+    if unknown:
+        with connection.cursor() as cur:
+            cur.execute(
+                """
+                SELECT t, best.word, best.sim FROM unnest(%s::text[]) AS t
+                CROSS JOIN LATERAL (
+                    SELECT word, similarity(word, t) AS sim FROM ulm_knowledge_lexiconword
+                    WHERE word %% t ORDER BY sim DESC, ndoc DESC LIMIT 1
+                ) AS best
+                WHERE ts_lexize('german_stem', t) <> '{}'
+                """,
+                [list(dict.fromkeys(unknown))],
+            )
+            for _, word, sim in cur.fetchall():
+                if sim >= 0.4:
+                    add(word, CORRECTION * sim)
+                    for part in decompounder.parts(word):
+                        add(part, PART * sim)
+    return weights
+
+
+def _lexemes(terms: dict[str, float]) -> tuple[list[str], list[float]]:
+    """Stemmed terms (stop words dropped) with IDF × term weight, the strongest first."""
+    if not terms:
+        return [], []
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            SELECT t, lex, s.ndoc,
+                   (SELECT count(*) FROM ulm_knowledge_searchentry) AS total
+            FROM unnest(%s::text[]) AS t, LATERAL unnest(ts_lexize('german_stem', t)) AS lex
+            JOIN ulm_knowledge_termstat s ON s.lexeme = lex
+            """,
+            [list(terms)],
+        )
+        rows = cur.fetchall()
+    best: dict[str, float] = {}
+    for term, lex, ndoc, total in rows:
+        idf = math.log(1 + (total - ndoc + 0.5) / (ndoc + 0.5))
+        best[lex] = max(best.get(lex, 0.0), idf * terms[term])
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])[:MAX_TERMS]
+    return [lex for lex, _ in ranked], [w for _, w in ranked]
+
+
+def _tsquery(lexeme: str) -> str:
+    return "'" + lexeme.replace("'", "''") + "'"
+
+
+def search(query: str, limit: int | None = None) -> list[Hit]:
+    """Published, currently valid items best matching ``query`` (German words, colloquial
+    terms, typos, compounds, whole e-mails), best first."""
+    max_limit = conf.get("ULM_KNOWLEDGE_SEARCH_MAX_LIMIT")
+    limit = max(1, min(limit or conf.get("ULM_KNOWLEDGE_SEARCH_LIMIT"), max_limit))
+    lexemes, weights = _lexemes(_terms(query))
+    if not lexemes:
+        return []
+    queries = [_tsquery(lex) for lex in lexemes]
+    today = date.today()
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""
+            WITH q AS (SELECT t::tsquery AS tq, w FROM unnest(%s::text[], %s::float8[]) AS u(t, w))
+            SELECT e.kbitem_id, e.external_id, e.title, e.kind,
+                   (SELECT sum(q.w * ts_rank('{FIELD_WEIGHTS}', e.document, q.tq)) FROM q)
+                   + 0.5 * similarity(e.name_norm, %s) AS score
+            FROM ulm_knowledge_searchentry e
+            WHERE e.document @@ %s::tsquery
+              AND (e.valid_from IS NULL OR e.valid_from <= %s)
+              AND (e.valid_until IS NULL OR e.valid_until >= %s)
+            ORDER BY score DESC, e.title
+            LIMIT %s
+            """,  # noqa: S608 - FIELD_WEIGHTS is a constant; values are parameters
+            [
+                queries,
+                weights,
+                normalise(query)[:200],
+                " | ".join(queries),
+                today,
+                today,
+                max(limit, 20),
+            ],
+        )
+        rows = cur.fetchall()
+    hits = [Hit(r[0], r[1], r[2], float(r[4]), r[3]) for r in rows]
+    hits = _usage_boost(hits, " | ".join(queries))
+    return hits[:limit]
+
+
+def _usage_boost(hits: list[Hit], tsquery: str) -> list[Hit]:
+    """Items that answered tickets like this query rank higher (log of how many)."""
+    weight = conf.get("ULM_KNOWLEDGE_USAGE_WEIGHT")
+    if not hits or not weight:
+        return hits
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT kbitem_id, count(*) FROM ulm_knowledge_answeruse"
+            " WHERE kbitem_id = ANY(%s) AND ticket_text @@ %s::tsquery GROUP BY kbitem_id",
+            [[h.id for h in hits], tsquery],
+        )
+        uses = dict(cur.fetchall())
+    if not uses:
+        return hits
+    for hit in hits:
+        hit.score *= 1 + weight * math.log1p(uses.get(hit.id, 0))
+    return sorted(hits, key=lambda h: -h.score)
+
+
+def ticket_text(ticket: Ticket) -> str:
+    return f"{ticket.title}\n{ticket.description or ''}"
+
+
+def suggestions_for_ticket(ticket: Ticket, limit: int = 5) -> list[Hit]:
+    """What the agent sees beside a ticket: the items best matching its text."""
+    return search(ticket_text(ticket)[:2000], limit)
+
+
+@transaction.atomic
+def record_answer_use(ticket: Ticket, kbitem: KBItem, user: User | None = None) -> AnswerUse:
+    """Proof of what the citizen was told: the item and its current version, linked to the
+    ticket (``Ticket.kbitem``); also feeds the usage signal."""
+    item: Service | Answer | None = Service.objects.filter(kbitem=kbitem).first()
+    item = item or Answer.objects.filter(kbitem=kbitem).first()
+    version = item.version if item else 1
+    use = AnswerUse.objects.create(ticket=ticket, kbitem=kbitem, version=version, user=user)
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE ulm_knowledge_answeruse SET ticket_text = to_tsvector('ulm_german', %s)"
+            " WHERE id = %s",
+            [ticket_text(ticket), use.pk],
+        )
+    Ticket.objects.filter(pk=ticket.pk).update(kbitem=kbitem)
+    SearchEntry.objects.filter(kbitem=kbitem).update(
+        uses=AnswerUse.objects.filter(kbitem=kbitem).count()
+    )
+    return use
