@@ -172,9 +172,9 @@ class AnswerUse(models.Model):
 
 
 class SearchEntry(models.Model):
-    """The searchable form of a published item: one narrow row per item, weighted German full
-    text (A name, B keywords/synonyms/compound parts, C short text, D full text) and the words
-    for trigram similarity."""
+    """The searchable form of a published item: one row per item, weighted German full text
+    (``document``: A name, B keywords and compound parts, C short text; ``body``: the full
+    text, kept apart so that ranking reads the small vector) and the title for trigrams."""
 
     kbitem = models.OneToOneField(
         "helpdesk.KBItem",
@@ -187,6 +187,7 @@ class SearchEntry(models.Model):
     external_id = models.CharField(_("external id"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=500)
     document = SearchVectorField(_("document"))
+    body = SearchVectorField(_("full text"), null=True)
     name_norm = models.TextField(_("title, normalised"))
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -198,6 +199,7 @@ class SearchEntry(models.Model):
         ordering = ["title"]
         indexes = [
             GinIndex(fields=["document"], name="ulm_kb_entry_document"),
+            GinIndex(fields=["body"], name="ulm_kb_entry_body"),
             GinIndex(fields=["name_norm"], name="ulm_kb_entry_name", opclasses=["gin_trgm_ops"]),
         ]
         verbose_name = _("search entry")

@@ -37,7 +37,7 @@ from ulm_knowledge.models import (
     Status,
     Synonym,
 )
-from ulm_knowledge.text import Decompounder, apply_synonyms, normalise, tokens
+from ulm_knowledge.text import BOILERPLATE, Decompounder, apply_synonyms, normalise, tokens
 
 __all__ = ["ImportFileError"]
 
@@ -337,13 +337,13 @@ def reindex() -> int:
         cur.execute(
             """
             INSERT INTO ulm_knowledge_searchentry
-                (kbitem_id, kind, external_id, title, document, name_norm, valid_from,
+                (kbitem_id, kind, external_id, title, document, body, name_norm, valid_from,
                  valid_until, uses, created_at, updated_at)
             SELECT id, kind, ext, title,
                    setweight(to_tsvector('ulm_german', a), 'A')
                    || setweight(to_tsvector('ulm_german', b), 'B')
-                   || setweight(to_tsvector('ulm_german', c), 'C')
-                   || setweight(to_tsvector('ulm_german', d), 'D'),
+                   || setweight(to_tsvector('ulm_german', c), 'C'),
+                   setweight(to_tsvector('ulm_german', d), 'D'),
                    norm, vf, vu,
                    (SELECT count(*) FROM ulm_knowledge_answeruse u WHERE u.kbitem_id = id),
                    now(), now()
@@ -364,10 +364,21 @@ def refresh_term_stats() -> None:
         cur.execute(
             "INSERT INTO ulm_knowledge_termstat (lexeme, ndoc, created_at, updated_at)"
             " SELECT word, ndoc, now(), now()"
-            " FROM ts_stat('SELECT document FROM ulm_knowledge_searchentry')"
+            " FROM ts_stat($$SELECT document || coalesce(body, ''::tsvector)"
+            " FROM ulm_knowledge_searchentry$$)"
             " WHERE length(word) <= 200"
         )
+        # Bulk writes leave GIN entries in the pending list, which every search would then
+        # scan: move them into the index, and give the planner fresh statistics.
+        for index in GIN_INDEXES:
+            cur.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+        cur.execute(
+            "ANALYZE ulm_knowledge_searchentry, ulm_knowledge_lexiconword, ulm_knowledge_termstat"
+        )
     forget_cached()
+
+
+GIN_INDEXES = ["ulm_kb_lex_trgm", "ulm_kb_entry_document", "ulm_kb_entry_body", "ulm_kb_entry_name"]
 
 
 # --- Search -------------------------------------------------------------------------------------
@@ -393,13 +404,21 @@ class Hit:
 # How much each kind of query term counts: the citizen's own words, what the synonym list adds,
 # compound parts, and typo corrections (times their similarity).
 OWN, SYNONYM, PART, CORRECTION = 1.0, 0.9, 0.6, 0.8
-FIELD_WEIGHTS = "{0.1, 0.25, 0.6, 1.0}"  # D, C, B, A
+MIN_SIMILARITY = 0.4  # trigram similarity a correction needs
+MAX_CORRECTIONS = 8  # unknown words corrected per query
+FIELD_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"  # D, C, B, A
+BODY_WEIGHT = 0.05  # the full text, relative to the strongest term
+TITLE_SIMILARITY = 1.0
 MAX_TERMS = 16
+PREFIX_FROM = 6  # stems this long also match as prefix …
+PREFIX_WEIGHT = 0.5  # … and count this much
+CANDIDATE_TERMS = 6  # the strongest terms select the candidates …
+CANDIDATES = 200  # … and this many of them are scored exactly
 
 
 def _terms(query: str) -> dict[str, float]:
     """Query words with their weights, after synonyms, compound splitting and typo correction."""
-    words = tokens(query)[:200]
+    words = [w for w in tokens(query)[:300] if w not in BOILERPLATE]
     vocabulary, decompounder = _vocabulary()
     weights: dict[str, float] = {}
 
@@ -418,23 +437,27 @@ def _terms(query: str) -> dict[str, float]:
     for word in apply_synonyms(words, _synonyms()):
         add(word, SYNONYM)
     if unknown:
-        with connection.cursor() as cur:
+        with transaction.atomic(), connection.cursor() as cur:
+            # a tighter threshold lets the trigram index skip most of the vocabulary; the
+            # planner would scan the (small) table instead, computing trigrams for every word
+            cur.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [str(MIN_SIMILARITY)])
+            cur.execute("SET LOCAL enable_seqscan = off")
             cur.execute(
                 """
-                SELECT t, best.word, best.sim FROM unnest(%s::text[]) AS t
+                SELECT w.t, best.word, best.sim
+                FROM (SELECT t FROM unnest(%s::text[]) AS t
+                      WHERE ts_lexize('german_stem', t) <> '{}') AS w
                 CROSS JOIN LATERAL (
-                    SELECT word, similarity(word, t) AS sim FROM ulm_knowledge_lexiconword
-                    WHERE word %% t ORDER BY sim DESC, ndoc DESC LIMIT 1
+                    SELECT word, similarity(word, w.t) AS sim FROM ulm_knowledge_lexiconword
+                    WHERE word %% w.t ORDER BY sim DESC, ndoc DESC LIMIT 1
                 ) AS best
-                WHERE ts_lexize('german_stem', t) <> '{}'
                 """,
-                [list(dict.fromkeys(unknown))],
+                [list(dict.fromkeys(unknown))[:MAX_CORRECTIONS]],
             )
             for _, word, sim in cur.fetchall():
-                if sim >= 0.4:
-                    add(word, CORRECTION * sim)
-                    for part in decompounder.parts(word):
-                        add(part, PART * sim)
+                add(word, CORRECTION * sim)
+                for part in decompounder.parts(word):
+                    add(part, PART * sim)
     return weights
 
 
@@ -445,63 +468,90 @@ def _lexemes(terms: dict[str, float]) -> tuple[list[str], list[float]]:
     with connection.cursor() as cur:
         cur.execute(
             """
-            SELECT t, lex, s.ndoc,
-                   (SELECT count(*) FROM ulm_knowledge_searchentry) AS total
+            SELECT t, lex, s.ndoc
             FROM unnest(%s::text[]) AS t, LATERAL unnest(ts_lexize('german_stem', t)) AS lex
             JOIN ulm_knowledge_termstat s ON s.lexeme = lex
             """,
             [list(terms)],
         )
         rows = cur.fetchall()
+    total = _cached("total", SearchEntry.objects.count)
     best: dict[str, float] = {}
-    for term, lex, ndoc, total in rows:
+    for term, lex, ndoc in rows:
         idf = math.log(1 + (total - ndoc + 0.5) / (ndoc + 0.5))
         best[lex] = max(best.get(lex, 0.0), idf * terms[term])
     ranked = sorted(best.items(), key=lambda kv: -kv[1])[:MAX_TERMS]
     return [lex for lex, _ in ranked], [w for _, w in ranked]
 
 
-def _tsquery(lexeme: str) -> str:
-    return "'" + lexeme.replace("'", "''") + "'"
+def _tsqueries(lexemes: list[str], weights: list[float]) -> tuple[list[str], list[float]]:
+    """The lexemes as tsqueries; long ones also as prefix with less weight, so that a stem
+    finds its derivations (einburg → einburger from Einbürgerung)."""
+    queries, query_weights = [], []
+    for lexeme, weight in zip(lexemes, weights, strict=True):
+        quoted = "'" + lexeme.replace("'", "''") + "'"
+        queries.append(quoted)
+        query_weights.append(weight)
+        if len(lexeme) >= PREFIX_FROM:
+            queries.append(quoted + ":*")
+            query_weights.append(weight * PREFIX_WEIGHT)
+    return queries, query_weights
 
 
 def search(query: str, limit: int | None = None) -> list[Hit]:
     """Published, currently valid items best matching ``query`` (German words, colloquial
-    terms, typos, compounds, whole e-mails), best first."""
+    terms, typos, compounds, whole e-mails), best first.
+
+    Two steps in one statement: the GIN index finds the entries holding one of the strongest
+    terms and keeps the best ``CANDIDATES`` by a plain rank; those are scored exactly: per term
+    its IDF × weight × field-weighted rank, the full text a little, and the title's trigram
+    similarity to the query (ties, typos)."""
     max_limit = conf.get("ULM_KNOWLEDGE_SEARCH_MAX_LIMIT")
     limit = max(1, min(limit or conf.get("ULM_KNOWLEDGE_SEARCH_LIMIT"), max_limit))
     lexemes, weights = _lexemes(_terms(query))
     if not lexemes:
         return []
-    queries = [_tsquery(lex) for lex in lexemes]
+    strongest = " | ".join(_tsqueries(lexemes[:CANDIDATE_TERMS], weights[:CANDIDATE_TERMS])[0])
+    queries, weights = _tsqueries(lexemes, weights)
     today = date.today()
     with connection.cursor() as cur:
         cur.execute(
             f"""
-            WITH q AS (SELECT t::tsquery AS tq, w FROM unnest(%s::text[], %s::float8[]) AS u(t, w))
-            SELECT e.kbitem_id, e.external_id, e.title, e.kind,
-                   (SELECT sum(q.w * ts_rank('{FIELD_WEIGHTS}', e.document, q.tq)) FROM q)
-                   + 0.5 * similarity(e.name_norm, %s) AS score
-            FROM ulm_knowledge_searchentry e
-            WHERE e.document @@ %s::tsquery
-              AND (e.valid_from IS NULL OR e.valid_from <= %s)
-              AND (e.valid_until IS NULL OR e.valid_until >= %s)
-            ORDER BY score DESC, e.title
+            WITH q AS (SELECT t::tsquery AS tq, w FROM unnest(%s::text[], %s::float8[]) AS u(t, w)),
+            c AS (
+                SELECT e.kbitem_id, e.external_id, e.title, e.kind, e.document, e.body,
+                       e.name_norm
+                FROM ulm_knowledge_searchentry e
+                WHERE e.document @@ %s::tsquery
+                  AND (e.valid_from IS NULL OR e.valid_from <= %s)
+                  AND (e.valid_until IS NULL OR e.valid_until >= %s)
+                ORDER BY ts_rank('{FIELD_WEIGHTS}', e.document, %s::tsquery) DESC
+                LIMIT {CANDIDATES}
+            )
+            SELECT c.kbitem_id, c.external_id, c.title, c.kind,
+                   (SELECT sum(q.w * ts_rank('{FIELD_WEIGHTS}', c.document, q.tq)) FROM q)
+                   + {BODY_WEIGHT} * %s * ts_rank(c.body, %s::tsquery)
+                   + {TITLE_SIMILARITY} * similarity(c.name_norm, %s) AS score
+            FROM c
+            ORDER BY score DESC, c.title
             LIMIT %s
-            """,  # noqa: S608 - FIELD_WEIGHTS is a constant; values are parameters
+            """,  # noqa: S608 - the f-string inserts constants only; values are parameters
             [
                 queries,
                 weights,
-                normalise(query)[:200],
+                strongest,
+                today,
+                today,
+                strongest,
+                weights[0],
                 " | ".join(queries),
-                today,
-                today,
+                normalise(query)[:200],
                 max(limit, 20),
             ],
         )
         rows = cur.fetchall()
     hits = [Hit(r[0], r[1], r[2], float(r[4]), r[3]) for r in rows]
-    hits = _usage_boost(hits, " | ".join(queries))
+    hits = _usage_boost(hits, strongest)
     return hits[:limit]
 
 

@@ -15,6 +15,41 @@ TAG = re.compile(r"<[^>]+>")
 BLOCK_TAG = re.compile(r"</?(p|br|li|ul|ol|div|h\d|tr)\b[^>]*>", re.IGNORECASE)
 # Linking elements (Fugenelemente) between the parts of a German compound.
 LINKS = ("", "s", "es", "n", "en", "e", "er")
+# Greetings and closing formulas of letters and e-mails: never what a request is about.
+BOILERPLATE = frozenset(
+    [
+        "hallo",
+        "guten",
+        "tag",
+        "morgen",
+        "abend",
+        "sehr",
+        "geehrte",
+        "geehrter",
+        "geehrtes",
+        "damen",
+        "herren",
+        "liebe",
+        "lieber",
+        "freundlichen",
+        "freundliche",
+        "grussen",
+        "gruss",
+        "gruessen",
+        "gruesse",
+        "grusse",
+        "viele",
+        "vielen",
+        "dank",
+        "danke",
+        "bitte",
+        "beste",
+        "besten",
+        "mfg",
+        "lg",
+        "vg",
+    ]
+)
 MIN_PART = 3
 MIN_COMPOUND = 7
 
