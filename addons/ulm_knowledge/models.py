@@ -240,6 +240,11 @@ class TermStat(models.Model):
 
     class Meta:
         ordering = ["lexeme"]
+        indexes = [
+            models.Index(
+                fields=["lexeme"], name="ulm_kb_term_prefix", opclasses=["varchar_pattern_ops"]
+            )
+        ]
         verbose_name = _("term statistic")
         verbose_name_plural = _("term statistics")
 

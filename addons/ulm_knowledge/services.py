@@ -412,8 +412,9 @@ TITLE_SIMILARITY = 1.0
 MAX_TERMS = 16
 PREFIX_FROM = 6  # stems this long also match as prefix …
 PREFIX_WEIGHT = 0.5  # … and count this much
-CANDIDATE_TERMS = 6  # the strongest terms select the candidates …
+CANDIDATE_TERMS = 12  # the strongest terms select the candidates …
 CANDIDATES = 200  # … and this many of them are scored exactly
+CANDIDATE_BUDGET = 4000  # entries the candidate terms may reach together
 
 
 def _terms(query: str) -> dict[str, float]:
@@ -461,41 +462,52 @@ def _terms(query: str) -> dict[str, float]:
     return weights
 
 
-def _lexemes(terms: dict[str, float]) -> tuple[list[str], list[float]]:
-    """Stemmed terms (stop words dropped) with IDF × term weight, the strongest first."""
+@dataclass
+class Term:
+    """A stemmed query term: its weight (IDF × how the word came in) and how many entries it
+    and, as prefix, its derivations reach."""
+
+    lexeme: str
+    weight: float
+    ndoc: int
+    prefix_ndoc: int
+
+    def tsqueries(self) -> list[tuple[str, float, int]]:
+        """The term as exact tsquery; a long one also as prefix with less weight, so that a
+        stem finds its derivations (einburg → einburger from Einbürgerung)."""
+        quoted = "'" + self.lexeme.replace("'", "''") + "'"
+        found = [(quoted, self.weight, self.ndoc)]
+        if len(self.lexeme) >= PREFIX_FROM and self.prefix_ndoc > self.ndoc:
+            found.append((quoted + ":*", self.weight * PREFIX_WEIGHT, self.prefix_ndoc))
+        return found
+
+
+def _lexemes(terms: dict[str, float]) -> list[Term]:
+    """Stemmed terms (stop words dropped) with their weights, the strongest first."""
     if not terms:
-        return [], []
+        return []
     with connection.cursor() as cur:
         cur.execute(
             """
-            SELECT t, lex, s.ndoc
+            SELECT t, lex, s.ndoc,
+                   CASE WHEN length(lex) >= %s THEN
+                       (SELECT sum(p.ndoc) FROM ulm_knowledge_termstat p
+                        WHERE p.lexeme LIKE replace(replace(lex, '_', '\\_'), '%%', '\\%%') || '%%')
+                   END
             FROM unnest(%s::text[]) AS t, LATERAL unnest(ts_lexize('german_stem', t)) AS lex
             JOIN ulm_knowledge_termstat s ON s.lexeme = lex
             """,
-            [list(terms)],
+            [PREFIX_FROM, list(terms)],
         )
         rows = cur.fetchall()
     total = _cached("total", SearchEntry.objects.count)
-    best: dict[str, float] = {}
-    for term, lex, ndoc in rows:
+    best: dict[str, Term] = {}
+    for term, lex, ndoc, prefix_ndoc in rows:
         idf = math.log(1 + (total - ndoc + 0.5) / (ndoc + 0.5))
-        best[lex] = max(best.get(lex, 0.0), idf * terms[term])
-    ranked = sorted(best.items(), key=lambda kv: -kv[1])[:MAX_TERMS]
-    return [lex for lex, _ in ranked], [w for _, w in ranked]
-
-
-def _tsqueries(lexemes: list[str], weights: list[float]) -> tuple[list[str], list[float]]:
-    """The lexemes as tsqueries; long ones also as prefix with less weight, so that a stem
-    finds its derivations (einburg → einburger from Einbürgerung)."""
-    queries, query_weights = [], []
-    for lexeme, weight in zip(lexemes, weights, strict=True):
-        quoted = "'" + lexeme.replace("'", "''") + "'"
-        queries.append(quoted)
-        query_weights.append(weight)
-        if len(lexeme) >= PREFIX_FROM:
-            queries.append(quoted + ":*")
-            query_weights.append(weight * PREFIX_WEIGHT)
-    return queries, query_weights
+        weight = idf * terms[term]
+        if lex not in best or weight > best[lex].weight:
+            best[lex] = Term(lex, weight, ndoc, int(prefix_ndoc or ndoc))
+    return sorted(best.values(), key=lambda t: -t.weight)[:MAX_TERMS]
 
 
 def search(query: str, limit: int | None = None) -> list[Hit]:
@@ -508,11 +520,21 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
     similarity to the query (ties, typos)."""
     max_limit = conf.get("ULM_KNOWLEDGE_SEARCH_MAX_LIMIT")
     limit = max(1, min(limit or conf.get("ULM_KNOWLEDGE_SEARCH_LIMIT"), max_limit))
-    lexemes, weights = _lexemes(_terms(query))
-    if not lexemes:
+    terms = _lexemes(_terms(query))
+    if not terms:
         return []
-    strongest = " | ".join(_tsqueries(lexemes[:CANDIDATE_TERMS], weights[:CANDIDATE_TERMS])[0])
-    queries, weights = _tsqueries(lexemes, weights)
+    parts = [part for term in terms for part in term.tsqueries()]
+    queries, weights = [p[0] for p in parts], [p[1] for p in parts]
+    # candidates come from the strongest terms, as long as they reach few enough entries
+    # together: in a large catalogue a term in thousands ("beantragen") would only make the
+    # index return everything, while it still counts for the candidates it is in
+    selected: list[str] = []
+    reach = 0
+    for query_part, _, ndoc in parts:
+        if not selected or (reach + ndoc <= CANDIDATE_BUDGET and len(selected) < CANDIDATE_TERMS):
+            selected.append(query_part)
+            reach += ndoc
+    strongest = " | ".join(selected)
     today = date.today()
     with connection.cursor() as cur:
         cur.execute(
@@ -602,3 +624,43 @@ def record_answer_use(ticket: Ticket, kbitem: KBItem, user: User | None = None) 
         uses=AnswerUse.objects.filter(kbitem=kbitem).count()
     )
     return use
+
+
+# --- In the ticket ------------------------------------------------------------------------------
+@dataclass
+class Suggestion:
+    """A suggestion beside a ticket: the hit, and the answer one click would insert."""
+
+    hit: Hit
+    text: str
+
+
+def item_for(kbitem: KBItem) -> Service | Answer | None:
+    service = Service.objects.filter(kbitem=kbitem).first()
+    return service or Answer.objects.filter(kbitem=kbitem).first()
+
+
+def answer_text(item: Service | Answer) -> str:
+    """What the agent inserts into the reply: composed from a service's structured fields, or
+    an answer's text."""
+    return compose_answer(item) if isinstance(item, Service) else item.answer
+
+
+def ticket_suggestions(ticket: Ticket, limit: int = 5) -> list[Suggestion]:
+    hits = suggestions_for_ticket(ticket, limit)
+    items: dict[int, Service | Answer] = {
+        s.kbitem_id: s for s in Service.objects.filter(kbitem_id__in=[h.id for h in hits])
+    }
+    items.update(
+        {a.kbitem_id: a for a in Answer.objects.filter(kbitem_id__in=[h.id for h in hits])}
+    )
+    return [Suggestion(h, answer_text(items[h.id])) for h in hits if h.id in items]
+
+
+def give_answer(ticket: Ticket, kbitem: KBItem, user: User | None) -> tuple[AnswerUse, str]:
+    """One click in the ticket: the composed answer for the reply, the item linked to the ticket
+    and the version given recorded."""
+    item = item_for(kbitem)
+    if item is None or item.status != Status.PUBLISHED:
+        raise ValueError("not a published knowledge item")
+    return record_answer_use(ticket, kbitem, user), answer_text(item)
