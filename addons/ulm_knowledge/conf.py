@@ -11,6 +11,8 @@ DEFAULTS = {
     "ULM_KNOWLEDGE_SEARCH_MAX_LIMIT": 50,
     # how much the usage signal (items given in tickets like the query) can raise a score
     "ULM_KNOWLEDGE_USAGE_WEIGHT": 0.15,
+    # where review reminders go for items without a department (or one without e-mail)
+    "ULM_KNOWLEDGE_EDITOR_EMAIL": "",
     # seconds a process keeps the synonyms and the vocabulary before reading them again
     "ULM_KNOWLEDGE_CACHE_SECONDS": 60,
 }

@@ -44,6 +44,15 @@ class KnowledgeItem(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     review_due = models.DateField(_("review due"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted for review by"),
+    )
+    review_reminded_on = models.DateField(_("review reminder sent on"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

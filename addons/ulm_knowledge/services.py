@@ -211,7 +211,75 @@ def import_services(
     return summary
 
 
-# --- Lifecycle ----------------------------------------------------------------------------------
+# --- Lifecycle: draft → in review → published → retired, four eyes -----------------------------
+class LifecycleError(Exception):
+    """A step of the lifecycle that is not allowed; the message says why, in German."""
+
+
+def _last_author(item: Service | Answer) -> int | None:
+    latest = ItemVersion.objects.filter(kbitem_id=item.kbitem_id).order_by("-number").first()
+    return latest.author_id if latest else None
+
+
+@transaction.atomic
+def edit_item(
+    item: Service | Answer, changes: dict[str, Any], author: User | None, note: str = ""
+) -> bool:
+    """Changes an item's content. A change makes a new version and sends the item back to
+    draft: it is published again only after a second person's approval. Returns whether
+    anything changed."""
+    names = SERVICE_FIELDS if isinstance(item, Service) else ANSWER_FIELDS
+    unknown = set(changes) - set(names)
+    if unknown:
+        raise LifecycleError(f"Unbekannte Felder: {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(item, name, value)
+    digest = _hash(_content(item))
+    if digest == item.content_hash:
+        return False
+    item.content_hash = digest
+    item.version += 1
+    item.status = Status.DRAFT
+    item.save()
+    _save_version(item, author, note or "Bearbeitet")
+    index_item(item)
+    return True
+
+
+@transaction.atomic
+def submit_for_review(item: Service | Answer, user: User) -> None:
+    if item.status != Status.DRAFT:
+        raise LifecycleError("Nur Entwürfe können zur Prüfung gegeben werden.")
+    item.status = Status.IN_REVIEW
+    item.submitted_by = user
+    item.save(update_fields=["status", "submitted_by", "updated_at"])
+
+
+@transaction.atomic
+def approve(item: Service | Answer, reviewer: User) -> None:
+    """Publishes an item in review. Four eyes: the reviewer is neither who submitted it nor
+    who wrote its current version."""
+    if item.status != Status.IN_REVIEW:
+        raise LifecycleError("Nur Einträge in Prüfung können freigegeben werden.")
+    if reviewer.pk in (item.submitted_by_id, _last_author(item)):
+        raise LifecycleError(
+            "Vier-Augen-Prinzip: Freigeben muss eine andere Person als die Verfasserin "
+            "oder der Verfasser."
+        )
+    item.status = Status.PUBLISHED
+    item.save(update_fields=["status", "updated_at"])
+    KBItem.objects.filter(pk=item.kbitem_id).update(enabled=True)
+    index_item(item)
+
+
+@transaction.atomic
+def reject(item: Service | Answer, reviewer: User, note: str = "") -> None:
+    if item.status != Status.IN_REVIEW:
+        raise LifecycleError("Nur Einträge in Prüfung können zurückgegeben werden.")
+    item.status = Status.DRAFT
+    item.save(update_fields=["status", "updated_at"])
+
+
 @transaction.atomic
 def retire_item(item: Service | Answer) -> None:
     """Takes an item out of use: no longer searchable or shown; kept for the tickets it answered."""
@@ -219,6 +287,93 @@ def retire_item(item: Service | Answer) -> None:
     item.save(update_fields=["status", "updated_at"])
     KBItem.objects.filter(pk=item.kbitem_id).update(enabled=False)
     SearchEntry.objects.filter(kbitem_id=item.kbitem_id).delete()
+
+
+FIELD_LABELS = {
+    "name": "Bezeichnung",
+    "leika_keys": "LeiKa-Schlüssel",
+    "keywords": "Schlagwörter",
+    "short_text": "Kurztext",
+    "full_text": "Volltext",
+    "requirements": "Voraussetzungen",
+    "documents": "Erforderliche Unterlagen",
+    "fees": "Kosten",
+    "deadlines": "Fristen",
+    "processing_time": "Bearbeitungsdauer",
+    "procedure": "Verfahrensablauf",
+    "forms": "Formulare und Onlinedienste",
+    "legal_basis": "Rechtsgrundlagen",
+    "hints": "Hinweise",
+    "responsible_office": "Zuständige Stelle",
+    "contact_points": "Ansprechpunkte",
+    "question": "Frage",
+    "answer": "Antwort",
+    "phone_text": "Kurzfassung fürs Telefon",
+}
+
+
+def version_diff(kbitem: KBItem, old: int, new: int) -> list[tuple[str, list[str]]]:
+    """What changed between two versions, field by field, as readable line diffs
+    (``-`` removed, ``+`` added)."""
+    import difflib
+
+    def as_text(value: Any) -> str:
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=1)
+
+    before, after = version_of(kbitem, old).data, version_of(kbitem, new).data
+    changes = []
+    for name in after:
+        a, b = before.get(name), after.get(name)
+        if a == b:
+            continue
+        lines = [
+            line
+            for line in difflib.ndiff(as_text(a or "").splitlines(), as_text(b or "").splitlines())
+            if line[:1] in "+-"
+        ]
+        changes.append((FIELD_LABELS.get(name, name), lines))
+    return changes
+
+
+def due_for_review(today: date | None = None) -> list[Service | Answer]:
+    """Published items whose review date has come and whose owner was not reminded today."""
+    today = today or timezone.localdate()
+    found: list[Service | Answer] = []
+    for model in (Service, Answer):
+        found.extend(
+            model.objects.filter(status=Status.PUBLISHED, review_due__lte=today)
+            .exclude(review_reminded_on=today)
+            .select_related("department")
+        )
+    return found
+
+
+def send_review_reminders(today: date | None = None) -> int:
+    """Mails each owner department the items whose review is due; returns how many items."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    today = today or timezone.localdate()
+    items = due_for_review(today)
+    by_address: dict[str, list[Service | Answer]] = {}
+    for item in items:
+        address = item.department.email_address if item.department else None
+        address = address or conf.get("ULM_KNOWLEDGE_EDITOR_EMAIL")
+        if address:
+            by_address.setdefault(address, []).append(item)
+    for address, due in by_address.items():
+        lines = [f"- {item} (fällig seit {item.review_due:%d.%m.%Y})" for item in due]
+        send_mail(
+            f"Wissensdatenbank: {len(due)} Einträge zur Überprüfung fällig",
+            "Guten Tag,\n\nbitte prüfen Sie diese Einträge der Wissensdatenbank:\n\n"
+            + "\n".join(lines)
+            + "\n",
+            settings.DEFAULT_FROM_EMAIL,
+            [address],
+        )
+        for item in due:
+            type(item).objects.filter(pk=item.pk).update(review_reminded_on=today)
+    return sum(len(due) for due in by_address.values())
 
 
 # --- Search index -------------------------------------------------------------------------------
@@ -310,14 +465,10 @@ def _compound_parts(text: str, decompounder: Decompounder) -> list[str]:
 INDEX_COLUMNS = ["id", "kind", "ext", "title", "a", "b", "c", "d", "norm", "vf", "vu"]
 
 
-@transaction.atomic
-def reindex() -> int:
-    """Rebuilds the search entries of every published item, the vocabulary and the term
-    statistics. Returns the number of entries."""
-    rebuild_lexicon()
+def _write_entries(rows: list[tuple[KBItem, str, Service | Answer]], replace_all: bool) -> int:
     _, decompounder = _vocabulary()
     columns: dict[str, list[Any]] = {k: [] for k in INDEX_COLUMNS}
-    for kbitem, kind, item in _published():
+    for kbitem, kind, item in rows:
         title, keywords, short, rest = _fields(item)
         title_parts = _compound_parts(title, decompounder)
         keyword_parts = _compound_parts(keywords, decompounder)
@@ -333,7 +484,8 @@ def reindex() -> int:
         columns["vf"].append(item.valid_from)
         columns["vu"].append(item.valid_until)
     with connection.cursor() as cur:
-        cur.execute("DELETE FROM ulm_knowledge_searchentry")
+        if replace_all:
+            cur.execute("DELETE FROM ulm_knowledge_searchentry")
         cur.execute(
             """
             INSERT INTO ulm_knowledge_searchentry
@@ -350,11 +502,36 @@ def reindex() -> int:
             FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
                         %s::text[], %s::text[], %s::text[], %s::date[], %s::date[])
                  AS t(id, kind, ext, title, a, b, c, d, norm, vf, vu)
+            ON CONFLICT (kbitem_id) DO UPDATE SET
+                kind = EXCLUDED.kind, external_id = EXCLUDED.external_id,
+                title = EXCLUDED.title, document = EXCLUDED.document, body = EXCLUDED.body,
+                name_norm = EXCLUDED.name_norm, valid_from = EXCLUDED.valid_from,
+                valid_until = EXCLUDED.valid_until, updated_at = now()
             """,
             [columns[k] for k in INDEX_COLUMNS],
         )
-    refresh_term_stats()
     return len(columns["id"])
+
+
+@transaction.atomic
+def reindex() -> int:
+    """Rebuilds the search entries of every published item, the vocabulary and the term
+    statistics. Returns the number of entries. (Nightly, and after imports.)"""
+    rebuild_lexicon()
+    count = _write_entries(_published(), replace_all=True)
+    refresh_term_stats()
+    return count
+
+
+@transaction.atomic
+def index_item(item: Service | Answer) -> None:
+    """Brings one item's search entry up to date at once: published items are searchable,
+    all others not. The vocabulary and term statistics follow in the nightly reindex."""
+    if item.status != Status.PUBLISHED:
+        SearchEntry.objects.filter(kbitem_id=item.kbitem_id).delete()
+        return
+    kind = "service" if isinstance(item, Service) else "answer"
+    _write_entries([(item.kbitem, kind, item)], replace_all=False)
 
 
 def refresh_term_stats() -> None:
