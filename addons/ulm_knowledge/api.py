@@ -1,14 +1,16 @@
-"""REST API of ulm_knowledge: ``GET /api/v1/knowledge/search/?q=…&limit=…``."""
+"""REST API of ulm_knowledge: search, and the published services (list and detail)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ulm_knowledge import services
+from ulm_knowledge.models import Service
 
 
 class SearchView(APIView):
@@ -32,3 +34,56 @@ class SearchView(APIView):
             return Response({"q": [_("The query is too long (at most 5000 characters).")]}, 400)
         hits = services.search(query, limit) if query.strip() else []
         return Response({"results": [hit.as_dict() for hit in hits]})
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    department = serializers.CharField(source="department.title", default=None, read_only=True)
+
+    class Meta:
+        model = Service
+        fields = [
+            "id",
+            "external_id",
+            "name",
+            "leika_keys",
+            "keywords",
+            "short_text",
+            "full_text",
+            "requirements",
+            "documents",
+            "fees",
+            "deadlines",
+            "processing_time",
+            "procedure",
+            "forms",
+            "legal_basis",
+            "hints",
+            "responsible_office",
+            "contact_points",
+            "plain_language",
+            "department",
+            "valid_from",
+            "valid_until",
+            "version",
+            "updated_at",
+        ]
+
+
+class ServiceList(generics.ListAPIView):
+    """Published services, by name; the same content as the public pages."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ServiceSerializer
+
+    def get_queryset(self):
+        return services.published_services().select_related("department").order_by("name")
+
+
+class ServiceDetail(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = ServiceSerializer
+    lookup_field = "uuid"
+
+    def get_queryset(self):
+        return services.published_services().select_related("department")

@@ -841,3 +841,79 @@ def give_answer(ticket: Ticket, kbitem: KBItem, user: User | None) -> tuple[Answ
     if item is None or item.status != Status.PUBLISHED:
         raise ValueError("not a published knowledge item")
     return record_answer_use(ticket, kbitem, user), answer_text(item)
+
+
+# --- Outputs: public pages, JSON-LD ---------------------------------------------------------------
+def published_services():
+    """Services citizens may see: published and valid today."""
+    from django.db.models import Q
+
+    today = timezone.localdate()
+    return (
+        Service.objects.filter(status=Status.PUBLISHED)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    )
+
+
+def services_a_to_z() -> list[tuple[str, list[Service]]]:
+    """Published services grouped by their initial (Ä with A …), for "Dienstleistungen A–Z"."""
+    groups: dict[str, list[Service]] = {}
+    rows = published_services().only("uuid", "name", "short_text")
+    for service in sorted(rows, key=lambda s: normalise(s.name)):
+        initial = normalise(service.name[:1]).upper() or "#"
+        groups.setdefault(initial if initial.isalpha() else "#", []).append(service)
+    return sorted(groups.items())
+
+
+def search_services(query: str, limit: int = 20) -> list[Service]:
+    hits = [h for h in search(query, limit) if h.kind == "service"]
+    by_kbitem = {
+        s.kbitem_id: s for s in published_services().filter(kbitem_id__in=[h.id for h in hits])
+    }
+    return [by_kbitem[h.id] for h in hits if h.id in by_kbitem]
+
+
+def service_jsonld(service: Service, url: str, city: str) -> dict[str, Any]:
+    """schema.org GovernmentService for a service page."""
+    channels = []
+    for point in service.contact_points:
+        if not point.get("name"):
+            continue
+        place: dict[str, Any] = {"@type": "Place", "name": point["name"]}
+        if point.get("street") or point.get("city"):
+            place["address"] = {
+                "@type": "PostalAddress",
+                "streetAddress": point.get("street", ""),
+                "postalCode": point.get("postal_code", ""),
+                "addressLocality": point.get("city", ""),
+                "addressCountry": "DE",
+            }
+        channel: dict[str, Any] = {"@type": "ServiceChannel", "serviceLocation": place}
+        if point.get("phone"):
+            channel["servicePhone"] = {"@type": "ContactPoint", "telephone": point["phone"]}
+        if point.get("opening_hours"):
+            place["openingHours"] = point["opening_hours"]
+        channels.append(channel)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "GovernmentService",
+        "name": service.name,
+        "description": service.short_text or service.name,
+        "url": url,
+        "inLanguage": "de",
+        "provider": {"@type": "GovernmentOrganization", "name": city},
+        "areaServed": {"@type": "City", "name": city},
+    }
+    if service.leika_keys:
+        data["identifier"] = [
+            {"@type": "PropertyValue", "propertyID": "LeiKa", "value": key}
+            for key in service.leika_keys
+        ]
+    if service.keywords:
+        data["keywords"] = service.keywords
+    if channels:
+        data["availableChannel"] = channels
+    if service.fees:
+        data["termsOfService"] = f"Kosten: {service.fees}"
+    return data

@@ -8,6 +8,14 @@ app_name = "ulm_knowledge"
 
 urlpatterns = [
     path("api/v1/knowledge/search/", api.SearchView.as_view(), name="api-search"),
+    path("api/v1/knowledge/services/", api.ServiceList.as_view(), name="api-services"),
+    path(
+        "api/v1/knowledge/services/<uuid:uuid>/",
+        api.ServiceDetail.as_view(),
+        name="api-service",
+    ),
+    path("dienstleistungen/", views.service_index, name="services"),
+    path("dienstleistungen/<uuid:uuid>/", views.service_detail, name="service"),
     path(
         "wissen/ticket/<int:ticket_id>/antwort/<int:kbitem_id>/",
         views.give_answer,

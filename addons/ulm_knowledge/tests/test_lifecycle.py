@@ -82,4 +82,3 @@ def test_review_reminder_mailed_to_owner_department_once_a_day(catalogue, demo, 
     (message,) = smtp.messages
     assert message["To"] == "buergerdienste@ulm.example"
     assert "Personalausweis (fällig seit 01.11.2026)" in message.get_payload(decode=True).decode()
-
