@@ -57,7 +57,7 @@ def _text(value: Any) -> str:
     if value is None or value is False:
         return ""
     if not isinstance(value, str | int | float):
-        raise ValueError(f"expected text, got {type(value).__name__}")
+        raise ValueError(f"Text erwartet, nicht {type(value).__name__}")
     return html_to_text(str(value))
 
 
@@ -66,11 +66,11 @@ def _lines(entries: Any) -> str:
     if not entries:
         return ""
     if not isinstance(entries, list):
-        raise ValueError(f"expected a list, got {type(entries).__name__}")
+        raise ValueError(f"Liste erwartet, nicht {type(entries).__name__}")
     lines = []
     for entry in entries:
         if not isinstance(entry, dict):
-            raise ValueError("list entry is not an object")
+            raise ValueError("Listeneintrag ist kein Objekt")
         name, description = _text(entry.get("name")), _text(entry.get("description"))
         lines.append(f"- {name}: {description}" if description else f"- {name}")
     return "\n".join(lines)
@@ -80,7 +80,7 @@ def _links(entries: Any, kind: str) -> list[dict[str, str]]:
     if not entries:
         return []
     if not isinstance(entries, list):
-        raise ValueError(f"{kind}: expected a list")
+        raise ValueError(f"{kind}: Liste erwartet")
     out = []
     for entry in entries:
         if isinstance(entry, dict) and entry.get("link"):
@@ -123,10 +123,10 @@ def read_dldb(
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportFileError(f"{path}: cannot be read as JSON ({exc})") from None
+        raise ImportFileError(f"{path}: ist kein lesbares JSON ({exc})") from None
     items = data.get("data") if isinstance(data, dict) else data
     if not isinstance(items, list):
-        raise ImportFileError(f"{path}: no list of services under 'data'")
+        raise ImportFileError(f"{path}: keine Liste von Leistungen unter 'data'")
     return len(items), (_dldb_item(i, item, locations or {}) for i, item in enumerate(items, 1))
 
 
@@ -135,23 +135,23 @@ def _dldb_item(
 ) -> ServiceData | Malformed:
     label = f"#{position}"
     if not isinstance(item, dict):
-        return Malformed(label, "not a JSON object")
+        return Malformed(label, "ist kein JSON-Objekt")
     raw_id = item.get("id")
     if isinstance(raw_id, str | int) and str(raw_id).strip():
         label = f"#{position} (id {raw_id})"
     else:
-        return Malformed(label, "has no id")
+        return Malformed(label, "hat keine Kennung (id)")
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
-        return Malformed(label, "has no name")
+        return Malformed(label, "hat keine Bezeichnung (name)")
     try:
         leika = item.get("leika") or ""
         if not isinstance(leika, str):
-            raise ValueError("leika: expected text")
+            raise ValueError("leika: Text erwartet")
         keys = [k for k in re.split(r"[\s,;]+", leika) if k]
         bad = [k for k in keys if not LEIKA.match(k)]
         if bad:
-            raise ValueError(f"leika: not a 14-digit LeiKa key: {', '.join(bad)}")
+            raise ValueError(f"leika: kein 14-stelliger LeiKa-Schlüssel: {', '.join(bad)}")
         meta = item.get("meta") or {}
         full_text = _text(item.get("description"))
         forms = _links(item.get("forms"), "form") + _links(item.get("links"), "link")
@@ -163,7 +163,7 @@ def _dldb_item(
         points = []
         for loc in item.get("locations") or []:
             if not isinstance(loc, dict):
-                raise ValueError("locations: entry is not an object")
+                raise ValueError("locations: Eintrag ist kein Objekt")
             loc_id = str(loc.get("location", ""))
             points.append(locations.get(loc_id) or {"id": loc_id})
         return ServiceData(

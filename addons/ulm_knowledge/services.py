@@ -143,6 +143,7 @@ class ImportSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    retired: int = 0
     malformed: list[Malformed] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -187,10 +188,16 @@ def import_services(
     updated with a new version, nothing is duplicated. Malformed items are named and skipped;
     each item is stored whole or not at all."""
     started = time.monotonic()
-    if fmt != "dldb":
-        raise ImportFileError(f"unknown format {fmt!r}")
-    points = read_dldb_locations(Path(locations)) if locations else None
-    total, items = read_dldb(Path(path), points)
+    deleted: list[str] = []
+    if fmt == "dldb":
+        points = read_dldb_locations(Path(locations)) if locations else None
+        total, items = read_dldb(Path(path), points)
+    elif fmt == "xzufi":
+        from ulm_knowledge.xzufi import read_xzufi
+
+        total, items, deleted = read_xzufi(Path(path))
+    else:
+        raise ImportFileError(f"unbekanntes Format {fmt!r}")
     summary = ImportSummary(total=total)
     for done, item in enumerate(items, 1):
         if isinstance(item, Malformed):
@@ -205,7 +212,10 @@ def import_services(
                 setattr(summary, outcome, getattr(summary, outcome) + 1)
         if progress:
             progress(done, total)
-    if summary.created or summary.updated:
+    for gone in Service.objects.filter(external_id__in=deleted).exclude(status=Status.RETIRED):
+        retire_item(gone)  # "loesche": retired, never deleted (tickets may point to it)
+        summary.retired += 1
+    if summary.created or summary.updated or summary.retired:
         reindex()
     summary.seconds = time.monotonic() - started
     return summary
@@ -917,3 +927,10 @@ def service_jsonld(service: Service, url: str, city: str) -> dict[str, Any]:
     if service.fees:
         data["termsOfService"] = f"Kosten: {service.fees}"
     return data
+
+
+def export_xzufi(version: str = "2.2.0") -> bytes:
+    """Our published services as an XZuFi transfer message."""
+    from ulm_knowledge.xzufi import write_xzufi
+
+    return write_xzufi(published_services().order_by("name"), version)

@@ -34,9 +34,9 @@ def test_import_stores_the_text_modules(catalogue):
 def test_malformed_items_are_named_and_skipped(catalogue):
     reasons = {m.label: m.reason for m in catalogue.malformed}
     assert reasons == {
-        "#6 (id 9006)": "has no name",
-        "#7 (id 9007)": "leika: not a 14-digit LeiKa key: 12345",
-        "#8": "not a JSON object",
+        "#6 (id 9006)": "hat keine Bezeichnung (name)",
+        "#7 (id 9007)": "leika: kein 14-stelliger LeiKa-Schlüssel: 12345",
+        "#8": "ist kein JSON-Objekt",
     }
     assert Service.objects.count() == 5
 
@@ -68,8 +68,8 @@ def test_a_change_is_updated_and_versioned(catalogue, tmp_path):
 def test_command_prints_summary_and_names_malformed(db, capsys):
     call_command("import_services", "--format", "dldb", str(SAMPLE))
     out, err = capsys.readouterr()
-    assert "8 Einträge: 5 neu, 0 geändert, 0 unverändert, 3 fehlerhaft" in out
-    assert "Übersprungen: Eintrag #6 (id 9006): has no name" in err
+    assert "8 Einträge: 5 neu, 0 geändert, 0 unverändert, 0 außer Dienst, 3 fehlerhaft" in out
+    assert "Übersprungen: Eintrag #6 (id 9006): hat keine Bezeichnung (name)" in err
 
 
 def test_command_refuses_unreadable_file(db, tmp_path):

@@ -12,11 +12,14 @@ from ulm_knowledge.models import Status
 
 
 class Command(BaseCommand):
-    help = "Imports service descriptions (DLDB JSON); idempotent, versioned on change."
+    help = (
+        "Imports service descriptions (DLDB JSON, XZuFi 2.2.0/2.3.1); idempotent, versioned "
+        "on change."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--format", dest="fmt", choices=["dldb"], default="dldb")
+        parser.add_argument("--format", dest="fmt", choices=["dldb", "xzufi"], default="dldb")
         parser.add_argument("--locations", help="DLDB locations file (addresses, contacts)")
         parser.add_argument("--department", help="slug of the responsible department's queue")
         parser.add_argument(
@@ -48,6 +51,7 @@ class Command(BaseCommand):
             self.stderr.write(f"Übersprungen: Eintrag {item.label}: {item.reason}")
         self.stdout.write(
             f"{summary.total} Einträge: {summary.created} neu, {summary.updated} geändert, "
-            f"{summary.unchanged} unverändert, {len(summary.malformed)} fehlerhaft "
+            f"{summary.unchanged} unverändert, {summary.retired} außer Dienst, "
+            f"{len(summary.malformed)} fehlerhaft "
             f"({summary.seconds:.1f} s)."
         )
