@@ -934,3 +934,79 @@ def export_xzufi(version: str = "2.2.0") -> bytes:
     from ulm_knowledge.xzufi import write_xzufi
 
     return write_xzufi(published_services().order_by("name"), version)
+
+
+# --- Knowledge-gap loop -------------------------------------------------------------------------
+@dataclass
+class Gap:
+    """Tickets with similar text that no knowledge item answered: a proposal for a new item."""
+
+    department: Queue
+    tickets: list[Ticket]
+
+    @property
+    def title(self) -> str:
+        return self.tickets[0].title
+
+
+def _trigrams(text: str) -> set[str]:
+    padded = f"  {' '.join(tokens(text))} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def knowledge_gaps(tickets, similarity: float = 0.35, limit: int = 500) -> list[Gap]:
+    """Gap proposals from ``tickets`` (pass ``tickets_visible_to(user)``): tickets forwarded to
+    a department (not in the service center's queue) or closed without a knowledge item,
+    grouped per department by similar title (trigram overlap), the largest groups first."""
+    from ulm_servicepoint.services import service_center_queue
+
+    center = service_center_queue()
+    candidates = (
+        tickets.filter(kbitem__isnull=True)
+        .exclude(queue=center, status__in=[Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS])
+        .select_related("queue")
+        .order_by("-created")[:limit]
+    )
+    groups: list[tuple[Queue, set[str], list[Ticket]]] = []
+    for ticket in candidates:
+        grams = _trigrams(ticket.title)
+        for queue, seed, members in groups:
+            if (
+                queue.pk == ticket.queue_id
+                and len(grams & seed) / max(len(grams | seed), 1) >= similarity
+            ):
+                members.append(ticket)
+                break
+        else:
+            groups.append((ticket.queue, grams, [ticket]))
+    gaps = [Gap(queue, members) for queue, _, members in groups]
+    return sorted(gaps, key=lambda g: (-len(g.tickets), g.title))
+
+
+@transaction.atomic
+def draft_from_ticket(ticket: Ticket, user: User | None) -> Answer:
+    """A department's answer to a ticket becomes an article draft in one click: the ticket's
+    title as question, the department's last public reply as answer, owned by its queue."""
+    from helpdesk.models import FollowUp
+
+    reply = (
+        FollowUp.objects.filter(ticket=ticket, public=True, user__isnull=False)
+        .exclude(comment="")
+        .order_by("-date")
+        .first()
+    )
+    if reply is None:
+        raise LifecycleError(
+            "Dieses Ticket hat noch keine Antwort, aus der ein Entwurf werden kann."
+        )
+    answer = Answer(
+        question=ticket.title[:500],
+        answer=reply.comment,
+        department=ticket.queue,
+        status=Status.DRAFT,
+    )
+    answer.content_hash = _hash(_content(answer))
+    answer.kbitem = _sync_kbitem(None, answer.question, answer.question, answer.answer, False)
+    answer.save()
+    _save_version(answer, user, f"Entwurf aus Ticket #{ticket.pk}")
+    return answer

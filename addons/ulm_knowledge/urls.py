@@ -16,6 +16,8 @@ urlpatterns = [
     ),
     path("dienstleistungen/", views.service_index, name="services"),
     path("dienstleistungen/<uuid:uuid>/", views.service_detail, name="service"),
+    path("wissen/luecken/", views.knowledge_gaps, name="gaps"),
+    path("wissen/ticket/<int:ticket_id>/entwurf/", views.draft_from_ticket, name="draft"),
     path(
         "wissen/ticket/<int:ticket_id>/antwort/<int:kbitem_id>/",
         views.give_answer,

@@ -48,3 +48,22 @@ def service_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     return render(
         request, "ulm_knowledge/service_detail.html", {"service": service, "jsonld": jsonld}
     )
+
+
+@staff_member_required
+def knowledge_gaps(request: HttpRequest) -> HttpResponse:
+    gaps = services.knowledge_gaps(tickets_visible_to(request.user))
+    return render(request, "ulm_knowledge/gaps.html", {"gaps": gaps})
+
+
+@staff_member_required
+@require_POST
+def draft_from_ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = get_object_or_404(tickets_visible_to(request.user), pk=ticket_id)
+    try:
+        answer = services.draft_from_ticket(ticket, request.user)  # type: ignore[arg-type]
+    except services.LifecycleError as exc:
+        messages.error(request, str(exc))
+        return redirect("ulm_knowledge:gaps")
+    messages.success(request, _("Draft created; it is published after review by a second person."))
+    return redirect("admin:ulm_knowledge_answer_change", answer.pk)
