@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ulm_knowledge import services
-from ulm_knowledge.models import Service
+from ulm_knowledge.models import Answer, Service, Status
 
 
 class SearchView(APIView):
@@ -87,3 +87,26 @@ class ServiceDetail(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return services.published_services().select_related("department")
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    services = serializers.SlugRelatedField(many=True, read_only=True, slug_field="uuid")
+
+    class Meta:
+        model = Answer
+        fields = ["id", "question", "answer", "phone_text", "services", "version", "updated_at"]
+
+
+class AnswerList(generics.ListAPIView):
+    """Published answers (FAQ) with their short phone version."""
+
+    permission_classes = [AllowAny]
+    serializer_class = AnswerSerializer
+
+    def get_queryset(self):
+        return (
+            Answer.objects.filter(status=Status.PUBLISHED)
+            .prefetch_related("services")
+            .order_by("question")
+        )

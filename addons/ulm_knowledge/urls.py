@@ -14,6 +14,7 @@ urlpatterns = [
         api.ServiceDetail.as_view(),
         name="api-service",
     ),
+    path("api/v1/knowledge/answers/", api.AnswerList.as_view(), name="api-answers"),
     path("dienstleistungen/", views.service_index, name="services"),
     path("dienstleistungen/<uuid:uuid>/", views.service_detail, name="service"),
     path("wissen/luecken/", views.knowledge_gaps, name="gaps"),

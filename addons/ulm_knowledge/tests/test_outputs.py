@@ -82,3 +82,19 @@ def test_public_pages_speak_german(catalogue, client):
         f"/dienstleistungen/{perso.uuid}/",
     ):
         assert english_on_page(client.get(url)) == []
+
+
+def test_api_answers_with_phone_version(catalogue, client, agent, kfz_clerk):
+    from helpdesk.models import FollowUp, Queue, Ticket
+
+    ticket = Ticket.objects.create(title="Wie lange gilt der Ausweis?", queue=Queue.objects.first())
+    FollowUp.objects.create(ticket=ticket, comment="Zehn Jahre.", public=True, user=agent)
+    answer = services.draft_from_ticket(ticket, agent)
+    services.edit_item(answer, {"phone_text": "10 Jahre, unter 24: 6 Jahre."}, author=agent)
+    services.submit_for_review(answer, agent)
+    assert client.get("/api/v1/knowledge/answers/").json()["count"] == 0  # not yet published
+    services.approve(answer, kfz_clerk)
+
+    (published,) = client.get("/api/v1/knowledge/answers/").json()["results"]
+    assert published["question"] == "Wie lange gilt der Ausweis?"
+    assert published["phone_text"] == "10 Jahre, unter 24: 6 Jahre."
