@@ -257,6 +257,18 @@ def edit_item(
 
 
 @transaction.atomic
+def create_item(item: Service | Answer, author: User | None, note: str = "") -> None:
+    """Stores a new item typed in by an editor: a draft, version 1, on its own KBItem."""
+    item.status = Status.DRAFT
+    item.version = 1
+    item.content_hash = _hash(_content(item))
+    title = item.name if isinstance(item, Service) else item.question
+    item.kbitem = _sync_kbitem(None, title, title, answer_text(item), enabled=False)
+    item.save()
+    _save_version(item, author, note or "Angelegt")
+
+
+@transaction.atomic
 def submit_for_review(item: Service | Answer, user: User) -> None:
     if item.status != Status.DRAFT:
         raise LifecycleError("Nur Entwürfe können zur Prüfung gegeben werden.")

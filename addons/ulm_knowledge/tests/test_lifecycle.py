@@ -3,6 +3,7 @@ readable diff, validity dates, review reminders to the owner department."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -82,3 +83,24 @@ def test_review_reminder_mailed_to_owner_department_once_a_day(catalogue, demo, 
     (message,) = smtp.messages
     assert message["To"] == "buergerdienste@ulm.example"
     assert "Personalausweis (fällig seit 01.11.2026)" in message.get_payload(decode=True).decode()
+
+
+def test_admin_edit_is_versioned_and_needs_review(catalogue, admin_user, client):
+    perso = by_external_id("dldb:9001")
+    client.force_login(admin_user)
+    url = f"/admin/ulm_knowledge/service/{perso.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {
+        name: json.dumps(value) if isinstance(value, list | dict) else (value or "")
+        for name, value in ((name, form.initial.get(name)) for name in form.fields)
+    }
+    data.update(fees="46,00 Euro", department="")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    perso.refresh_from_db()
+    assert (perso.fees, perso.version, perso.status) == ("46,00 Euro", 2, Status.DRAFT)
+    assert services.version_diff(perso.kbitem, 1, 2) == [
+        ("Kosten", ["- 37,00 Euro", "+ 46,00 Euro"])
+    ]
