@@ -48,6 +48,7 @@ def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     show = "--show-misses" in sys.argv
     call_command("migrate", verbosity=0)
+    services.load_default_synonyms(replace=True)  # the shipped list, as a new installation has
     summary = services.import_services(
         DATA / "muenchen_dldb_services_de.json",
         locations=DATA / "muenchen_dldb_locations_de.json",

@@ -419,9 +419,25 @@ def _vocabulary() -> tuple[frozenset[str], Decompounder]:
     def load():
         words = frozenset(LexiconWord.objects.values_list("word", flat=True))
         parts = LexiconWord.objects.filter(in_names=True, word__regex=r"^.{4,}$")
-        return words, Decompounder(parts.values_list("word", flat=True))
+        # one-word synonym terms are parts too: Krippenplatz → krippe → Kinderbetreuung
+        terms = [t[0] for t in _synonyms() if len(t) == 1 and len(t[0]) >= 4]
+        return words, Decompounder([*parts.values_list("word", flat=True), *terms])
 
     return _cached("vocabulary", load)
+
+
+@transaction.atomic
+def load_default_synonyms(replace: bool = False) -> int:
+    """The shipped list (data/synonyms_de.txt): added where missing, or (``replace``) instead
+    of the current list."""
+    from ulm_knowledge.synonyms import default_synonyms
+
+    if replace:
+        Synonym.objects.all().delete()
+    for term, expansion in default_synonyms():
+        Synonym.objects.get_or_create(term=term, defaults={"expansion": expansion})
+    forget_cached()
+    return Synonym.objects.count()
 
 
 def _synonyms() -> dict[tuple[str, ...], list[str]]:
@@ -608,6 +624,7 @@ MAX_CORRECTIONS = 8  # unknown words corrected per query
 FIELD_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"  # D, C, B, A
 BODY_WEIGHT = 0.05  # the full text, relative to the strongest term
 TITLE_SIMILARITY = 1.0
+COVERAGE = 0.5  # how much the share of the query's weight an entry holds counts (coordination)
 MAX_TERMS = 16
 PREFIX_FROM = 6  # stems this long also match as prefix …
 PREFIX_WEIGHT = 0.5  # … and count this much
@@ -636,6 +653,9 @@ def _terms(query: str) -> dict[str, float]:
             unknown.append(word)
     for word in apply_synonyms(words, _synonyms()):
         add(word, SYNONYM)
+    for part in [w for w, weight in weights.items() if weight == PART]:
+        for word in apply_synonyms([part], _synonyms()):
+            add(word, PART)
     if unknown:
         with transaction.atomic(), connection.cursor() as cur:
             # a tighter threshold lets the trigram index skip most of the vocabulary; the
@@ -658,6 +678,8 @@ def _terms(query: str) -> dict[str, float]:
                 add(word, CORRECTION * sim)
                 for part in decompounder.parts(word):
                     add(part, PART * sim)
+                for meant in apply_synonyms([word], _synonyms()):
+                    add(meant, SYNONYM * sim)
     return weights
 
 
@@ -750,8 +772,11 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
                 LIMIT {CANDIDATES}
             )
             SELECT c.kbitem_id, c.external_id, c.title, c.kind,
-                   (SELECT sum(q.w * ts_rank('{FIELD_WEIGHTS}', c.document, q.tq)) FROM q)
-                   + {BODY_WEIGHT} * %s * ts_rank(c.body, %s::tsquery)
+                   ((SELECT sum(q.w * ts_rank('{FIELD_WEIGHTS}', c.document, q.tq)) FROM q)
+                    + {BODY_WEIGHT} * %s * ts_rank(c.body, %s::tsquery))
+                   * ({1 - COVERAGE} + {COVERAGE} * (
+                        SELECT coalesce(sum(q.w) FILTER (WHERE c.document @@ q.tq), 0) / sum(q.w)
+                        FROM q))
                    + {TITLE_SIMILARITY} * similarity(c.name_norm, %s) AS score
             FROM c
             ORDER BY score DESC, c.title

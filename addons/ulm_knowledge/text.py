@@ -52,6 +52,7 @@ BOILERPLATE = frozenset(
 )
 MIN_PART = 3
 MIN_COMPOUND = 7
+MIN_AFFIX = 5  # a known word at either end of an otherwise unknown compound
 
 
 def normalise(text: str) -> str:
@@ -107,11 +108,23 @@ class Decompounder:
                 break
         return best
 
+    def _affix(self, word: str) -> tuple[str, ...] | None:
+        """When no full split exists: the longest known word the compound ends with (its head
+        carries the meaning: Bewohnerparkausweis → parkausweis), else the longest it starts
+        with (Krippenplatz → krippe), each at least MIN_AFFIX letters."""
+        for cut in range(MIN_PART, len(word) - MIN_AFFIX + 1):
+            if word[cut:] in self.vocabulary:
+                return (word[cut:],)
+        for cut in range(len(word) - MIN_PART, MIN_AFFIX - 1, -1):
+            if word[:cut] in self.vocabulary:
+                return (word[:cut],)
+        return None
+
     def parts(self, word: str) -> list[str]:
         """Every part and sub-compound of ``word`` (empty when it is no compound we know)."""
         if len(word) < MIN_COMPOUND:
             return []
-        split = self._split(word)
+        split = self._split(word) or self._affix(word)
         if not split:
             return []
         found: list[str] = []
