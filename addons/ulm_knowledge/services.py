@@ -628,6 +628,7 @@ COVERAGE = 0.5  # how much the share of the query's weight an entry holds counts
 MAX_TERMS = 16
 PREFIX_FROM = 6  # stems this long also match as prefix …
 PREFIX_WEIGHT = 0.5  # … and count this much
+TRIM_FROM = 8  # stems this long match as prefix without their last letter
 CANDIDATE_TERMS = 12  # the strongest terms select the candidates …
 CANDIDATES = 200  # … and this many of them are scored exactly
 CANDIDATE_BUDGET = 4000  # entries the candidate terms may reach together
@@ -698,8 +699,11 @@ class Term:
         stem finds its derivations (einburg → einburger from Einbürgerung)."""
         quoted = "'" + self.lexeme.replace("'", "''") + "'"
         found = [(quoted, self.weight, self.ndoc)]
-        if len(self.lexeme) >= PREFIX_FROM and self.prefix_ndoc > self.ndoc:
-            found.append((quoted + ":*", self.weight * PREFIX_WEIGHT, self.prefix_ndoc))
+        if len(self.lexeme) >= PREFIX_FROM:
+            # a long stem without its last letter: beglaubigt → beglaubig(ung)
+            stem = self.lexeme[:-1] if len(self.lexeme) >= TRIM_FROM else self.lexeme
+            prefix = "'" + stem.replace("'", "''") + "':*"
+            found.append((prefix, self.weight * PREFIX_WEIGHT, self.prefix_ndoc))
         return found
 
 
@@ -713,12 +717,14 @@ def _lexemes(terms: dict[str, float]) -> list[Term]:
             SELECT t, lex, s.ndoc,
                    CASE WHEN length(lex) >= %s THEN
                        (SELECT sum(p.ndoc) FROM ulm_knowledge_termstat p
-                        WHERE p.lexeme LIKE replace(replace(lex, '_', '\\_'), '%%', '\\%%') || '%%')
+                        WHERE p.lexeme LIKE replace(replace(
+                            CASE WHEN length(lex) >= %s THEN left(lex, -1) ELSE lex END,
+                            '_', '\\_'), '%%', '\\%%') || '%%')
                    END
             FROM unnest(%s::text[]) AS t, LATERAL unnest(ts_lexize('german_stem', t)) AS lex
             JOIN ulm_knowledge_termstat s ON s.lexeme = lex
             """,
-            [PREFIX_FROM, list(terms)],
+            [PREFIX_FROM, TRIM_FROM, list(terms)],
         )
         rows = cur.fetchall()
     total = _cached("total", SearchEntry.objects.count)

@@ -134,13 +134,28 @@ class Decompounder:
         return list(dict.fromkeys(found))
 
 
+ENDINGS = ("en", "er", "es", "e", "n", "s")
+
+
+def light_stem(word: str) -> str:
+    """The word without one inflection ending, so that a synonym matches its forms
+    (beglaubigte, beglaubigten → beglaubigt)."""
+    for ending in ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
 def apply_synonyms(words: list[str], synonyms: dict[tuple[str, ...], list[str]]) -> list[str]:
-    """The words the synonym list adds to ``words`` (terms of one or more words)."""
+    """The words the synonym list adds to ``words`` (terms of one or more words; each word
+    also matches in its inflected forms)."""
+    stems = [light_stem(w) for w in words]
     added: list[str] = []
     for term, expansion in synonyms.items():
         n = len(term)
+        wanted = tuple(light_stem(t) for t in term)
         for i in range(len(words) - n + 1):
-            if tuple(words[i : i + n]) == term:
+            if tuple(words[i : i + n]) == term or tuple(stems[i : i + n]) == wanted:
                 added.extend(expansion)
                 break
     return added

@@ -11,7 +11,7 @@ from helpdesk.models import Queue, Ticket
 from ulm_knowledge import services
 from ulm_knowledge.models import Synonym
 from ulm_knowledge.tests.conftest import by_external_id
-from ulm_knowledge.text import Decompounder, normalise
+from ulm_knowledge.text import Decompounder, apply_synonyms, normalise
 
 
 def top(query: str, n: int = 1) -> list[str]:
@@ -24,6 +24,16 @@ def test_decompounder_splits_over_the_vocabulary():
     assert splitter.parts("ausweisverlust") == ["ausweis", "verlust"]
     assert splitter.parts("fahrrad") == []
     assert normalise("Führerschein Straße") == "fuhrerschein strasse"
+
+
+def test_unknown_part_leaves_the_known_head_and_synonyms_match_inflections():
+    splitter = Decompounder(["parkausweis", "ausweis", "krippe"])
+    assert splitter.parts("bewohnerparkausweis") == ["parkausweis", "ausweis"]
+    assert splitter.parts("krippenplatz") == ["krippe"]
+    table = {("beglaubigt",): ["beglaubigung"], ("kfz", "schein"): ["fahrzeugschein"]}
+    assert apply_synonyms(["beglaubigte", "kopie"], table) == ["beglaubigung"]
+    assert apply_synonyms(["kfz", "schein", "weg"], table) == ["fahrzeugschein"]
+    assert apply_synonyms(["kopie"], table) == []
 
 
 def test_stemming_and_unaccent(catalogue):
