@@ -5,8 +5,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# Debian packages the project needs: gettext compiles the German catalogues.
-APT_PACKAGES := gettext
+# Debian packages the project needs: gettext compiles the German catalogues; chromium runs the
+# browser tests (Playwright drives Debian's /usr/bin/chromium: no browser downloads).
+APT_PACKAGES := gettext chromium
 PORT ?= 8000
 # Commands and checks run with production settings; only the secret is a throwaway.
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings DEBUG=false SECRET_KEY=test-only-not-secret \
