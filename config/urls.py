@@ -13,4 +13,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("ulm_servicepoint.urls")),
     path("", include("ulm_channels.urls")),
+    path("", include("ulm_knowledge.urls")),
 ]

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class UlmKnowledgeConfig(AppConfig):
     name = "ulm_knowledge"
     verbose_name = _("Knowledge base")
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_delete
+        from helpdesk.models import KBItem
+
+        from ulm_knowledge import checks  # noqa: F401 - registers the system checks
+        from ulm_knowledge.signals import before_kbitem_delete
+
+        pre_delete.connect(before_kbitem_delete, sender=KBItem, dispatch_uid="ulm_kb_guard")

@@ -1,0 +1,126 @@
+"""Admin of ulm_knowledge: services, answers, synonyms; versions and answers given read-only.
+Deleting is not offered for items: they are retired (the host deletes a KB item's tickets)."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from ulm_knowledge import services
+from ulm_knowledge.models import Answer, AnswerUse, ItemVersion, Service, Synonym
+
+
+def _lifecycle(name, verb, done):
+    def action(modeladmin, request, queryset):
+        for item in queryset:
+            try:
+                verb(item, request.user)
+            except services.LifecycleError as exc:
+                messages.error(request, f"{item}: {exc}")
+            else:
+                messages.success(request, f"{item}: {done}")
+
+    action.__name__ = name
+    return action
+
+
+submit = admin.action(description=_("Submit for review"))(
+    _lifecycle("submit", services.submit_for_review, _("submitted for review"))
+)
+approve = admin.action(description=_("Approve and publish (four eyes)"))(
+    _lifecycle("approve", services.approve, _("published"))
+)
+reject = admin.action(description=_("Send back to draft"))(
+    _lifecycle("reject", services.reject, _("back to draft"))
+)
+retire = admin.action(description=_("Retire the selected items"))(
+    _lifecycle("retire", lambda item, user: services.retire_item(item), _("retired"))
+)
+
+
+class ItemAdmin(admin.ModelAdmin):
+    """Content changes go through the services: a new version, back to draft, four eyes to
+    publish. The status changes only by the actions; items are retired, never deleted."""
+
+    list_filter = ["status", "department"]
+    readonly_fields = [
+        "uuid",
+        "kbitem",
+        "status",
+        "submitted_by",
+        "version",
+        "content_hash",
+        "review_reminded_on",
+        "created_at",
+        "updated_at",
+    ]
+    actions = [submit, approve, reject, retire]
+    content_fields: list[str] = []
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            services.create_item(obj, request.user)
+            return
+        content = [name for name in form.changed_data if name in self.content_fields]
+        other = [name for name in form.changed_data if name not in self.content_fields]
+        if other:
+            type(obj).objects.filter(pk=obj.pk).update(
+                **{name: form.cleaned_data[name] for name in other}
+            )
+        if content:
+            fresh = type(obj).objects.get(pk=obj.pk)
+            services.edit_item(
+                fresh, {name: form.cleaned_data[name] for name in content}, request.user
+            )
+        elif other:
+            services.index_item(type(obj).objects.get(pk=obj.pk))
+
+    def save_related(self, request, form, formsets, change):
+        form.instance = type(form.instance).objects.get(pk=form.instance.pk)
+        super().save_related(request, form, formsets, change)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Service)
+class ServiceAdmin(ItemAdmin):
+    content_fields = services.SERVICE_FIELDS
+    list_display = ["name", "external_id", "status", "department", "version", "updated_at"]
+    search_fields = ["name", "external_id", "keywords"]
+
+
+@admin.register(Answer)
+class AnswerAdmin(ItemAdmin):
+    content_fields = services.ANSWER_FIELDS
+    list_display = ["question", "status", "department", "version", "updated_at"]
+    search_fields = ["question"]
+    filter_horizontal = ["services"]
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ["term", "expansion", "active"]
+    list_editable = ["expansion", "active"]
+    search_fields = ["term", "expansion"]
+
+
+@admin.register(ItemVersion)
+class ItemVersionAdmin(admin.ModelAdmin):
+    list_display = ["kbitem", "number", "note", "author", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AnswerUse)
+class AnswerUseAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "kbitem", "version", "user", "created_at"]
+    exclude = ["ticket_text"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

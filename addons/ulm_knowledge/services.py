@@ -1,0 +1,1055 @@
+"""Verbs of ulm_knowledge: import and version services, retire items, keep the search index,
+search, record which version of an answer was given. Commands, views and jobs call these."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import connection, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from helpdesk.models import KBCategory, KBItem, Queue, Ticket
+
+from ulm_knowledge import conf
+from ulm_knowledge.importers import (
+    ImportFileError,
+    Malformed,
+    ServiceData,
+    read_dldb,
+    read_dldb_locations,
+)
+from ulm_knowledge.models import (
+    Answer,
+    AnswerUse,
+    ItemVersion,
+    LexiconWord,
+    SearchEntry,
+    Service,
+    Status,
+    Synonym,
+)
+from ulm_knowledge.text import BOILERPLATE, Decompounder, apply_synonyms, normalise, tokens
+
+__all__ = ["ImportFileError"]
+
+SERVICE_FIELDS = [f for f in ServiceData.__dataclass_fields__ if f != "external_id"]
+ANSWER_FIELDS = ["question", "answer", "phone_text"]
+
+
+# --- The host's KBItem underneath ---------------------------------------------------------------
+def kb_category() -> KBCategory:
+    slug = conf.get("ULM_KNOWLEDGE_KB_CATEGORY")
+    category, _ = KBCategory.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": "Dienstleistungen",
+            "title": "Dienstleistungen und Antworten",
+            "description": "Leistungsbeschreibungen und Antworten der Wissensdatenbank.",
+            "public": False,
+        },
+    )
+    return category
+
+
+def _sync_kbitem(kbitem: KBItem | None, title: str, question: str, answer: str, enabled: bool):
+    kbitem = kbitem or KBItem(category=kb_category())
+    kbitem.title = title if len(title) <= 100 else title[:99] + "…"
+    kbitem.question = question or title
+    kbitem.answer = answer or title
+    kbitem.enabled = enabled
+    kbitem.last_updated = timezone.now()
+    kbitem.save()
+    return kbitem
+
+
+def guard_kbitem_delete(kbitem: KBItem) -> None:
+    """The host deletes a KB item's tickets with it (on_delete=CASCADE): refuse while any ticket
+    points to it. Our own items are retired instead (``retire_item``)."""
+    tickets = list(Ticket.objects.filter(kbitem=kbitem).values_list("pk", flat=True)[:5])
+    if tickets:
+        raise ProtectedError(
+            f"KB item {kbitem.pk} is linked to tickets {tickets}: retire it instead of deleting.",
+            set(Ticket.objects.filter(pk__in=tickets)),
+        )
+
+
+def compose_answer(service: Service) -> str:
+    """The answer an agent gives from the structured fields: what it is, what to bring, what it
+    costs, where and when."""
+    parts = [service.name, service.short_text]
+    for label, value in (
+        ("Voraussetzungen", service.requirements),
+        ("Mitzubringen", service.documents),
+        ("Kosten", service.fees),
+        ("Bearbeitungsdauer", service.processing_time),
+        ("Fristen", service.deadlines),
+    ):
+        if value:
+            parts.append(f"{label}:\n{value}")
+    places = [p for p in service.contact_points if p.get("name")]
+    if places:
+        lines = []
+        for p in places[:3]:
+            address = (p.get("street"), p.get("postal_code"), p.get("city"))
+            where = ", ".join(x for x in address if x)
+            when = p.get("opening_hours") or ""
+            lines.append("- " + " – ".join(x for x in (p["name"], where, when) if x))
+        parts.append("Wo:\n" + "\n".join(lines))
+    online = [f for f in service.forms if f.get("kind") == "online"]
+    if online:
+        parts.append("Online: " + online[0]["url"])
+    return "\n\n".join(p for p in parts if p)
+
+
+# --- Versions -----------------------------------------------------------------------------------
+def _content(item: Service | Answer) -> dict[str, Any]:
+    names = SERVICE_FIELDS if isinstance(item, Service) else ANSWER_FIELDS
+    return {name: getattr(item, name) for name in names}
+
+
+def _hash(content: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _save_version(item: Service | Answer, author: User | None, note: str) -> None:
+    ItemVersion.objects.create(
+        kbitem=item.kbitem,
+        number=item.version,
+        data=_content(item),
+        note=note[:300],
+        author=author,
+    )
+
+
+def version_of(kbitem: KBItem, number: int) -> ItemVersion:
+    return ItemVersion.objects.get(kbitem=kbitem, number=number)
+
+
+# --- Imports ------------------------------------------------------------------------------------
+@dataclass
+class ImportSummary:
+    """What an import did."""
+
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    malformed: list[Malformed] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _upsert_service(data: ServiceData, department: Queue | None, status: str) -> str:
+    """Creates or updates one service; a change makes a new version. Returns what happened."""
+    content = {name: getattr(data, name) for name in SERVICE_FIELDS}
+    digest = _hash(content)
+    service = Service.objects.select_related("kbitem").filter(external_id=data.external_id).first()
+    if service is not None and service.content_hash == digest:
+        return "unchanged"
+    created = service is None
+    if service is None:
+        service = Service(external_id=data.external_id, status=status, department=department)
+    else:
+        service.version += 1
+    for name, value in content.items():
+        setattr(service, name, value)
+    service.content_hash = digest
+    service.kbitem = _sync_kbitem(
+        None if created else service.kbitem,
+        service.name,
+        service.short_text,
+        compose_answer(service),
+        enabled=service.status == Status.PUBLISHED,
+    )
+    service.save()
+    _save_version(service, None, "Import" if created else "Import: geändert")
+    return "created" if created else "updated"
+
+
+def import_services(
+    path: str | Path,
+    fmt: str = "dldb",
+    *,
+    locations: str | Path | None = None,
+    department: Queue | None = None,
+    status: str = Status.PUBLISHED,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Imports a service file. Idempotent: an unchanged item is left alone, a changed one is
+    updated with a new version, nothing is duplicated. Malformed items are named and skipped;
+    each item is stored whole or not at all."""
+    started = time.monotonic()
+    deleted: list[str] = []
+    if fmt == "dldb":
+        points = read_dldb_locations(Path(locations)) if locations else None
+        total, items = read_dldb(Path(path), points)
+    elif fmt == "xzufi":
+        from ulm_knowledge.xzufi import read_xzufi
+
+        total, items, deleted = read_xzufi(Path(path))
+    else:
+        raise ImportFileError(f"unbekanntes Format {fmt!r}")
+    summary = ImportSummary(total=total)
+    for done, item in enumerate(items, 1):
+        if isinstance(item, Malformed):
+            summary.malformed.append(item)
+        else:
+            try:
+                with transaction.atomic():
+                    outcome = _upsert_service(item, department, status)
+            except Exception as exc:  # a database refusal: name the item, keep going
+                summary.malformed.append(Malformed(item.external_id, str(exc).strip()))
+            else:
+                setattr(summary, outcome, getattr(summary, outcome) + 1)
+        if progress:
+            progress(done, total)
+    for gone in Service.objects.filter(external_id__in=deleted).exclude(status=Status.RETIRED):
+        retire_item(gone)  # "loesche": retired, never deleted (tickets may point to it)
+        summary.retired += 1
+    if summary.created or summary.updated or summary.retired:
+        reindex()
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+# --- Lifecycle: draft → in review → published → retired, four eyes -----------------------------
+class LifecycleError(Exception):
+    """A step of the lifecycle that is not allowed; the message says why, in German."""
+
+
+def _last_author(item: Service | Answer) -> int | None:
+    latest = ItemVersion.objects.filter(kbitem_id=item.kbitem_id).order_by("-number").first()
+    return latest.author_id if latest else None
+
+
+@transaction.atomic
+def edit_item(
+    item: Service | Answer, changes: dict[str, Any], author: User | None, note: str = ""
+) -> bool:
+    """Changes an item's content. A change makes a new version and sends the item back to
+    draft: it is published again only after a second person's approval. Returns whether
+    anything changed."""
+    names = SERVICE_FIELDS if isinstance(item, Service) else ANSWER_FIELDS
+    unknown = set(changes) - set(names)
+    if unknown:
+        raise LifecycleError(f"Unbekannte Felder: {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(item, name, value)
+    digest = _hash(_content(item))
+    if digest == item.content_hash:
+        return False
+    item.content_hash = digest
+    item.version += 1
+    item.status = Status.DRAFT
+    item.save()
+    _save_version(item, author, note or "Bearbeitet")
+    index_item(item)
+    return True
+
+
+@transaction.atomic
+def create_item(item: Service | Answer, author: User | None, note: str = "") -> None:
+    """Stores a new item typed in by an editor: a draft, version 1, on its own KBItem."""
+    item.status = Status.DRAFT
+    item.version = 1
+    item.content_hash = _hash(_content(item))
+    title = item.name if isinstance(item, Service) else item.question
+    item.kbitem = _sync_kbitem(None, title, title, answer_text(item), enabled=False)
+    item.save()
+    _save_version(item, author, note or "Angelegt")
+
+
+@transaction.atomic
+def submit_for_review(item: Service | Answer, user: User) -> None:
+    if item.status != Status.DRAFT:
+        raise LifecycleError("Nur Entwürfe können zur Prüfung gegeben werden.")
+    item.status = Status.IN_REVIEW
+    item.submitted_by = user
+    item.save(update_fields=["status", "submitted_by", "updated_at"])
+
+
+@transaction.atomic
+def approve(item: Service | Answer, reviewer: User) -> None:
+    """Publishes an item in review. Four eyes: the reviewer is neither who submitted it nor
+    who wrote its current version."""
+    if item.status != Status.IN_REVIEW:
+        raise LifecycleError("Nur Einträge in Prüfung können freigegeben werden.")
+    if reviewer.pk in (item.submitted_by_id, _last_author(item)):
+        raise LifecycleError(
+            "Vier-Augen-Prinzip: Freigeben muss eine andere Person als die Verfasserin "
+            "oder der Verfasser."
+        )
+    item.status = Status.PUBLISHED
+    item.save(update_fields=["status", "updated_at"])
+    KBItem.objects.filter(pk=item.kbitem_id).update(enabled=True)
+    index_item(item)
+
+
+@transaction.atomic
+def reject(item: Service | Answer, reviewer: User, note: str = "") -> None:
+    if item.status != Status.IN_REVIEW:
+        raise LifecycleError("Nur Einträge in Prüfung können zurückgegeben werden.")
+    item.status = Status.DRAFT
+    item.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def retire_item(item: Service | Answer) -> None:
+    """Takes an item out of use: no longer searchable or shown; kept for the tickets it answered."""
+    item.status = Status.RETIRED
+    item.save(update_fields=["status", "updated_at"])
+    KBItem.objects.filter(pk=item.kbitem_id).update(enabled=False)
+    SearchEntry.objects.filter(kbitem_id=item.kbitem_id).delete()
+
+
+FIELD_LABELS = {
+    "name": "Bezeichnung",
+    "leika_keys": "LeiKa-Schlüssel",
+    "keywords": "Schlagwörter",
+    "short_text": "Kurztext",
+    "full_text": "Volltext",
+    "requirements": "Voraussetzungen",
+    "documents": "Erforderliche Unterlagen",
+    "fees": "Kosten",
+    "deadlines": "Fristen",
+    "processing_time": "Bearbeitungsdauer",
+    "procedure": "Verfahrensablauf",
+    "forms": "Formulare und Onlinedienste",
+    "legal_basis": "Rechtsgrundlagen",
+    "hints": "Hinweise",
+    "responsible_office": "Zuständige Stelle",
+    "contact_points": "Ansprechpunkte",
+    "question": "Frage",
+    "answer": "Antwort",
+    "phone_text": "Kurzfassung fürs Telefon",
+}
+
+
+def version_diff(kbitem: KBItem, old: int, new: int) -> list[tuple[str, list[str]]]:
+    """What changed between two versions, field by field, as readable line diffs
+    (``-`` removed, ``+`` added)."""
+    import difflib
+
+    def as_text(value: Any) -> str:
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=1)
+
+    before, after = version_of(kbitem, old).data, version_of(kbitem, new).data
+    changes = []
+    for name in after:
+        a, b = before.get(name), after.get(name)
+        if a == b:
+            continue
+        lines = [
+            line
+            for line in difflib.ndiff(as_text(a or "").splitlines(), as_text(b or "").splitlines())
+            if line[:1] in "+-"
+        ]
+        changes.append((FIELD_LABELS.get(name, name), lines))
+    return changes
+
+
+def due_for_review(today: date | None = None) -> list[Service | Answer]:
+    """Published items whose review date has come and whose owner was not reminded today."""
+    today = today or timezone.localdate()
+    found: list[Service | Answer] = []
+    for model in (Service, Answer):
+        found.extend(
+            model.objects.filter(status=Status.PUBLISHED, review_due__lte=today)
+            .exclude(review_reminded_on=today)
+            .select_related("department")
+        )
+    return found
+
+
+def send_review_reminders(today: date | None = None) -> int:
+    """Mails each owner department the items whose review is due; returns how many items."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    today = today or timezone.localdate()
+    items = due_for_review(today)
+    by_address: dict[str, list[Service | Answer]] = {}
+    for item in items:
+        address = item.department.email_address if item.department else None
+        address = address or conf.get("ULM_KNOWLEDGE_EDITOR_EMAIL")
+        if address:
+            by_address.setdefault(address, []).append(item)
+    for address, due in by_address.items():
+        lines = [f"- {item} (fällig seit {item.review_due:%d.%m.%Y})" for item in due]
+        send_mail(
+            f"Wissensdatenbank: {len(due)} Einträge zur Überprüfung fällig",
+            "Guten Tag,\n\nbitte prüfen Sie diese Einträge der Wissensdatenbank:\n\n"
+            + "\n".join(lines)
+            + "\n",
+            settings.DEFAULT_FROM_EMAIL,
+            [address],
+        )
+        for item in due:
+            type(item).objects.filter(pk=item.pk).update(review_reminded_on=today)
+    return sum(len(due) for due in by_address.values())
+
+
+# --- Search index -------------------------------------------------------------------------------
+_cache: dict[str, tuple[float, Any]] = {}
+
+
+def _cached(key: str, load: Callable[[], Any]) -> Any:
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is None or now - hit[0] > conf.get("ULM_KNOWLEDGE_CACHE_SECONDS"):
+        hit = (now, load())
+        _cache[key] = hit
+    return hit[1]
+
+
+def forget_cached() -> None:
+    _cache.clear()
+
+
+def _vocabulary() -> tuple[frozenset[str], Decompounder]:
+    def load():
+        words = frozenset(LexiconWord.objects.values_list("word", flat=True))
+        parts = LexiconWord.objects.filter(in_names=True, word__regex=r"^.{4,}$")
+        # one-word synonym terms are parts too: Krippenplatz → krippe → Kinderbetreuung
+        terms = [t[0] for t in _synonyms() if len(t) == 1 and len(t[0]) >= 4]
+        return words, Decompounder([*parts.values_list("word", flat=True), *terms])
+
+    return _cached("vocabulary", load)
+
+
+@transaction.atomic
+def load_default_synonyms(replace: bool = False) -> int:
+    """The shipped list (data/synonyms_de.txt): added where missing, or (``replace``) instead
+    of the current list."""
+    from ulm_knowledge.synonyms import default_synonyms
+
+    if replace:
+        Synonym.objects.all().delete()
+    for term, expansion in default_synonyms():
+        Synonym.objects.get_or_create(term=term, defaults={"expansion": expansion})
+    forget_cached()
+    return Synonym.objects.count()
+
+
+def _synonyms() -> dict[tuple[str, ...], list[str]]:
+    def load():
+        table: dict[tuple[str, ...], list[str]] = {}
+        for term, expansion in Synonym.objects.filter(active=True).values_list("term", "expansion"):
+            table.setdefault(tuple(tokens(term)), []).extend(tokens(expansion))
+        return table
+
+    return _cached("synonyms", load)
+
+
+def _published() -> list[tuple[KBItem, str, Service | Answer]]:
+    rows: list[tuple[KBItem, str, Service | Answer]] = []
+    for service in Service.objects.filter(status=Status.PUBLISHED).select_related("kbitem"):
+        rows.append((service.kbitem, "service", service))
+    for answer in Answer.objects.filter(status=Status.PUBLISHED).select_related("kbitem"):
+        rows.append((answer.kbitem, "answer", answer))
+    return rows
+
+
+def _fields(item: Service | Answer) -> tuple[str, str, str, str]:
+    """The four weighted parts of an item's search document: A title, B keywords,
+    C short text, D the rest."""
+    if isinstance(item, Service):
+        rest = "\n".join((item.full_text, item.requirements, item.hints))
+        return item.name, item.keywords, item.short_text, rest
+    return item.question, "", item.phone_text, item.answer
+
+
+@transaction.atomic
+def rebuild_lexicon() -> int:
+    """The catalogue's own vocabulary, from every published item: the words compounds are split
+    into and typos corrected to, with how many items use each."""
+    ndoc: dict[str, int] = {}
+    in_names: set[str] = set()
+    for _, _, item in _published():
+        title, keywords, short, rest = _fields(item)
+        head = set(tokens(title + " " + keywords))
+        in_names |= head
+        for word in head | set(tokens(short + " " + rest)):
+            ndoc[word] = ndoc.get(word, 0) + 1
+    words = [w for w in ndoc if 3 <= len(w) <= 100 and not w.isdigit()]
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM ulm_knowledge_lexiconword")
+        cur.execute(
+            "INSERT INTO ulm_knowledge_lexiconword (word, ndoc, in_names, created_at, updated_at)"
+            " SELECT w, n, f, now(), now() FROM unnest(%s::text[], %s::int[], %s::bool[])"
+            " AS t(w, n, f)",
+            [words, [ndoc[w] for w in words], [w in in_names for w in words]],
+        )
+    forget_cached()
+    return len(words)
+
+
+def _compound_parts(text: str, decompounder: Decompounder) -> list[str]:
+    found: list[str] = []
+    for word in tokens(text):
+        found.extend(decompounder.parts(word))
+    return found
+
+
+INDEX_COLUMNS = ["id", "kind", "ext", "title", "a", "b", "c", "d", "norm", "vf", "vu"]
+
+
+def _write_entries(rows: list[tuple[KBItem, str, Service | Answer]], replace_all: bool) -> int:
+    _, decompounder = _vocabulary()
+    columns: dict[str, list[Any]] = {k: [] for k in INDEX_COLUMNS}
+    for kbitem, kind, item in rows:
+        title, keywords, short, rest = _fields(item)
+        title_parts = _compound_parts(title, decompounder)
+        keyword_parts = _compound_parts(keywords, decompounder)
+        columns["id"].append(kbitem.pk)
+        columns["kind"].append(kind)
+        columns["ext"].append(item.external_id or "")
+        columns["title"].append(title[:500])
+        columns["a"].append(title + " " + " ".join(title_parts))
+        columns["b"].append(keywords + " " + " ".join(keyword_parts))
+        columns["c"].append(short)
+        columns["d"].append(rest)
+        columns["norm"].append(normalise(title))
+        columns["vf"].append(item.valid_from)
+        columns["vu"].append(item.valid_until)
+    with connection.cursor() as cur:
+        if replace_all:
+            cur.execute("DELETE FROM ulm_knowledge_searchentry")
+        cur.execute(
+            """
+            INSERT INTO ulm_knowledge_searchentry
+                (kbitem_id, kind, external_id, title, document, body, name_norm, valid_from,
+                 valid_until, uses, created_at, updated_at)
+            SELECT id, kind, ext, title,
+                   setweight(to_tsvector('ulm_german', a), 'A')
+                   || setweight(to_tsvector('ulm_german', b), 'B')
+                   || setweight(to_tsvector('ulm_german', c), 'C'),
+                   setweight(to_tsvector('ulm_german', d), 'D'),
+                   norm, vf, vu,
+                   (SELECT count(*) FROM ulm_knowledge_answeruse u WHERE u.kbitem_id = id),
+                   now(), now()
+            FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
+                        %s::text[], %s::text[], %s::text[], %s::date[], %s::date[])
+                 AS t(id, kind, ext, title, a, b, c, d, norm, vf, vu)
+            ON CONFLICT (kbitem_id) DO UPDATE SET
+                kind = EXCLUDED.kind, external_id = EXCLUDED.external_id,
+                title = EXCLUDED.title, document = EXCLUDED.document, body = EXCLUDED.body,
+                name_norm = EXCLUDED.name_norm, valid_from = EXCLUDED.valid_from,
+                valid_until = EXCLUDED.valid_until, updated_at = now()
+            """,
+            [columns[k] for k in INDEX_COLUMNS],
+        )
+    return len(columns["id"])
+
+
+@transaction.atomic
+def reindex() -> int:
+    """Rebuilds the search entries of every published item, the vocabulary and the term
+    statistics. Returns the number of entries. (Nightly, and after imports.)"""
+    rebuild_lexicon()
+    count = _write_entries(_published(), replace_all=True)
+    refresh_term_stats()
+    return count
+
+
+@transaction.atomic
+def index_item(item: Service | Answer) -> None:
+    """Brings one item's search entry up to date at once: published items are searchable,
+    all others not. The vocabulary and term statistics follow in the nightly reindex."""
+    if item.status != Status.PUBLISHED:
+        SearchEntry.objects.filter(kbitem_id=item.kbitem_id).delete()
+        return
+    kind = "service" if isinstance(item, Service) else "answer"
+    _write_entries([(item.kbitem, kind, item)], replace_all=False)
+
+
+def refresh_term_stats() -> None:
+    """How many entries hold each stemmed term (ts_stat), for the IDF weights of the search."""
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM ulm_knowledge_termstat")
+        cur.execute(
+            "INSERT INTO ulm_knowledge_termstat (lexeme, ndoc, created_at, updated_at)"
+            " SELECT word, ndoc, now(), now()"
+            " FROM ts_stat($$SELECT document || coalesce(body, ''::tsvector)"
+            " FROM ulm_knowledge_searchentry$$)"
+            " WHERE length(word) <= 200"
+        )
+        # Bulk writes leave GIN entries in the pending list, which every search would then
+        # scan: move them into the index, and give the planner fresh statistics.
+        for index in GIN_INDEXES:
+            cur.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+        cur.execute(
+            "ANALYZE ulm_knowledge_searchentry, ulm_knowledge_lexiconword, ulm_knowledge_termstat"
+        )
+    forget_cached()
+
+
+GIN_INDEXES = ["ulm_kb_lex_trgm", "ulm_kb_entry_document", "ulm_kb_entry_body", "ulm_kb_entry_name"]
+
+
+# --- Search -------------------------------------------------------------------------------------
+@dataclass
+class Hit:
+    """One search result."""
+
+    id: int
+    external_id: str
+    title: str
+    score: float
+    kind: str = "service"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "external_id": self.external_id,
+            "title": self.title,
+            "score": round(self.score, 4),
+        }
+
+
+# How much each kind of query term counts: the citizen's own words, what the synonym list adds,
+# compound parts, and typo corrections (times their similarity).
+OWN, SYNONYM, PART, CORRECTION = 1.0, 0.9, 0.6, 0.8
+MIN_SIMILARITY = 0.4  # trigram similarity a correction needs
+MAX_CORRECTIONS = 8  # unknown words corrected per query
+FIELD_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"  # D, C, B, A
+BODY_WEIGHT = 0.05  # the full text, relative to the strongest term
+TITLE_SIMILARITY = 1.0
+COVERAGE = 0.5  # how much the share of the query's weight an entry holds counts (coordination)
+MAX_TERMS = 16
+PREFIX_FROM = 6  # stems this long also match as prefix …
+PREFIX_WEIGHT = 0.5  # … and count this much
+TRIM_FROM = 8  # stems this long match as prefix without their last letter
+CANDIDATE_TERMS = 12  # the strongest terms select the candidates …
+CANDIDATES = 200  # … and this many of them are scored exactly
+CANDIDATE_BUDGET = 4000  # entries the candidate terms may reach together
+
+
+def _terms(query: str) -> dict[str, float]:
+    """Query words with their weights, after synonyms, compound splitting and typo correction."""
+    words = [w for w in tokens(query)[:300] if w not in BOILERPLATE]
+    vocabulary, decompounder = _vocabulary()
+    weights: dict[str, float] = {}
+
+    def add(word: str, weight: float) -> None:
+        if weight > weights.get(word, 0.0):
+            weights[word] = weight
+
+    unknown = []
+    for word in words:
+        add(word, OWN)
+        parts = decompounder.parts(word)
+        for part in parts:
+            add(part, PART)
+        if word not in vocabulary and not parts and len(word) >= 4 and not word.isdigit():
+            unknown.append(word)
+    for word in apply_synonyms(words, _synonyms()):
+        add(word, SYNONYM)
+    for part in [w for w, weight in weights.items() if weight == PART]:
+        for word in apply_synonyms([part], _synonyms()):
+            add(word, PART)
+    if unknown:
+        with transaction.atomic(), connection.cursor() as cur:
+            # a tighter threshold lets the trigram index skip most of the vocabulary; the
+            # planner would scan the (small) table instead, computing trigrams for every word
+            cur.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [str(MIN_SIMILARITY)])
+            cur.execute("SET LOCAL enable_seqscan = off")
+            cur.execute(
+                """
+                SELECT w.t, best.word, best.sim
+                FROM (SELECT t FROM unnest(%s::text[]) AS t
+                      WHERE ts_lexize('german_stem', t) <> '{}') AS w
+                CROSS JOIN LATERAL (
+                    SELECT word, similarity(word, w.t) AS sim FROM ulm_knowledge_lexiconword
+                    WHERE word %% w.t ORDER BY sim DESC, ndoc DESC LIMIT 1
+                ) AS best
+                """,
+                [list(dict.fromkeys(unknown))[:MAX_CORRECTIONS]],
+            )
+            for _, word, sim in cur.fetchall():
+                add(word, CORRECTION * sim)
+                for part in decompounder.parts(word):
+                    add(part, PART * sim)
+                for meant in apply_synonyms([word], _synonyms()):
+                    add(meant, SYNONYM * sim)
+    return weights
+
+
+@dataclass
+class Term:
+    """A stemmed query term: its weight (IDF × how the word came in) and how many entries it
+    and, as prefix, its derivations reach."""
+
+    lexeme: str
+    weight: float
+    ndoc: int
+    prefix_ndoc: int
+
+    def tsqueries(self) -> list[tuple[str, float, int]]:
+        """The term as exact tsquery; a long one also as prefix with less weight, so that a
+        stem finds its derivations (einburg → einburger from Einbürgerung)."""
+        quoted = "'" + self.lexeme.replace("'", "''") + "'"
+        found = [(quoted, self.weight, self.ndoc)]
+        if len(self.lexeme) >= PREFIX_FROM:
+            # a long stem without its last letter: beglaubigt → beglaubig(ung)
+            stem = self.lexeme[:-1] if len(self.lexeme) >= TRIM_FROM else self.lexeme
+            prefix = "'" + stem.replace("'", "''") + "':*"
+            found.append((prefix, self.weight * PREFIX_WEIGHT, self.prefix_ndoc))
+        return found
+
+
+def _lexemes(terms: dict[str, float]) -> list[Term]:
+    """Stemmed terms (stop words dropped) with their weights, the strongest first."""
+    if not terms:
+        return []
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            SELECT t, lex, s.ndoc,
+                   CASE WHEN length(lex) >= %s THEN
+                       (SELECT sum(p.ndoc) FROM ulm_knowledge_termstat p
+                        WHERE p.lexeme LIKE replace(replace(
+                            CASE WHEN length(lex) >= %s THEN left(lex, -1) ELSE lex END,
+                            '_', '\\_'), '%%', '\\%%') || '%%')
+                   END
+            FROM unnest(%s::text[]) AS t, LATERAL unnest(ts_lexize('german_stem', t)) AS lex
+            JOIN ulm_knowledge_termstat s ON s.lexeme = lex
+            """,
+            [PREFIX_FROM, TRIM_FROM, list(terms)],
+        )
+        rows = cur.fetchall()
+    total = _cached("total", SearchEntry.objects.count)
+    best: dict[str, Term] = {}
+    for term, lex, ndoc, prefix_ndoc in rows:
+        idf = math.log(1 + (total - ndoc + 0.5) / (ndoc + 0.5))
+        weight = idf * terms[term]
+        if lex not in best or weight > best[lex].weight:
+            best[lex] = Term(lex, weight, ndoc, int(prefix_ndoc or ndoc))
+    return sorted(best.values(), key=lambda t: -t.weight)[:MAX_TERMS]
+
+
+def search(query: str, limit: int | None = None) -> list[Hit]:
+    """Published, currently valid items best matching ``query`` (German words, colloquial
+    terms, typos, compounds, whole e-mails), best first.
+
+    Two steps in one statement: the GIN index finds the entries holding one of the strongest
+    terms and keeps the best ``CANDIDATES`` by a plain rank; those are scored exactly: per term
+    its IDF × weight × field-weighted rank, the full text a little, and the title's trigram
+    similarity to the query (ties, typos)."""
+    max_limit = conf.get("ULM_KNOWLEDGE_SEARCH_MAX_LIMIT")
+    limit = max(1, min(limit or conf.get("ULM_KNOWLEDGE_SEARCH_LIMIT"), max_limit))
+    terms = _lexemes(_terms(query))
+    if not terms:
+        return []
+    parts = [part for term in terms for part in term.tsqueries()]
+    queries, weights = [p[0] for p in parts], [p[1] for p in parts]
+    # candidates come from the strongest terms, as long as they reach few enough entries
+    # together: in a large catalogue a term in thousands ("beantragen") would only make the
+    # index return everything, while it still counts for the candidates it is in
+    selected: list[str] = []
+    reach = 0
+    for query_part, _, ndoc in parts:
+        if not selected or (reach + ndoc <= CANDIDATE_BUDGET and len(selected) < CANDIDATE_TERMS):
+            selected.append(query_part)
+            reach += ndoc
+    strongest = " | ".join(selected)
+    today = date.today()
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""
+            WITH q AS (SELECT t::tsquery AS tq, w FROM unnest(%s::text[], %s::float8[]) AS u(t, w)),
+            c AS (
+                SELECT e.kbitem_id, e.external_id, e.title, e.kind, e.document, e.body,
+                       e.name_norm
+                FROM ulm_knowledge_searchentry e
+                WHERE e.document @@ %s::tsquery
+                  AND (e.valid_from IS NULL OR e.valid_from <= %s)
+                  AND (e.valid_until IS NULL OR e.valid_until >= %s)
+                ORDER BY ts_rank('{FIELD_WEIGHTS}', e.document, %s::tsquery) DESC
+                LIMIT {CANDIDATES}
+            )
+            SELECT c.kbitem_id, c.external_id, c.title, c.kind,
+                   ((SELECT sum(q.w * ts_rank('{FIELD_WEIGHTS}', c.document, q.tq)) FROM q)
+                    + {BODY_WEIGHT} * %s * ts_rank(c.body, %s::tsquery))
+                   * ({1 - COVERAGE} + {COVERAGE} * (
+                        SELECT coalesce(sum(q.w) FILTER (WHERE c.document @@ q.tq), 0) / sum(q.w)
+                        FROM q))
+                   + {TITLE_SIMILARITY} * similarity(c.name_norm, %s) AS score
+            FROM c
+            ORDER BY score DESC, c.title
+            LIMIT %s
+            """,  # noqa: S608 - the f-string inserts constants only; values are parameters
+            [
+                queries,
+                weights,
+                strongest,
+                today,
+                today,
+                strongest,
+                weights[0],
+                " | ".join(queries),
+                normalise(query)[:200],
+                max(limit, 20),
+            ],
+        )
+        rows = cur.fetchall()
+    hits = [Hit(r[0], r[1], r[2], float(r[4]), r[3]) for r in rows]
+    hits = _usage_boost(hits, strongest)
+    return hits[:limit]
+
+
+def _usage_boost(hits: list[Hit], tsquery: str) -> list[Hit]:
+    """Items that answered tickets like this query rank higher (log of how many)."""
+    weight = conf.get("ULM_KNOWLEDGE_USAGE_WEIGHT")
+    if not hits or not weight:
+        return hits
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT kbitem_id, count(*) FROM ulm_knowledge_answeruse"
+            " WHERE kbitem_id = ANY(%s) AND ticket_text @@ %s::tsquery GROUP BY kbitem_id",
+            [[h.id for h in hits], tsquery],
+        )
+        uses = dict(cur.fetchall())
+    if not uses:
+        return hits
+    for hit in hits:
+        hit.score *= 1 + weight * math.log1p(uses.get(hit.id, 0))
+    return sorted(hits, key=lambda h: -h.score)
+
+
+def ticket_text(ticket: Ticket) -> str:
+    return f"{ticket.title}\n{ticket.description or ''}"
+
+
+def suggestions_for_ticket(ticket: Ticket, limit: int = 5) -> list[Hit]:
+    """What the agent sees beside a ticket: the items best matching its text."""
+    return search(ticket_text(ticket)[:2000], limit)
+
+
+@transaction.atomic
+def record_answer_use(ticket: Ticket, kbitem: KBItem, user: User | None = None) -> AnswerUse:
+    """Proof of what the citizen was told: the item and its current version, linked to the
+    ticket (``Ticket.kbitem``); also feeds the usage signal."""
+    item: Service | Answer | None = Service.objects.filter(kbitem=kbitem).first()
+    item = item or Answer.objects.filter(kbitem=kbitem).first()
+    version = item.version if item else 1
+    use = AnswerUse.objects.create(ticket=ticket, kbitem=kbitem, version=version, user=user)
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE ulm_knowledge_answeruse SET ticket_text = to_tsvector('ulm_german', %s)"
+            " WHERE id = %s",
+            [ticket_text(ticket), use.pk],
+        )
+    Ticket.objects.filter(pk=ticket.pk).update(kbitem=kbitem)
+    SearchEntry.objects.filter(kbitem=kbitem).update(
+        uses=AnswerUse.objects.filter(kbitem=kbitem).count()
+    )
+    return use
+
+
+# --- In the ticket ------------------------------------------------------------------------------
+@dataclass
+class Suggestion:
+    """A suggestion beside a ticket: the hit, and the answer one click would insert."""
+
+    hit: Hit
+    text: str
+
+
+def item_for(kbitem: KBItem) -> Service | Answer | None:
+    service = Service.objects.filter(kbitem=kbitem).first()
+    return service or Answer.objects.filter(kbitem=kbitem).first()
+
+
+def answer_text(item: Service | Answer) -> str:
+    """What the agent inserts into the reply: composed from a service's structured fields, or
+    an answer's text."""
+    return compose_answer(item) if isinstance(item, Service) else item.answer
+
+
+def ticket_suggestions(ticket: Ticket, limit: int = 5) -> list[Suggestion]:
+    hits = suggestions_for_ticket(ticket, limit)
+    items: dict[int, Service | Answer] = {
+        s.kbitem_id: s for s in Service.objects.filter(kbitem_id__in=[h.id for h in hits])
+    }
+    items.update(
+        {a.kbitem_id: a for a in Answer.objects.filter(kbitem_id__in=[h.id for h in hits])}
+    )
+    return [Suggestion(h, answer_text(items[h.id])) for h in hits if h.id in items]
+
+
+def give_answer(ticket: Ticket, kbitem: KBItem, user: User | None) -> tuple[AnswerUse, str]:
+    """One click in the ticket: the composed answer for the reply, the item linked to the ticket
+    and the version given recorded."""
+    item = item_for(kbitem)
+    if item is None or item.status != Status.PUBLISHED:
+        raise ValueError("not a published knowledge item")
+    return record_answer_use(ticket, kbitem, user), answer_text(item)
+
+
+# --- Outputs: public pages, JSON-LD ---------------------------------------------------------------
+def published_services():
+    """Services citizens may see: published and valid today."""
+    from django.db.models import Q
+
+    today = timezone.localdate()
+    return (
+        Service.objects.filter(status=Status.PUBLISHED)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    )
+
+
+def services_a_to_z() -> list[tuple[str, list[Service]]]:
+    """Published services grouped by their initial (Ä with A …), for "Dienstleistungen A–Z"."""
+    groups: dict[str, list[Service]] = {}
+    rows = published_services().only("uuid", "name", "short_text")
+    for service in sorted(rows, key=lambda s: normalise(s.name)):
+        initial = normalise(service.name[:1]).upper() or "#"
+        groups.setdefault(initial if initial.isalpha() else "#", []).append(service)
+    return sorted(groups.items())
+
+
+def search_services(query: str, limit: int = 20) -> list[Service]:
+    hits = [h for h in search(query, limit) if h.kind == "service"]
+    by_kbitem = {
+        s.kbitem_id: s for s in published_services().filter(kbitem_id__in=[h.id for h in hits])
+    }
+    return [by_kbitem[h.id] for h in hits if h.id in by_kbitem]
+
+
+def service_jsonld(service: Service, url: str, city: str) -> dict[str, Any]:
+    """schema.org GovernmentService for a service page."""
+    channels = []
+    for point in service.contact_points:
+        if not point.get("name"):
+            continue
+        place: dict[str, Any] = {"@type": "Place", "name": point["name"]}
+        if point.get("street") or point.get("city"):
+            place["address"] = {
+                "@type": "PostalAddress",
+                "streetAddress": point.get("street", ""),
+                "postalCode": point.get("postal_code", ""),
+                "addressLocality": point.get("city", ""),
+                "addressCountry": "DE",
+            }
+        channel: dict[str, Any] = {"@type": "ServiceChannel", "serviceLocation": place}
+        if point.get("phone"):
+            channel["servicePhone"] = {"@type": "ContactPoint", "telephone": point["phone"]}
+        if point.get("opening_hours"):
+            place["openingHours"] = point["opening_hours"]
+        channels.append(channel)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "GovernmentService",
+        "name": service.name,
+        "description": service.short_text or service.name,
+        "url": url,
+        "inLanguage": "de",
+        "provider": {"@type": "GovernmentOrganization", "name": city},
+        "areaServed": {"@type": "City", "name": city},
+    }
+    if service.leika_keys:
+        data["identifier"] = [
+            {"@type": "PropertyValue", "propertyID": "LeiKa", "value": key}
+            for key in service.leika_keys
+        ]
+    if service.keywords:
+        data["keywords"] = service.keywords
+    if channels:
+        data["availableChannel"] = channels
+    if service.fees:
+        data["termsOfService"] = f"Kosten: {service.fees}"
+    return data
+
+
+def export_xzufi(version: str = "2.2.0") -> bytes:
+    """Our published services as an XZuFi transfer message."""
+    from ulm_knowledge.xzufi import write_xzufi
+
+    return write_xzufi(published_services().order_by("name"), version)
+
+
+# --- Knowledge-gap loop -------------------------------------------------------------------------
+@dataclass
+class Gap:
+    """Tickets with similar text that no knowledge item answered: a proposal for a new item."""
+
+    department: Queue
+    tickets: list[Ticket]
+
+    @property
+    def title(self) -> str:
+        return self.tickets[0].title
+
+
+def _trigrams(text: str) -> set[str]:
+    padded = f"  {' '.join(tokens(text))} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def knowledge_gaps(tickets, similarity: float = 0.35, limit: int = 500) -> list[Gap]:
+    """Gap proposals from ``tickets`` (pass ``tickets_visible_to(user)``): tickets forwarded to
+    a department (not in the service center's queue) or closed without a knowledge item,
+    grouped per department by similar title (trigram overlap), the largest groups first."""
+    from ulm_servicepoint.services import service_center_queue
+
+    center = service_center_queue()
+    candidates = (
+        tickets.filter(kbitem__isnull=True)
+        .exclude(queue=center, status__in=[Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS])
+        .select_related("queue")
+        .order_by("-created")[:limit]
+    )
+    groups: list[tuple[Queue, set[str], list[Ticket]]] = []
+    for ticket in candidates:
+        grams = _trigrams(ticket.title)
+        for queue, seed, members in groups:
+            if (
+                queue.pk == ticket.queue_id
+                and len(grams & seed) / max(len(grams | seed), 1) >= similarity
+            ):
+                members.append(ticket)
+                break
+        else:
+            groups.append((ticket.queue, grams, [ticket]))
+    gaps = [Gap(queue, members) for queue, _, members in groups]
+    return sorted(gaps, key=lambda g: (-len(g.tickets), g.title))
+
+
+@transaction.atomic
+def draft_from_ticket(ticket: Ticket, user: User | None) -> Answer:
+    """A department's answer to a ticket becomes an article draft in one click: the ticket's
+    title as question, the department's last public reply as answer, owned by its queue."""
+    from helpdesk.models import FollowUp
+
+    reply = (
+        FollowUp.objects.filter(ticket=ticket, public=True, user__isnull=False)
+        .exclude(comment="")
+        .order_by("-date")
+        .first()
+    )
+    if reply is None:
+        raise LifecycleError(
+            "Dieses Ticket hat noch keine Antwort, aus der ein Entwurf werden kann."
+        )
+    answer = Answer(
+        question=ticket.title[:500],
+        answer=reply.comment,
+        department=ticket.queue,
+        status=Status.DRAFT,
+    )
+    answer.content_hash = _hash(_content(answer))
+    answer.kbitem = _sync_kbitem(None, answer.question, answer.question, answer.answer, False)
+    answer.save()
+    _save_version(answer, user, f"Entwurf aus Ticket #{ticket.pk}")
+    return answer

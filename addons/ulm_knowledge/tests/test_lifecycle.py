@@ -1,0 +1,106 @@
+"""Lifecycle: draft → in review → published → retired with four eyes, versions with a
+readable diff, validity dates, review reminders to the owner department."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from helpdesk.models import Queue
+
+from ulm_knowledge import services
+from ulm_knowledge.models import Status
+from ulm_knowledge.tests.conftest import by_external_id
+
+
+def top(query: str) -> list[str]:
+    return [hit.external_id for hit in services.search(query, 3)]
+
+
+def test_edit_needs_a_second_person_to_publish(catalogue, agent, kfz_clerk):
+    perso = by_external_id("dldb:9001")
+    services.edit_item(perso, {"fees": "46,00 Euro"}, author=agent, note="Neue Gebühr")
+    assert (perso.status, perso.version) == (Status.DRAFT, 2)
+    assert "dldb:9001" not in top("Personalausweis")  # a draft is not searchable
+
+    services.submit_for_review(perso, agent)
+    with pytest.raises(services.LifecycleError, match="Vier-Augen-Prinzip"):
+        services.approve(perso, agent)
+    assert perso.status == Status.IN_REVIEW
+
+    services.approve(perso, kfz_clerk)
+    assert perso.status == Status.PUBLISHED
+    assert top("Personalausweis")[0] == "dldb:9001"
+
+
+def test_unchanged_edit_makes_no_version(catalogue, agent):
+    perso = by_external_id("dldb:9001")
+    assert services.edit_item(perso, {"fees": perso.fees}, author=agent) is False
+    assert (perso.status, perso.version) == (Status.PUBLISHED, 1)
+
+
+def test_rejected_review_goes_back_to_draft(catalogue, agent, kfz_clerk):
+    perso = by_external_id("dldb:9001")
+    services.edit_item(perso, {"hints": "Termin nötig"}, author=agent)
+    services.submit_for_review(perso, agent)
+    services.reject(perso, kfz_clerk, "Bitte Quelle angeben")
+    assert perso.status == Status.DRAFT
+    with pytest.raises(services.LifecycleError):
+        services.approve(perso, kfz_clerk)
+
+
+def test_readable_diff_between_versions(catalogue, agent):
+    perso = by_external_id("dldb:9001")
+    services.edit_item(perso, {"fees": "46,00 Euro"}, author=agent)
+    assert services.version_diff(perso.kbitem, 1, 2) == [
+        ("Kosten", ["- 37,00 Euro", "+ 46,00 Euro"])
+    ]
+
+
+def test_validity_dates_apply_from_a_day_on(catalogue):
+    perso = by_external_id("dldb:9001")
+    perso.valid_from = date.today() + timedelta(days=30)
+    perso.save()
+    services.index_item(perso)
+    assert "dldb:9001" not in top("Personalausweis")
+    perso.valid_from = date.today()
+    perso.save()
+    services.index_item(perso)
+    assert top("Personalausweis")[0] == "dldb:9001"
+
+
+def test_review_reminder_mailed_to_owner_department_once_a_day(catalogue, demo, smtp):
+    department = Queue.objects.get(slug="buergerdienste")
+    perso = by_external_id("dldb:9001")
+    perso.department = department
+    perso.review_due = date(2026, 11, 1)
+    perso.save()
+
+    assert services.send_review_reminders(today=date(2026, 11, 24)) == 1
+    assert services.send_review_reminders(today=date(2026, 11, 24)) == 0
+
+    (message,) = smtp.messages
+    assert message["To"] == "buergerdienste@ulm.example"
+    assert "Personalausweis (fällig seit 01.11.2026)" in message.get_payload(decode=True).decode()
+
+
+def test_admin_edit_is_versioned_and_needs_review(catalogue, admin_user, client):
+    perso = by_external_id("dldb:9001")
+    client.force_login(admin_user)
+    url = f"/admin/ulm_knowledge/service/{perso.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {
+        name: json.dumps(value) if isinstance(value, list | dict) else (value or "")
+        for name, value in ((name, form.initial.get(name)) for name in form.fields)
+    }
+    data.update(fees="46,00 Euro", department="")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    perso.refresh_from_db()
+    assert (perso.fees, perso.version, perso.status) == ("46,00 Euro", 2, Status.DRAFT)
+    assert services.version_diff(perso.kbitem, 1, 2) == [
+        ("Kosten", ["- 37,00 Euro", "+ 46,00 Euro"])
+    ]

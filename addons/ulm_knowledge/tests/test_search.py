@@ -1,0 +1,122 @@
+"""German search: stemming, compounds, typos, synonyms, usage signal, and the three interfaces
+(service, command, API) giving the same JSON."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management import call_command
+from helpdesk.models import Queue, Ticket
+
+from ulm_knowledge import services
+from ulm_knowledge.models import Synonym
+from ulm_knowledge.tests.conftest import by_external_id
+from ulm_knowledge.text import Decompounder, apply_synonyms, normalise
+
+
+def top(query: str, n: int = 1) -> list[str]:
+    return [hit.external_id for hit in services.search(query, n)]
+
+
+def test_decompounder_splits_over_the_vocabulary():
+    splitter = Decompounder(["anwohner", "park", "parkausweis", "ausweis", "verlust"])
+    assert splitter.parts("anwohnerparkausweis") == ["anwohner", "parkausweis", "park", "ausweis"]
+    assert splitter.parts("ausweisverlust") == ["ausweis", "verlust"]
+    assert splitter.parts("fahrrad") == []
+    assert normalise("Führerschein Straße") == "fuhrerschein strasse"
+
+
+def test_unknown_part_leaves_the_known_head_and_synonyms_match_inflections():
+    splitter = Decompounder(["parkausweis", "ausweis", "krippe"])
+    assert splitter.parts("bewohnerparkausweis") == ["parkausweis", "ausweis"]
+    assert splitter.parts("krippenplatz") == ["krippe"]
+    table = {("beglaubigt",): ["beglaubigung"], ("kfz", "schein"): ["fahrzeugschein"]}
+    assert apply_synonyms(["beglaubigte", "kopie"], table) == ["beglaubigung"]
+    assert apply_synonyms(["kfz", "schein", "weg"], table) == ["fahrzeugschein"]
+    assert apply_synonyms(["kopie"], table) == []
+
+
+def test_stemming_and_unaccent(catalogue):
+    assert top("Führungszeugnisse") == ["dldb:9005"]
+    assert top("fuhrungszeugnis") == ["dldb:9005"]
+
+
+def test_compound_split(catalogue):
+    # "Anwohnerparkausweis" is nowhere in the catalogue; its parts are
+    assert top("Anwohnerparkausweis") == ["dldb:9003"]
+
+
+def test_typo(catalogue):
+    assert top("Personalauswies") == ["dldb:9001"]
+    assert top("Fürungszeugnis") == ["dldb:9005"]
+
+
+def test_shipped_synonyms(catalogue):
+    assert top("Perso") == ["dldb:9001"]
+    assert top("Kfz-Schein verloren") == ["dldb:9004"]
+
+
+def test_edited_synonym_takes_effect(catalogue):
+    assert "dldb:9005" not in top("Leumund", 3)
+    Synonym.objects.create(term="Leumund", expansion="Führungszeugnis")
+    services.forget_cached()
+    assert top("Leumund") == ["dldb:9005"]
+
+
+def test_whole_email(catalogue):
+    mail = (
+        "Sehr geehrte Damen und Herren, mir wurde gestern mein Ausweis gestohlen. "
+        "Was muss ich jetzt tun? Mit freundlichen Grüßen"
+    )
+    assert top(mail) == ["dldb:9002"]
+
+
+def test_nothing_found_and_empty_query(catalogue):
+    assert services.search("xyzzy qwrtz") == []
+    assert services.search("   ") == []
+
+
+def test_usage_signal_lifts_the_item_used_for_similar_tickets(catalogue, demo):
+    query = "Ausweis"
+    before = [hit.external_id for hit in services.search(query, 2)]
+    loser = before[1]
+    queue = Queue.objects.get(slug="servicecenter")
+    for _ in range(8):
+        ticket = Ticket.objects.create(title="Frage zum Ausweis", description="", queue=queue)
+        use = services.record_answer_use(ticket, by_external_id(loser).kbitem)
+    assert use.version == 1
+    assert Ticket.objects.get(pk=ticket.pk).kbitem_id == by_external_id(loser).kbitem_id
+    assert top(query) == [loser]
+
+
+def test_command_json_single_and_file(catalogue, capsys, tmp_path):
+    call_command("kb_search", "Perso", "--limit", "2", "--json")
+    result = json.loads(capsys.readouterr().out)
+    assert len(result["results"]) == 2
+    first = result["results"][0]
+    assert set(first) == {"id", "external_id", "title", "score"}
+    assert (first["external_id"], first["title"]) == ("dldb:9001", "Personalausweis")
+    assert first["id"] == by_external_id("dldb:9001").kbitem_id
+
+    queries = tmp_path / "q.txt"
+    queries.write_text("Führungszeugnis\nParklizenz\n", encoding="utf-8")
+    call_command("kb_search", "--queries", str(queries), "--limit", "1", "--json")
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [json.loads(line)["results"][0]["external_id"] for line in lines] == [
+        "dldb:9005",
+        "dldb:9003",
+    ]
+
+
+def test_api_returns_the_same_json(catalogue, client, capsys):
+    response = client.get("/api/v1/knowledge/search/", {"q": "Perso", "limit": 2})
+    assert response.status_code == 200
+    call_command("kb_search", "Perso", "--limit", "2", "--json")
+    assert response.json() == json.loads(capsys.readouterr().out)
+
+
+def test_api_rejects_bad_limit_in_german(catalogue, client):
+    response = client.get("/api/v1/knowledge/search/", {"q": "Perso", "limit": "zwei"})
+    assert response.status_code == 400
+    assert "limit" in response.json()
+    assert "ganze Zahl" in response.json()["limit"][0]

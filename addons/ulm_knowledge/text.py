@@ -1,0 +1,161 @@
+"""German text handling for the search, in pure Python: normalising (lower case, no accents,
+as PostgreSQL's ``unaccent`` does), tokens, HTML to text, synonyms and compound splitting over
+the catalogue's own vocabulary."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+TOKEN = re.compile(r"[a-z0-9]+")
+TAG = re.compile(r"<[^>]+>")
+BLOCK_TAG = re.compile(r"</?(p|br|li|ul|ol|div|h\d|tr)\b[^>]*>", re.IGNORECASE)
+# Linking elements (Fugenelemente) between the parts of a German compound.
+LINKS = ("", "s", "es", "n", "en", "e", "er")
+# Greetings and closing formulas of letters and e-mails: never what a request is about.
+BOILERPLATE = frozenset(
+    [
+        "hallo",
+        "guten",
+        "tag",
+        "morgen",
+        "abend",
+        "sehr",
+        "geehrte",
+        "geehrter",
+        "geehrtes",
+        "damen",
+        "herren",
+        "liebe",
+        "lieber",
+        "freundlichen",
+        "freundliche",
+        "grussen",
+        "gruss",
+        "gruessen",
+        "gruesse",
+        "grusse",
+        "viele",
+        "vielen",
+        "dank",
+        "danke",
+        "bitte",
+        "beste",
+        "besten",
+        "mfg",
+        "lg",
+        "vg",
+    ]
+)
+MIN_PART = 3
+MIN_COMPOUND = 7
+MIN_AFFIX = 5  # a known word at either end of an otherwise unknown compound
+
+
+def normalise(text: str) -> str:
+    """Lower case without diacritics, ß as ss: the same form PostgreSQL's unaccent produces."""
+    text = text.lower().replace("ß", "ss")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN.findall(normalise(text))
+
+
+def html_to_text(value: str) -> str:
+    """Readable plain text from the HTML of a service description (paragraphs kept)."""
+    if not value:
+        return ""
+    text = BLOCK_TAG.sub("\n", value)
+    text = html.unescape(TAG.sub("", text)).replace("\u200b", "").replace("\xa0", " ")
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return "\n".join(line for line in lines if line).strip()
+
+
+class Decompounder:
+    """Splits compounds into parts that are words of the vocabulary, with German linking
+    elements between them (Anwohnerparkausweis → anwohner, parkausweis, park, ausweis)."""
+
+    def __init__(self, vocabulary: Iterable[str]):
+        self.vocabulary = frozenset(w for w in vocabulary if len(w) >= MIN_PART)
+        self._split = lru_cache(maxsize=50_000)(self._best_split)
+
+    def _best_split(self, word: str) -> tuple[str, ...] | None:
+        """The split into the fewest vocabulary words (longest head first on ties)."""
+        best: tuple[str, ...] | None = None
+        for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+            head, rest = word[:cut], word[cut:]
+            if head not in self.vocabulary:
+                continue
+            for link in LINKS:
+                if not rest.startswith(link):
+                    continue
+                tail = rest[len(link) :]
+                if len(tail) < MIN_PART:
+                    continue
+                if tail in self.vocabulary:
+                    candidate: tuple[str, ...] | None = (head, tail)
+                else:
+                    sub = self._split(tail) if len(tail) >= MIN_COMPOUND else None
+                    candidate = (head, *sub) if sub else None
+                if candidate and (best is None or len(candidate) < len(best)):
+                    best = candidate
+            if best is not None and len(best) == 2:
+                break
+        return best
+
+    def _affix(self, word: str) -> tuple[str, ...] | None:
+        """When no full split exists: the longest known word the compound ends with (its head
+        carries the meaning: Bewohnerparkausweis → parkausweis), else the longest it starts
+        with (Krippenplatz → krippe), each at least MIN_AFFIX letters."""
+        for cut in range(MIN_PART, len(word) - MIN_AFFIX + 1):
+            if word[cut:] in self.vocabulary:
+                return (word[cut:],)
+        for cut in range(len(word) - MIN_PART, MIN_AFFIX - 1, -1):
+            if word[:cut] in self.vocabulary:
+                return (word[:cut],)
+        return None
+
+    def parts(self, word: str) -> list[str]:
+        """Every part and sub-compound of ``word`` (empty when it is no compound we know)."""
+        if len(word) < MIN_COMPOUND:
+            return []
+        split = self._split(word) or self._affix(word)
+        if not split:
+            return []
+        found: list[str] = []
+        for part in split:
+            found.append(part)
+            found.extend(self.parts(part))
+        return list(dict.fromkeys(found))
+
+
+ENDINGS = ("en", "er", "es", "e", "n", "s")
+
+
+def light_stem(word: str) -> str:
+    """The word without one inflection ending, so that a synonym matches its forms
+    (beglaubigte, beglaubigten → beglaubigt)."""
+    for ending in ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def apply_synonyms(words: list[str], synonyms: dict[tuple[str, ...], list[str]]) -> list[str]:
+    """The words the synonym list adds to ``words`` (terms of one or more words; each word
+    also matches in its inflected forms)."""
+    stems = [light_stem(w) for w in words]
+    added: list[str] = []
+    for term, expansion in synonyms.items():
+        n = len(term)
+        wanted = tuple(light_stem(t) for t in term)
+        for i in range(len(words) - n + 1):
+            if tuple(words[i : i + n]) == term or tuple(stems[i : i + n]) == wanted:
+                added.extend(expansion)
+                break
+    return added

@@ -1,0 +1,27 @@
+"""URLs of ulm_knowledge."""
+
+from django.urls import path
+
+from ulm_knowledge import api, views
+
+app_name = "ulm_knowledge"
+
+urlpatterns = [
+    path("api/v1/knowledge/search/", api.SearchView.as_view(), name="api-search"),
+    path("api/v1/knowledge/services/", api.ServiceList.as_view(), name="api-services"),
+    path(
+        "api/v1/knowledge/services/<uuid:uuid>/",
+        api.ServiceDetail.as_view(),
+        name="api-service",
+    ),
+    path("api/v1/knowledge/answers/", api.AnswerList.as_view(), name="api-answers"),
+    path("dienstleistungen/", views.service_index, name="services"),
+    path("dienstleistungen/<uuid:uuid>/", views.service_detail, name="service"),
+    path("wissen/luecken/", views.knowledge_gaps, name="gaps"),
+    path("wissen/ticket/<int:ticket_id>/entwurf/", views.draft_from_ticket, name="draft"),
+    path(
+        "wissen/ticket/<int:ticket_id>/antwort/<int:kbitem_id>/",
+        views.give_answer,
+        name="give-answer",
+    ),
+]

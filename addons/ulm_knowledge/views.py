@@ -1,0 +1,69 @@
+"""Views of ulm_knowledge: the agent's one click that inserts an answer into a ticket's reply,
+and the public service pages ("Dienstleistungen A–Z", search, one page per service)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from helpdesk.models import KBItem
+
+from ulm_knowledge import services
+from ulm_servicepoint import conf as servicepoint_conf
+from ulm_servicepoint.services import tickets_visible_to
+
+
+@staff_member_required
+@require_POST
+def give_answer(request: HttpRequest, ticket_id: int, kbitem_id: int) -> HttpResponse:
+    ticket = get_object_or_404(tickets_visible_to(request.user), pk=ticket_id)
+    kbitem = get_object_or_404(KBItem, pk=kbitem_id)
+    try:
+        use, text = services.give_answer(ticket, kbitem, request.user)  # type: ignore[arg-type]
+    except ValueError:
+        raise Http404 from None
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"text": text, "kbitem": kbitem.pk, "version": use.version})
+    messages.success(request, _("The answer is linked to the ticket; its version is recorded."))
+    return redirect("helpdesk:view", ticket_id=ticket.pk)
+
+
+def service_index(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:500]
+    context = {
+        "query": query,
+        "results": services.search_services(query) if query else None,
+        "groups": services.services_a_to_z(),
+    }
+    return render(request, "ulm_knowledge/service_index.html", context)
+
+
+def service_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    service = get_object_or_404(services.published_services(), uuid=uuid)
+    city = servicepoint_conf.get("ULM_SERVICEPOINT_CITY_NAME")
+    jsonld = services.service_jsonld(service, request.build_absolute_uri(), city)
+    return render(
+        request, "ulm_knowledge/service_detail.html", {"service": service, "jsonld": jsonld}
+    )
+
+
+@staff_member_required
+def knowledge_gaps(request: HttpRequest) -> HttpResponse:
+    gaps = services.knowledge_gaps(tickets_visible_to(request.user))
+    return render(request, "ulm_knowledge/gaps.html", {"gaps": gaps})
+
+
+@staff_member_required
+@require_POST
+def draft_from_ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = get_object_or_404(tickets_visible_to(request.user), pk=ticket_id)
+    try:
+        answer = services.draft_from_ticket(ticket, request.user)  # type: ignore[arg-type]
+    except services.LifecycleError as exc:
+        messages.error(request, str(exc))
+        return redirect("ulm_knowledge:gaps")
+    messages.success(request, _("Draft created; it is published after review by a second person."))
+    return redirect("admin:ulm_knowledge_answer_change", answer.pk)
