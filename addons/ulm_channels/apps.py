@@ -8,3 +8,7 @@ class UlmChannelsConfig(AppConfig):
 
     def ready(self) -> None:
         from ulm_channels import checks  # noqa: F401 - registers the system checks
+        from ulm_channels.signals import after_ticket_anonymised
+        from ulm_servicepoint.retention import ticket_anonymised
+
+        ticket_anonymised.connect(after_ticket_anonymised, dispatch_uid="ulm_channels.retention")
