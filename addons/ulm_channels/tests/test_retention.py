@@ -1,4 +1,4 @@
-"""When the retention rule anonymises a ticket, the channels' copies of the citizen's data go too."""
+"""When the retention rule anonymises a ticket, the channels' copies of its data go too."""
 
 from __future__ import annotations
 
