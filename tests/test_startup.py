@@ -132,7 +132,7 @@ def postmaster(pg_dir: Path) -> psutil.Process | None:
     return psutil.Process(pid) if psutil.pid_exists(pid) else None
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(300)
 def test_embedded_server_is_shared_and_stopped_by_the_last_user(tmp_path):
     pg_dir = tmp_path / "pg"
     first = start_user(pg_dir)
@@ -141,22 +141,22 @@ def test_embedded_server_is_shared_and_stopped_by_the_last_user(tmp_path):
     second = start_user(pg_dir)
     assert postmaster(pg_dir).pid == server.pid, "the second process reuses the running server"
 
-    first.communicate("\n", timeout=60)
+    first.communicate("\n", timeout=120)
     assert server.is_running(), "still in use by the second process"
 
-    second.communicate("\n", timeout=60)
-    server.wait(timeout=30)
+    second.communicate("\n", timeout=120)
+    server.wait(timeout=120)
     assert postmaster(pg_dir) is None, "the last user stopped it"
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(300)
 def test_embedded_server_starts_over_a_stale_lock(tmp_path):
     # given a server that was killed hard, leaving postmaster.pid behind …
     pg_dir = tmp_path / "pg"
     user = start_user(pg_dir)
     server = postmaster(pg_dir)
     os.kill(server.pid, signal.SIGKILL)
-    server.wait(timeout=30)
+    server.wait(timeout=120)
     user.kill()
     user.wait()
     # … whose PID now belongs to a live process that is not PostgreSQL
@@ -169,7 +169,7 @@ def test_embedded_server_starts_over_a_stale_lock(tmp_path):
         # when the next process needs the database, it starts
         again = start_user(pg_dir)
         assert postmaster(pg_dir) is not None
-        again.communicate("\n", timeout=60)
+        again.communicate("\n", timeout=120)
     finally:
         impostor.kill()
         impostor.wait()
