@@ -4,10 +4,12 @@ PostgreSQL is shared by concurrent processes, stopped by the last one, and survi
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -132,9 +134,20 @@ def postmaster(pg_dir: Path) -> psutil.Process | None:
     return psutil.Process(pid) if psutil.pid_exists(pid) else None
 
 
+@pytest.fixture
+def pg_dir():
+    """A data directory outside pytest's temporary root, which pytest keeps at mode 0700 (and
+    resets when another pytest session starts): PostgreSQL runs as another user and must
+    reach it."""
+    parent = BASE_DIR / "var" / "test-pg"
+    parent.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(dir=parent)) / "pg"
+    yield path
+    shutil.rmtree(path.parent, ignore_errors=True)
+
+
 @pytest.mark.timeout(300)
-def test_embedded_server_is_shared_and_stopped_by_the_last_user(tmp_path):
-    pg_dir = tmp_path / "pg"
+def test_embedded_server_is_shared_and_stopped_by_the_last_user(pg_dir):
     first = start_user(pg_dir)
     server = postmaster(pg_dir)
     assert server is not None
@@ -150,9 +163,8 @@ def test_embedded_server_is_shared_and_stopped_by_the_last_user(tmp_path):
 
 
 @pytest.mark.timeout(300)
-def test_embedded_server_starts_over_a_stale_lock(tmp_path):
+def test_embedded_server_starts_over_a_stale_lock(pg_dir):
     # given a server that was killed hard, leaving postmaster.pid behind …
-    pg_dir = tmp_path / "pg"
     user = start_user(pg_dir)
     server = postmaster(pg_dir)
     os.kill(server.pid, signal.SIGKILL)

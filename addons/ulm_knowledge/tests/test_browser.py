@@ -4,10 +4,11 @@ agent types, and one click puts the composed answer into the reply box."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from helpdesk.models import Queue, Ticket
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from ulm_knowledge.models import AnswerUse
 
@@ -49,7 +50,8 @@ def test_agent_searches_and_inserts_answer(live_server, catalogue, agent, client
     page.fill("#kb-search", "Perso")
     page.wait_for_selector("#kb-results li strong:has-text('Personalausweis')")
     page.click("#kb-results li:first-child button")
-    page.wait_for_function("document.getElementById('commentBox').value.includes('Kosten')")
+    # (no wait_for_function: evaluating a string is what our Content-Security-Policy forbids)
+    expect(page.locator("#commentBox")).to_have_value(re.compile("Kosten"))
 
     reply = page.input_value("#commentBox")
     assert reply.startswith("Personalausweis")
