@@ -146,6 +146,7 @@ def test_invalid_submission_names_fields_in_german_and_keeps_everything(client, 
     )
     assert response.status_code == 400
     summary = soup(response).select_one(".error-summary")
+    assert "Bitte korrigieren Sie 4 Angaben" in summary.get_text(" ")
     items = [li.get_text(" ", strip=True) for li in summary.select("li")]
     assert any("Was ist beschädigt?" in item for item in items)
     assert any("E-Mail-Adresse" in item for item in items)
