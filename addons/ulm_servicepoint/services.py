@@ -597,6 +597,17 @@ def ticket_ids_of_phone(normalised: str) -> list[int]:
     )
 
 
+def link_call(call_id: str, ticket: Ticket) -> None:
+    """The capture screen was opened for a phone call (``?anruf=<call id>``): the phone
+    integration (ulm_channels, when installed) learns which ticket the call became."""
+    from django.apps import apps
+
+    if call_id and apps.is_installed("ulm_channels"):
+        from ulm_channels import services as channels
+
+        channels.link_call_to_ticket(call_id, ticket)
+
+
 def note_ticket_update(followup: FollowUp) -> None:
     """KPI timestamps from the host's ticket updates: the first public answer by staff and the
     closing. Never raises: the host sends this signal outside any transaction, after its mails,
