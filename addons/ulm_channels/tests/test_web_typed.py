@@ -206,3 +206,29 @@ def test_rate_limit_holds_further_typed_requests(client, demo, settings):
     assert fill(client, **STREET_VALUES).status_code == 202
     assert HeldSubmission.objects.get().reason == HeldSubmission.Reason.RATE_LIMIT
     assert CaseRecord.objects.filter(channel="web_form").count() == 1
+
+
+def test_admin_release_reports_a_held_request_the_changed_schema_refuses(client, demo, admin_user):
+    from ulm_servicepoint.models import CaptureField, RequestType
+
+    fill(client, **STREET_VALUES, homepage="bot")
+    held = HeldSubmission.objects.get()
+    # meanwhile the admin made a new field required: the held values no longer suffice
+    street = RequestType.objects.get(slug="strassenschaden")
+    CaptureField.objects.create(
+        request_type=street, key="hausnummer", label="Hausnummer", field_type="text", required=True
+    )
+    demo.publish_schema(street)
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:ulm_channels_heldsubmission_changelist"),
+        {"action": "release", "_selected_action": [held.pk]},
+        follow=True,
+    )
+    assert "konnte nicht freigegeben werden" in visible_text(response)
+    assert "Hausnummer" in visible_text(response)
+    held.refresh_from_db()
+    assert held.state == HeldSubmission.State.WAITING  # kept, nothing lost
+    # the admin page shows what was typed
+    page = client.get(reverse("admin:ulm_channels_heldsubmission_change", args=[held.pk]))
+    assert "Olgastraße 12" in visible_text(page)
