@@ -232,3 +232,28 @@ def test_admin_release_reports_a_held_request_the_changed_schema_refuses(client,
     # the admin page shows what was typed
     page = client.get(reverse("admin:ulm_channels_heldsubmission_change", args=[held.pk]))
     assert "Olgastraße 12" in visible_text(page)
+
+
+def test_typed_request_failing_after_the_ticket_is_rolled_back_and_kept_with_its_file(
+    client, demo, smtp
+):
+    from unittest import mock
+
+    photo = SimpleUploadedFile("laterne.png", PNG, content_type="image/png")
+    # an error on our side after ticket and attachment were written (here: the private link)
+    with mock.patch(
+        "ulm_channels.services.CitizenLink.objects.create", side_effect=RuntimeError("kaputt")
+    ):
+        response = fill(client, **STREET_VALUES, **{"f-foto": photo})
+    assert response.status_code == 202
+    assert not CaseRecord.objects.filter(channel="web_form").exists()  # nothing half-done
+    assert not FollowUpAttachment.objects.filter(filename="laterne.png").exists()
+    held = HeldSubmission.objects.get()
+    assert held.reason == HeldSubmission.Reason.INTAKE_ERROR
+    kept = held.files.get()
+    with kept.file.open("rb") as stored:
+        assert stored.read() == PNG
+    assert smtp.to("lena@example.org") == []
+    # fixed: staff release it as the typed ticket it should have been
+    case = CaseRecord.objects.get(ticket=services.release_held_submission(held))
+    assert case.values["foto"]["name"] == "laterne.png"
