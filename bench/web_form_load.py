@@ -1,6 +1,10 @@
-"""Load test of the public contact form against gunicorn and the worker.
+"""Load test of the public forms (contact form or a typed form) against gunicorn and the worker.
 
     .venv/bin/python bench/web_form_load.py [--citizens 50] [--seconds 60] [--think 3.5]
+                                            [--form kontakt|typed]
+
+``--form typed`` sends the typed form /anliegen/strassenschaden/ (schema validation, the
+citizen deduplicated, a typed case record through ulm_servicepoint's capture_request).
 
 Sets up its own database ``ulm_bench`` on the embedded PostgreSQL (migrated, demo city), a real
 SMTP server on loopback for the confirmation mails, gunicorn (WEB_CONCURRENCY workers, default 3)
@@ -42,7 +46,38 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def citizen(number: int, url: str, deadline: float, think: float, results: dict) -> None:
+def contact_data(number: int, round_: int) -> dict[str, str]:
+    return {
+        "name": f"Bürgerin {number}",
+        "email": f"buergerin{number}.{round_}@example.org",
+        "subject": f"Lasttest {number}/{round_}",
+        "message": "Wann wird die Laterne in der Frauenstraße repariert?",
+        "privacy": "on",
+    }
+
+
+def typed_data(number: int, round_: int) -> dict[str, str]:
+    return {
+        "f-art": "Straßenlaterne",
+        "f-ort": f"Frauenstraße {number}",
+        "f-gefahr": "no",
+        "name": f"Bürgerin {number}",
+        "email": f"buergerin{number}.{round_}@example.org",
+        "phone": "0731 161-0",
+        "message": f"Lasttest {number}/{round_}",
+        "privacy": "on",
+    }
+
+
+FORMS = {
+    "kontakt": ("/kontakt/", contact_data),
+    "typed": ("/anliegen/strassenschaden/", typed_data),
+}
+
+
+def citizen(
+    number: int, url: str, deadline: float, think: float, results: dict, fill=contact_data
+) -> None:
     session = requests.Session()
     round_ = 0
     while time.monotonic() < deadline:
@@ -56,14 +91,7 @@ def citizen(number: int, url: str, deadline: float, think: float, results: dict)
                 results["errors"].append(f"GET {page.status_code}")
                 continue
             time.sleep(think)
-            data = {
-                **fields,
-                "name": f"Bürgerin {number}",
-                "email": f"buergerin{number}.{round_}@example.org",
-                "subject": f"Lasttest {number}/{round_}",
-                "message": "Wann wird die Laterne in der Frauenstraße repariert?",
-                "privacy": "on",
-            }
+            data = {**fields, **fill(number, round_)}
             started = time.monotonic()
             sent = session.post(url, data=data, allow_redirects=False, timeout=30)
             results["post"].append(time.monotonic() - started)
@@ -78,7 +106,9 @@ def main() -> int:
     parser.add_argument("--citizens", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--think", type=float, default=3.5)
+    parser.add_argument("--form", choices=sorted(FORMS), default="kontakt")
     args = parser.parse_args()
+    path, fill = FORMS[args.form]
 
     smtp = SmtpServer().start()
     port = free_port()
@@ -130,7 +160,7 @@ def main() -> int:
         deadline = time.monotonic() + args.seconds
         threads = [
             threading.Thread(
-                target=citizen, args=(n, f"{base}/kontakt/", deadline, args.think, results)
+                target=citizen, args=(n, base + path, deadline, args.think, results, fill)
             )
             for n in range(args.citizens)
         ]
@@ -155,11 +185,11 @@ def main() -> int:
     print(f"submissions sent {len(posts)}, errors {len(errors)} {sorted(set(errors))}")
     print(f"submissions per second {len(posts) / elapsed:.1f}")
     print(
-        f"POST /kontakt/ latency  p50 {statistics.median(posts) * 1000:.0f} ms  "
+        f"POST {path} latency  p50 {statistics.median(posts) * 1000:.0f} ms  "
         f"p95 {percentile(posts, 0.95) * 1000:.0f} ms  max {max(posts) * 1000:.0f} ms"
     )
     print(
-        f"GET  /kontakt/ latency  p50 {statistics.median(gets) * 1000:.0f} ms  "
+        f"GET  {path} latency  p50 {statistics.median(gets) * 1000:.0f} ms  "
         f"p95 {percentile(gets, 0.95) * 1000:.0f} ms"
     )
     print(f"confirmation mails received {len(smtp.messages)}")

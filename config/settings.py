@@ -260,6 +260,9 @@ LOGGING = {
 ULM_SERVICEPOINT_CITY_NAME = env_str("ULM_CITY_NAME", "Stadt Ulm (Demo)")
 ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE = env_str("ULM_SERVICE_CENTER_QUEUE", "servicecenter")
 ULM_CHANNELS_PHONE_TOKEN = env_str("ULM_CHANNELS_PHONE_TOKEN")
+# the phone integration opens ulm_servicepoint's capture screen and knows its citizens
+ULM_CHANNELS_CALLER_LOOKUP = "ulm_servicepoint.services.ticket_ids_of_phone"
+ULM_CHANNELS_CAPTURE_URL = "/helpdesk/erfassen/?telefon={number}&anruf={call}"
 ULM_CHANNELS_EMBED_ORIGINS = env_list("ULM_CHANNELS_EMBED_ORIGINS", [])
 # per address and hour before further submissions are kept aside for review (README)
 ULM_CHANNELS_RATE_LIMIT_PER_EMAIL = env_int("ULM_CHANNELS_RATE_LIMIT_PER_EMAIL", 5)

@@ -6,7 +6,9 @@ from django.views.generic import RedirectView
 
 urlpatterns = [
     path(
-        "", RedirectView.as_view(pattern_name="ulm_channels:contact", permanent=False), name="root"
+        "",
+        RedirectView.as_view(pattern_name="ulm_channels:request_types", permanent=False),
+        name="root",
     ),
     path("helpdesk/", include("helpdesk.urls", namespace="helpdesk")),
     path("admin/", admin.site.urls),

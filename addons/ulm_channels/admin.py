@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from ulm_channels import services
 from ulm_channels.models import (
     Call,
+    HeldFile,
     HeldSubmission,
     InboundMail,
     Mailbox,
@@ -20,17 +21,39 @@ from ulm_channels.models import (
 )
 
 
+class HeldFileInline(admin.TabularInline):
+    model = HeldFile
+    extra = 0
+    fields = ("key", "name", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(HeldSubmission)
 class HeldSubmissionAdmin(admin.ModelAdmin):
-    list_display = ("subject", "email", "reason", "state", "created_at")
+    list_display = ("subject", "email", "request_type", "reason", "state", "created_at")
     list_filter = ("state", "reason")
     search_fields = ("subject", "email", "message")
-    readonly_fields = ("ticket", "created_at", "updated_at")
+    readonly_fields = ("ticket", "request_type", "values", "created_at", "updated_at")
+    inlines = [HeldFileInline]
     actions = ["release", "discard"]
 
     @admin.action(description=_("Release as tickets"))
     def release(self, request, queryset):
-        tickets = [services.release_held_submission(held) for held in queryset]
+        tickets = []
+        for held in queryset:
+            try:
+                tickets.append(services.release_held_submission(held))
+            except Exception as error:  # e.g. the type's schema changed since: say so, go on
+                self.message_user(
+                    request,
+                    _("“%(subject)s” could not be released: %(error)s")
+                    % {"subject": held.subject, "error": error},
+                    messages.ERROR,
+                )
         count = len(tickets)
         self.message_user(
             request,

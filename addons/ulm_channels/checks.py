@@ -51,6 +51,30 @@ def check_channel_settings(app_configs, **kwargs):
                 id="ulm_channels.E004",
             )
         )
+    lookup = conf.get("ULM_CHANNELS_CALLER_LOOKUP")
+    if lookup:
+        from django.utils.module_loading import import_string
+
+        try:
+            import_string(lookup)
+        except ImportError:
+            errors.append(
+                checks.Error(
+                    f"ULM_CHANNELS_CALLER_LOOKUP: {lookup!r} cannot be imported.",
+                    id="ulm_channels.E005",
+                )
+            )
+    capture = conf.get("ULM_CHANNELS_CAPTURE_URL")
+    if capture:
+        try:
+            capture.format(number="", call="")
+        except (KeyError, IndexError, ValueError):
+            errors.append(
+                checks.Error(
+                    "ULM_CHANNELS_CAPTURE_URL may only use the placeholders {number} and {call}.",
+                    id="ulm_channels.E006",
+                )
+            )
     return errors
 
 

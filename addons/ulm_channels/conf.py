@@ -26,6 +26,8 @@ DEFAULTS = {
     "ULM_CHANNELS_PHONE_ANSWER_SECONDS": 30,
     # the agent's capture screen for a call, with {number} and {call}; empty: the host's form
     "ULM_CHANNELS_CAPTURE_URL": "",
+    # dotted path to f(normalised number) -> ticket ids of the citizen register; empty: none
+    "ULM_CHANNELS_CALLER_LOOKUP": "",
     # the city's country code for normalising phone numbers
     "ULM_CHANNELS_PHONE_COUNTRY_CODE": "49",
     # e-mail gateway

@@ -188,6 +188,46 @@ class FeedbackForm(ContactForm):
     )
 
 
+class TypedRequestForm(ContactForm):
+    """The contact part of a typed form (``/anliegen/<slug>/``): the request type's own fields
+    come from ulm_servicepoint's schema form beside it; here name, e-mail, phone, a remark and
+    the privacy notice, with the same spam protection as the contact form."""
+
+    subject = None  # type: ignore[assignment]
+    attachment = None  # type: ignore[assignment]
+    phone = forms.CharField(
+        label=_("Your phone number"),
+        required=False,
+        max_length=40,
+        help_text=_("Optional, for questions about your request."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    message = forms.CharField(
+        label=_("Anything else you want to tell us"),
+        required=False,
+        max_length=10000,
+        error_messages={
+            "max_length": _("Your remark may be at most %(limit_value)d characters long."),
+        },
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    field_order = ["name", "email", "phone", "message", "privacy"]
+
+    def clean_phone(self) -> str:
+        from ulm_servicepoint.schema_forms import normalise_phone
+
+        phone = self.cleaned_data.get("phone", "").strip()
+        if not phone:
+            return ""
+        try:
+            return normalise_phone(phone)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Please enter a valid phone number for “%(field)s”, e.g. 0731 161-0."),
+                params={"field": self.fields["phone"].label},
+            ) from None
+
+
 class CitizenMessageForm(forms.Form):
     """On the status page: a message, a file, or both."""
 

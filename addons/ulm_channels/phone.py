@@ -22,7 +22,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -162,7 +161,7 @@ def tickets_of_caller(normalised: str) -> set[int]:
             "ticket_id", flat=True
         )
     )
-    lookup = getattr(settings, "ULM_CHANNELS_CALLER_LOOKUP", "")
+    lookup = conf.get("ULM_CHANNELS_CALLER_LOOKUP")
     if lookup:
         ids.update(import_string(lookup)(normalised))
     return ids

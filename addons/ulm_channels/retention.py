@@ -4,12 +4,20 @@
 sends ``ticket_anonymised``; this erases the channels' copies of the same personal data, inside
 the same transaction: the citizen's private link (the status page stops working), the caller's
 number of calls captured for the ticket, the raw received mails and their sender and subject,
-the sent mails' recipient, subject and text, and a released held submission's details.
+the sent mails' recipient, subject and text, and a released held submission's details, values
+and files.
 """
 
 from __future__ import annotations
 
-from ulm_channels.models import Call, CitizenLink, HeldSubmission, InboundMail, OutboundMail
+from ulm_channels.models import (
+    Call,
+    CitizenLink,
+    HeldFile,
+    HeldSubmission,
+    InboundMail,
+    OutboundMail,
+)
 
 
 def erase_ticket_data(ticket_id: int) -> None:
@@ -22,6 +30,16 @@ def erase_ticket_data(ticket_id: int) -> None:
     for held in HeldSubmission.objects.filter(ticket_id=ticket_id):
         if held.attachment:
             held.attachment.delete(save=False)
+        for held_file in HeldFile.objects.filter(held=held):
+            held_file.file.delete(save=False)
+            held_file.delete()
         HeldSubmission.objects.filter(pk=held.pk).update(
-            name="", email="", subject="", message="", ip_address=None, attachment=""
+            name="",
+            email="",
+            phone="",
+            subject="",
+            message="",
+            values={},
+            ip_address=None,
+            attachment="",
         )

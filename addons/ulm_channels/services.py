@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -34,7 +34,7 @@ from helpdesk.lib import process_attachments, safe_template_context
 from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
 
 from ulm_channels import conf, phone
-from ulm_channels.models import Call, CitizenLink, HeldSubmission, WebSubmission
+from ulm_channels.models import Call, CitizenLink, HeldFile, HeldSubmission, WebSubmission
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +45,19 @@ class IntakeError(Exception):
 
 @dataclass(frozen=True)
 class WebRequest:
+    """A citizen's submission through a public form. The contact form gives subject, message
+    and an attachment; a typed form (``/anliegen/<slug>/``) also the request type's slug, its
+    typed values (JSON, see ulm_servicepoint) and its files by field key."""
+
     subject: str
     message: str
     email: str
     name: str = ""
     attachment: UploadedFile | None = None
+    phone: str = ""
+    request_type: str = ""
+    values: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,38 @@ class _IntakeTicketForm(PublicTicketForm):
 @transaction.atomic
 def submit_web_request(request: WebRequest, ip_address: str | None = None) -> Ticket:
     """Files the request as a ticket in the service center and mails the citizen the link."""
+    ticket = _typed_ticket(request) if request.request_type else _contact_ticket(request)
+    CitizenLink.objects.create(ticket=ticket)
+    WebSubmission.objects.create(email=request.email, ip_address=ip_address, ticket=ticket)
+    send_confirmation(ticket)
+    return ticket
+
+
+def _typed_ticket(request: WebRequest) -> Ticket:
+    """A typed form's request through ulm_servicepoint's one way in (channel Kontaktformular,
+    the citizen deduplicated); our confirmation replaces the host's acknowledgement."""
+    from ulm_servicepoint import services as servicepoint
+
+    request_type = servicepoint.public_request_type(request.request_type)
+    if request_type is None:
+        raise IntakeError(f"no public request type {request.request_type!r}")
+    case = servicepoint.capture_request(
+        request_type,
+        request.values,
+        files=request.files,
+        channel="web_form",
+        audience="citizen",
+        citizen=servicepoint.CitizenData(
+            name=request.name, email=request.email, phone=request.phone, consent_contact=True
+        ),
+        message=request.message,
+        acknowledge=False,
+    )
+    return case.ticket
+
+
+def _contact_ticket(request: WebRequest) -> Ticket:
+    """The general contact form's request, written by the host's own public form."""
     body = request.message
     if request.name:
         body = f"{body}\n\n— {request.name}"
@@ -85,11 +125,7 @@ def submit_web_request(request: WebRequest, ip_address: str | None = None) -> Ti
     )
     if not form.is_valid():
         raise IntakeError(form.errors.as_json())
-    ticket = form.save(user=None)
-    CitizenLink.objects.create(ticket=ticket)
-    WebSubmission.objects.create(email=request.email, ip_address=ip_address, ticket=ticket)
-    send_confirmation(ticket)
-    return ticket
+    return form.save(user=None)
 
 
 def over_rate_limit(email: str, ip_address: str | None) -> bool:
@@ -131,12 +167,20 @@ def intake_web_request(
         subject=request.subject,
         message=request.message,
         ip_address=ip_address,
+        phone=request.phone,
+        request_type=request.request_type,
+        values=request.values,
     )
     if request.attachment:
         held.attachment_name = request.attachment.name or ""
         request.attachment.seek(0)
         held.attachment.save(f"{uuid.uuid4()}.bin", request.attachment, save=False)
     held.save()
+    for key, upload in request.files.items():
+        upload.seek(0)
+        kept = HeldFile(held=held, key=key, name=upload.name or "")
+        kept.file.save(f"{uuid.uuid4()}.bin", upload, save=False)
+        kept.save()
     WebSubmission.objects.create(email=request.email, ip_address=ip_address)
     return IntakeResult(held=held)
 
@@ -164,6 +208,11 @@ def release_held_submission(held: HeldSubmission) -> Ticket:
         attachment = UploadedFile(
             held.attachment.file, name=held.attachment_name, size=held.attachment.size
         )
+    kept = list(held.files.all())
+    files = {}
+    for item in kept:
+        item.file.open("rb")
+        files[item.key] = UploadedFile(item.file.file, name=item.name, size=item.file.size)
     ticket = submit_web_request(
         WebRequest(
             subject=held.subject,
@@ -171,12 +220,20 @@ def release_held_submission(held: HeldSubmission) -> Ticket:
             email=held.email,
             name=held.name,
             attachment=attachment,
+            phone=held.phone,
+            request_type=held.request_type,
+            values=held.values,
+            files=files,
         ),
         ip_address=held.ip_address,
     )
     if held.attachment:
         held.attachment.close()
         held.attachment.delete(save=False)
+    for item in kept:
+        item.file.close()
+        item.file.delete(save=False)
+        item.delete()
     held.state = HeldSubmission.State.RELEASED
     held.ticket = ticket
     held.save()
@@ -188,6 +245,9 @@ def discard_held_submission(held: HeldSubmission) -> None:
     """Staff found a held submission to be spam: marked (kept for the record), file removed."""
     if held.attachment:
         held.attachment.delete(save=False)
+    for item in held.files.all():
+        item.file.delete(save=False)
+        item.delete()
     held.state = HeldSubmission.State.DISCARDED
     held.save()
 
@@ -329,8 +389,14 @@ def caller_tickets(number: str, user) -> QuerySet[Ticket]:
     )
 
 
-def link_call_to_ticket(call: Call, ticket: Ticket) -> Call:
-    """The capture screen tells which ticket a call became: the caller is known from then on."""
+def link_call_to_ticket(call: Call | str, ticket: Ticket) -> Call | None:
+    """The capture screen tells which ticket a call (or a call id) became: the caller is known
+    from then on. An unknown call id links nothing (None)."""
+    if not isinstance(call, Call):
+        found = Call.objects.filter(call_id=call).first()
+        if found is None:
+            return None
+        call = found
     call.ticket = ticket
     call.save(update_fields=["ticket", "updated_at"])
     return call

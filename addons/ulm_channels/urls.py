@@ -5,6 +5,8 @@ from ulm_channels import views
 app_name = "ulm_channels"
 
 urlpatterns = [
+    path("anliegen/", views.request_types, name="request_types"),
+    path("anliegen/<slug:slug>/", views.typed_request, name="typed_request"),
     path("kontakt/", views.contact, name="contact"),
     path("kontakt/bestaetigung/<str:token>/", views.confirmation, name="confirmation"),
     path("kontakt/eingebettet/", views.contact_embedded, name="contact_embedded"),

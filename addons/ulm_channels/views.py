@@ -32,6 +32,7 @@ from ulm_channels.forms import (
     CitizenMessageForm,
     ContactForm,
     FeedbackForm,
+    TypedRequestForm,
     started_token,
 )
 from ulm_channels.models import Call
@@ -68,17 +69,85 @@ def _contact(request: HttpRequest, template: str, embedded: bool) -> HttpRespons
             ip_address=client_ip(request),
             honeypot_filled=form.honeypot_filled,
         )
-        if result.ticket is None:
-            return render(request, "ulm_channels/held.html", {"embedded": embedded}, status=202)
-        token = signing.dumps(result.ticket.pk, salt=CONFIRMATION_SALT)
-        name = "ulm_channels:embed_confirmation" if embedded else "ulm_channels:confirmation"
-        return redirect(reverse(name, args=[token]))
+        return _filed(request, result, embedded)
     chosen_file = request.method == "POST" and bool(request.FILES)
     return render(
         request,
         template,
         form_context(form, embedded=embedded, chosen_file=chosen_file),
         status=400 if form.errors else 200,
+    )
+
+
+def _filed(request: HttpRequest, result: services.IntakeResult, embedded: bool) -> HttpResponse:
+    """After intake: the confirmation (reference and private link), or the page saying that a
+    held submission arrived and is checked by hand."""
+    if result.ticket is None:
+        return render(request, "ulm_channels/held.html", {"embedded": embedded}, status=202)
+    token = signing.dumps(result.ticket.pk, salt=CONFIRMATION_SALT)
+    name = "ulm_channels:embed_confirmation" if embedded else "ulm_channels:confirmation"
+    return redirect(reverse(name, args=[token]))
+
+
+@require_GET
+def request_types(request: HttpRequest) -> HttpResponse:
+    """The request types open to citizens, grouped by topic, with a search (no JavaScript)."""
+    from ulm_servicepoint import services as servicepoint
+
+    query = request.GET.get("q", "").strip()[:200]
+    return render(
+        request,
+        "ulm_channels/request_types.html",
+        {"types": servicepoint.search_public_request_types(query), "query": query},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def typed_request(request: HttpRequest, slug: str) -> HttpResponse:
+    """A request type's own form: its citizen fields (built by ulm_servicepoint) beside the
+    contact details, through the same intake and spam protection as the contact form."""
+    from ulm_servicepoint import services as servicepoint
+
+    request_type = servicepoint.public_request_type(slug)
+    if request_type is None:
+        raise Http404
+    posted = request.method == "POST"
+    values_form = servicepoint.schema_form_class(request_type)(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        audience="citizen",
+        prefix="f",
+    )
+    form = TypedRequestForm(request.POST if posted else None)
+    if posted and all([values_form.is_valid(), form.is_valid()]):
+        data = form.cleaned_data
+        result = services.intake_web_request(
+            services.WebRequest(
+                subject=request_type.name,
+                message=data["message"],
+                email=data["email"],
+                name=data["name"],
+                phone=data["phone"],
+                request_type=request_type.slug,
+                values=values_form.typed_values(),
+                files=values_form.uploads(),
+            ),
+            ip_address=client_ip(request),
+            honeypot_filled=form.honeypot_filled,
+        )
+        return _filed(request, result, embedded=False)
+    errors = len(form.errors) + len(values_form.errors)
+    return render(
+        request,
+        "ulm_channels/typed_request.html",
+        form_context(
+            form,
+            values_form=values_form,
+            request_type=request_type,
+            error_count=errors,
+            chosen_file=posted and bool(request.FILES),
+        ),
+        status=400 if errors else 200,
     )
 
 
@@ -194,10 +263,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
             ip_address=client_ip(request),
             honeypot_filled=form.honeypot_filled,
         )
-        if result.ticket is None:
-            return render(request, "ulm_channels/held.html", status=202)
-        token = signing.dumps(result.ticket.pk, salt=CONFIRMATION_SALT)
-        return redirect(reverse("ulm_channels:confirmation", args=[token]))
+        return _filed(request, result, embedded=False)
     return render(
         request,
         "ulm_channels/accessibility.html",

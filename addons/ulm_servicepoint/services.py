@@ -106,6 +106,16 @@ def public_request_types() -> QuerySet[RequestType]:
     return RequestType.objects.filter(public=True, active=True)
 
 
+def search_public_request_types(search: str = "") -> list[RequestType]:
+    """Public request types matching every word of ``search`` (German-folded, as for agents)."""
+    return _matching(list(public_request_types()), search)
+
+
+def public_request_type(slug: str) -> RequestType | None:
+    """The public, active request type with this slug (None: no such form for citizens)."""
+    return public_request_types().filter(slug=slug).first()
+
+
 def fold_german(text: str) -> str:
     """For forgiving search: lower case, umlauts and ß spelt out and then simplified the same
     way on both sides, so "strassen", "Straßen" and "STRASSEN" meet, as do "Müll" and "Muell"."""
@@ -126,6 +136,10 @@ def request_types_for_agents(search: str = "") -> list[RequestType]:
     """Active request types whose name, topic group, description or LeiKa key contains every
     word of ``search`` (German-folded). The table is small: matched in Python, one query."""
     types = list(RequestType.objects.filter(active=True).select_related("default_queue"))
+    return _matching(types, search)
+
+
+def _matching(types: list[RequestType], search: str) -> list[RequestType]:
     words = fold_german(search).split()
     if not words:
         return types
@@ -333,13 +347,15 @@ def capture_request(
     answer: str = "",
     scan: Any = None,
     received_at: Any = None,
+    acknowledge: bool = True,
 ) -> CaseRecord:
     """Every channel's one way in: validates ``values`` (JSON shape, see schema_forms) against
     the type's current schema for ``audience``, finds or creates the citizen, creates the
     helpdesk ticket with its first follow-up (files attached) and the case record, all in one
     transaction. The citizen gets the host's German acknowledgement by e-mail (after commit)
-    unless the request was answered at once. Raises CaptureInvalid with German messages per
-    field; then nothing is written."""
+    unless the request was answered at once or ``acknowledge`` is False (a channel that sends
+    its own confirmation, e.g. the public forms with their status link). Raises CaptureInvalid
+    with German messages per field; then nothing is written."""
     if channel not in Channel.values:
         raise CaptureInvalid({"channel": [_("Unknown channel.")]})
     schema = current_schema(request_type)
@@ -419,7 +435,7 @@ def capture_request(
     )
     if outcome == Outcome.FIRST_CONTACT:
         resolve_at_first_contact(case, answer, captured_by)
-    elif ticket.submitter_email:
+    elif ticket.submitter_email and acknowledge:
         transaction.on_commit(lambda: _acknowledge(ticket, followup, attached))
     transaction.on_commit(lambda: _announce(ticket))
     return case
@@ -569,6 +585,27 @@ def capture_screen_context(user: Any, citizen_uuid: str = "", lookup: str = "") 
             .order_by("-created")[:10]
         )
     return {"citizen": citizen, "matches": matches, "open_requests": open_requests}
+
+
+def ticket_ids_of_phone(normalised: str) -> list[int]:
+    """Tickets of the citizens with this phone number (E.164): the phone integration's caller
+    look-up (``ULM_CHANNELS_CALLER_LOOKUP``); callers filter by what the agent may see."""
+    if not normalised:
+        return []
+    return list(
+        CaseRecord.objects.filter(citizen__phone=normalised).values_list("ticket_id", flat=True)
+    )
+
+
+def link_call(call_id: str, ticket: Ticket) -> None:
+    """The capture screen was opened for a phone call (``?anruf=<call id>``): the phone
+    integration (ulm_channels, when installed) learns which ticket the call became."""
+    from django.apps import apps
+
+    if call_id and apps.is_installed("ulm_channels"):
+        from ulm_channels import services as channels
+
+        channels.link_call_to_ticket(call_id, ticket)
 
 
 def note_ticket_update(followup: FollowUp) -> None:

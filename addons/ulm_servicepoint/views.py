@@ -95,6 +95,12 @@ def capture_start(request: HttpRequest) -> HttpResponse:
             "all_types": types if not query else services.request_types_for_agents(),
             "query": query,
             "keep": keep,
+            "caller_number": request.GET.get("telefon", ""),
+            "caller": services.capture_screen_context(
+                request.user, lookup=request.GET.get("telefon", "")
+            )
+            if request.GET.get("telefon")
+            else None,
         },
     )
 
@@ -163,6 +169,7 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
         except services.CaptureInvalid as invalid:
             _add_errors(invalid, values_form, citizen_form, meta_form)
         else:
+            services.link_call(request.GET.get("anruf", ""), case.ticket)
             messages.success(
                 request,
                 _("Request %(ticket)s captured.") % {"ticket": case.ticket.ticket},

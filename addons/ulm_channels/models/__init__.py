@@ -2,11 +2,12 @@
 
 from ulm_channels.models.mail import InboundMail, Mailbox, OutboundMail, UndeliverableAddress
 from ulm_channels.models.phone import Call
-from ulm_channels.models.web import CitizenLink, HeldSubmission, WebSubmission
+from ulm_channels.models.web import CitizenLink, HeldFile, HeldSubmission, WebSubmission
 
 __all__ = [
     "Call",
     "CitizenLink",
+    "HeldFile",
     "HeldSubmission",
     "InboundMail",
     "Mailbox",

@@ -74,6 +74,11 @@ class HeldSubmission(models.Model):
     )
     name = models.CharField(_("name of the citizen"), max_length=120, blank=True)
     email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(_("phone number"), max_length=40, blank=True)
+    # a typed form (/anliegen/<slug>/): the request type and its values as captured (JSON);
+    # its files are HeldFile rows
+    request_type = models.CharField(_("request type"), max_length=100, blank=True)
+    values = models.JSONField(_("values"), default=dict, blank=True)
     subject = models.CharField(_("subject"), max_length=200)
     message = models.TextField(_("message"))
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
@@ -97,3 +102,27 @@ class HeldSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.get_reason_display()})"
+
+
+class HeldFile(models.Model):
+    """A file of a typed form's field (``key``), kept with its held submission."""
+
+    held = models.ForeignKey(
+        HeldSubmission,
+        on_delete=models.CASCADE,
+        related_name="files",
+        verbose_name=_("held submission"),
+    )
+    key = models.CharField(_("field"), max_length=100)
+    name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to="held/%Y/%m/")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["held", "key"]
+        verbose_name = _("held file")
+        verbose_name_plural = _("held files")
+
+    def __str__(self) -> str:
+        return self.name

@@ -165,7 +165,9 @@ def test_known_caller_shows_open_requests_and_capture_link_to_the_agent(
     assert "Bekannter Anrufer" in text
     assert earlier.title in text
     assert "Anliegen erfassen" in text
-    assert reverse("helpdesk:submit") in page.content.decode()
+    # the link opens ulm_servicepoint's capture screen for this number and this call
+    capture = reverse("ulm_servicepoint:capture_start") + "?telefon=%2B49731777888&amp;anruf=new"
+    assert capture in page.content.decode()
     # a department's clerk is not the service center: no call log for him
     client.force_login(kfz_clerk)
     assert client.get(reverse("ulm_channels:calls")).status_code == 404

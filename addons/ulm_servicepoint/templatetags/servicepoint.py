@@ -12,3 +12,9 @@ def case_panel(context, ticket):
     request = context.get("request")
     user = getattr(request, "user", None)
     return {"request": request, **services.case_panel_context(ticket, user)}
+
+
+@register.simple_tag
+def may_capture(user) -> bool:
+    """For the navigation: only the service center's staff get the capture and phone links."""
+    return services.can_capture(user)

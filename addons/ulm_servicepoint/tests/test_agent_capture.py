@@ -338,3 +338,23 @@ def test_errors_are_bound_to_their_inputs(agent_client):
         .startswith("Fehler:")
     )
     assert page.select_one('#fehler a[href="#id_f-gegenstaende"]') is not None
+
+
+def test_navigation_links_capture_counter_and_calls_for_the_service_center_only(
+    client, agent, kfz_clerk
+):
+    client.force_login(agent)
+    dashboard = soup(client.get(reverse("helpdesk:dashboard")))
+    nav = dashboard.select_one("nav[aria-label=Servicecenter]")
+    links = {a.get_text(strip=True): a["href"] for a in nav.select("a")}
+    assert links == {
+        "Anliegen erfassen": reverse("ulm_servicepoint:capture_start"),
+        "Schaltermodus": reverse("ulm_servicepoint:counter"),
+        "Telefonate": reverse("ulm_channels:calls"),
+    }
+    for href in links.values():
+        assert client.get(href).status_code == 200
+    # a department's clerk cannot capture: no links that would end in 403/404
+    client.force_login(kfz_clerk)
+    page = soup(client.get(reverse("helpdesk:dashboard")))
+    assert page.select_one("nav[aria-label=Servicecenter]") is None
