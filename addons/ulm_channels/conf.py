@@ -28,8 +28,6 @@ DEFAULTS = {
     "ULM_CHANNELS_CAPTURE_URL": "",
     # dotted path to f(normalised number) -> ticket ids of the citizen register; empty: none
     "ULM_CHANNELS_CALLER_LOOKUP": "",
-    # the city's country code for normalising phone numbers
-    "ULM_CHANNELS_PHONE_COUNTRY_CODE": "49",
     # e-mail gateway
     "ULM_CHANNELS_MAIL_CLOSED_REPLY": "reopen",  # or "new": a linked new ticket
     "ULM_CHANNELS_MAIL_RAW_RETENTION_DAYS": 180,  # raw copies of received mail

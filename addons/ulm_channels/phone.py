@@ -18,7 +18,6 @@ citizen register of ulm_servicepoint.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,17 +63,17 @@ class Reachability:
         return self.answered_in_time / self.calls if self.calls else None
 
 
-def normalise_number(raw: str, country_code: str | None = None) -> str:
-    """A phone number in E.164 form (+49731…): '0731 / 16 1-0' → '+497311610'. Empty if none."""
-    country = country_code or conf.get("ULM_CHANNELS_PHONE_COUNTRY_CODE")
-    number = re.sub(r"[^\d+]", "", raw or "")
-    if number.startswith("00"):
-        number = "+" + number[2:]
-    elif number.startswith("0"):
-        number = f"+{country}{number[1:]}"
-    elif number and not number.startswith("+"):
-        number = f"+{country}{number}"
-    return number if re.fullmatch(r"\+\d{4,15}", number) else ""
+def normalise_number(raw: str) -> str:
+    """A phone number in E.164 form (+49731…): '0731 / 16 1-0' → '+497311610'. Empty if none.
+
+    The project's one normalisation (ulm_servicepoint's, which citizens are matched by), so
+    that a caller's number and a citizen's number compare equal."""
+    from ulm_servicepoint.services import normalise_phone
+
+    try:
+        return normalise_phone(raw or "")
+    except ValueError:
+        return ""
 
 
 def parse_event(data) -> CallEvent:
