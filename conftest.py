@@ -45,6 +45,17 @@ def demo(db):
 
 
 @pytest.fixture
+def demo_knowledge(demo):
+    """The demo city's knowledge base: services, answers, linked to the demo request types."""
+    from ulm_knowledge import services
+
+    services.forget_cached()
+    services.load_demo_knowledge()
+    yield services
+    services.forget_cached()
+
+
+@pytest.fixture
 def agent(demo, django_user_model):
     """Servicecenter-Agentin (1st level)."""
     return django_user_model.objects.get(username="anna.agentin")

@@ -105,6 +105,7 @@ def main() -> int:
         connection.ensure_connection()
         connection.close()
     manage("load_demo")
+    manage("load_demo_knowledge")
 
     children = [
         subprocess.Popen(

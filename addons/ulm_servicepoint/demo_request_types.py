@@ -43,7 +43,7 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
         "slug": "personalausweis",
         "topic_group": "Ausweise und Dokumente",
         "queue": "buergerdienste",
-        "leika": "99115001000000",
+        "leika": "99008001000000",
         "description": "Beantragen Sie einen neuen Personalausweis oder fragen Sie nach dem Stand.",
         "easy": "Sie brauchen einen neuen Ausweis. Wir helfen Ihnen.",
         "fields": [
@@ -79,7 +79,7 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
         "slug": "wohnsitzanmeldung",
         "topic_group": "Wohnen und Umzug",
         "queue": "buergerdienste",
-        "leika": "99115006000000",
+        "leika": "99115005000000",
         "description": "Melden Sie Ihren neuen Wohnsitz in Ulm innerhalb von zwei Wochen an.",
         "easy": "Sie sind umgezogen? Dann melden Sie sich bei uns an.",
         "fields": [
@@ -101,7 +101,7 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
         "slug": "anwohnerparkausweis",
         "topic_group": "Verkehr und Mobilität",
         "queue": "ordnungsamt",
-        "leika": "99058018000000",
+        "leika": "99108001000000",
         "description": "Beantragen oder verlängern Sie einen Parkausweis für Anwohnerinnen "
         "und Anwohner.",
         "easy": "Sie wohnen hier und wollen hier parken. Dafür gibt es einen Ausweis.",
@@ -281,7 +281,7 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
         "slug": "fundsache",
         "topic_group": "Sicherheit und Ordnung",
         "queue": "buergerdienste",
-        "leika": "99063001000000",
+        "leika": "99089017152000",
         "description": "Sie haben etwas verloren oder gefunden? Fragen Sie beim Fundbüro nach.",
         "easy": "Sie haben etwas verloren? Vielleicht hat es jemand gefunden.",
         "fields": [
@@ -362,7 +362,7 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
         "slug": "urkunde-standesamt",
         "topic_group": "Familie und Standesamt",
         "queue": "standesamt",
-        "leika": "99118003000000",
+        "leika": "99014002000000",
         "description": "Bestellen Sie eine Geburts-, Ehe- oder Sterbeurkunde.",
         "easy": "Sie brauchen eine Urkunde? Zum Beispiel über Ihre Geburt.",
         "fields": [

@@ -34,7 +34,7 @@ def test_request_types_with_their_schema(agent_api):
     assert address["key"] == "abholadresse"
     assert address["type"] == "address"
     assert address["required"] is True
-    assert agent_api.get(f"{TYPES}personalausweis/").json()["leika_keys"] == ["99115001000000"]
+    assert agent_api.get(f"{TYPES}personalausweis/").json()["leika_keys"] == ["99008001000000"]
 
 
 def test_create_a_typed_request(agent_api, agent, kfz_clerk, client):

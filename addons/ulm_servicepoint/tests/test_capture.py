@@ -494,7 +494,7 @@ def test_other_addons_hear_of_new_requests_and_cannot_break_them(
         ("sperrmüll abholen", "sperrmuell-abholung"),
         ("sperrmüll kennzeichen", None),
         ("sperrmull abhol", "sperrmuell-abholung"),
-        ("99115001000000", "personalausweis"),
+        ("99008001000000", "personalausweis"),
         ("laterne", "strassenschaden"),
     ],
 )
