@@ -5,7 +5,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from ulm_knowledge import services
-from ulm_knowledge.models import Answer, AnswerUse, ItemVersion, Service, Synonym
+from ulm_knowledge.models import (
+    Answer,
+    AnswerUse,
+    ItemVersion,
+    Service,
+    SuggestionFeedback,
+    Synonym,
+)
 
 
 def _lifecycle(name, verb, done):
@@ -49,6 +56,7 @@ class ItemAdmin(admin.ModelAdmin):
         "version",
         "content_hash",
         "review_reminded_on",
+        "citizen_feedback",
         "created_at",
         "updated_at",
     ]
@@ -80,12 +88,21 @@ class ItemAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("Citizens: “Did this answer your question?”"))
+    def citizen_feedback(self, obj):
+        counts = services.feedback_counts([obj.kbitem_id]).get(obj.kbitem_id, {})
+        return _("%(yes)d × yes, %(no)d × no") % {
+            "yes": counts.get("helpful", 0),
+            "no": counts.get("not_helpful", 0),
+        }
+
 
 @admin.register(Service)
 class ServiceAdmin(ItemAdmin):
     content_fields = services.SERVICE_FIELDS
     list_display = ["name", "external_id", "status", "department", "version", "updated_at"]
     search_fields = ["name", "external_id", "keywords"]
+    filter_horizontal = ["request_types"]
 
 
 @admin.register(Answer)
@@ -123,4 +140,19 @@ class AnswerUseAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SuggestionFeedback)
+class SuggestionFeedbackAdmin(admin.ModelAdmin):
+    """What citizens answered under the suggestions on the forms (anonymous counts)."""
+
+    list_display = ["kbitem", "feedback", "page", "created_at"]
+    list_filter = ["feedback", "page"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

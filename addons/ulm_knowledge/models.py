@@ -85,6 +85,14 @@ class Service(KnowledgeItem):
         _("contact points (address, opening hours)"), default=list, blank=True
     )
     plain_language = models.TextField(_("plain language version"), blank=True)
+    # which kinds of request this service answers: the capture screen and the citizens' typed
+    # form show it, and a typed ticket's suggestions start with it (linked by LeiKa key on import)
+    request_types = models.ManyToManyField(
+        "ulm_servicepoint.RequestType",
+        blank=True,
+        related_name="+",
+        verbose_name=_("request types"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -178,6 +186,32 @@ class AnswerUse(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id}: {self.kbitem_id} v{self.version}"
+
+
+class Feedback(models.TextChoices):
+    HELPFUL = "helpful", _("Yes, that answered my question")
+    NOT_HELPFUL = "not_helpful", _("No")
+
+
+class SuggestionFeedback(models.Model):
+    """A citizen's answer to "Hat das Ihre Frage beantwortet?" under a suggestion shown before
+    they submit a form. Anonymous on purpose: no query, no address, no session is kept."""
+
+    kbitem = models.ForeignKey(
+        "helpdesk.KBItem", on_delete=models.PROTECT, related_name="+", verbose_name=_("KB item")
+    )
+    feedback = models.CharField(_("answer"), max_length=20, choices=Feedback.choices)
+    page = models.CharField(_("where it was shown"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("suggestion feedback")
+        verbose_name_plural = _("suggestion feedback")
+
+    def __str__(self) -> str:
+        return f"{self.kbitem_id}: {self.feedback}"
 
 
 class SearchEntry(models.Model):

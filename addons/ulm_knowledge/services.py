@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import ProtectedError
+from django.db.models import Count, ProtectedError
 from django.utils import timezone
 from helpdesk.models import KBCategory, KBItem, Queue, Ticket
 
@@ -30,14 +30,23 @@ from ulm_knowledge.importers import (
 from ulm_knowledge.models import (
     Answer,
     AnswerUse,
+    Feedback,
     ItemVersion,
     LexiconWord,
     SearchEntry,
     Service,
     Status,
+    SuggestionFeedback,
     Synonym,
 )
-from ulm_knowledge.text import BOILERPLATE, Decompounder, apply_synonyms, normalise, tokens
+from ulm_knowledge.text import (
+    BOILERPLATE,
+    Decompounder,
+    apply_synonyms,
+    light_stem,
+    normalise,
+    tokens,
+)
 
 __all__ = ["ImportFileError"]
 
@@ -144,6 +153,7 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     retired: int = 0
+    linked: int = 0  # new links between services and request types (by LeiKa key)
     malformed: list[Malformed] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -217,6 +227,7 @@ def import_services(
         summary.retired += 1
     if summary.created or summary.updated or summary.retired:
         reindex()
+    summary.linked = link_request_types()
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -277,16 +288,30 @@ def submit_for_review(item: Service | Answer, user: User) -> None:
     item.save(update_fields=["status", "submitted_by", "updated_at"])
 
 
+def may_approve(user: User, item: Service | Answer) -> bool:
+    """An item owned by a department is approved by that department (its own group, not the
+    service center's access to every queue); an item without owner by any staff member."""
+    from ulm_servicepoint.services import is_department_member
+
+    if item.department_id is None:
+        return bool(user.is_staff and user.is_active)
+    return is_department_member(user, item.department)
+
+
 @transaction.atomic
 def approve(item: Service | Answer, reviewer: User) -> None:
     """Publishes an item in review. Four eyes: the reviewer is neither who submitted it nor
-    who wrote its current version."""
+    who wrote its current version, and belongs to the item's owner department."""
     if item.status != Status.IN_REVIEW:
         raise LifecycleError("Nur Einträge in Prüfung können freigegeben werden.")
     if reviewer.pk in (item.submitted_by_id, _last_author(item)):
         raise LifecycleError(
             "Vier-Augen-Prinzip: Freigeben muss eine andere Person als die Verfasserin "
             "oder der Verfasser."
+        )
+    if not may_approve(reviewer, item):
+        raise LifecycleError(
+            f"Freigeben darf nur die zuständige Fachabteilung ({item.department})."
         )
     item.status = Status.PUBLISHED
     item.save(update_fields=["status", "updated_at"])
@@ -863,6 +888,7 @@ class Suggestion:
 
     hit: Hit
     text: str
+    linked: bool = False  # linked to the request type (not found by the text)
 
 
 def item_for(kbitem: KBItem) -> Service | Answer | None:
@@ -877,14 +903,59 @@ def answer_text(item: Service | Answer) -> str:
 
 
 def ticket_suggestions(ticket: Ticket, limit: int = 5) -> list[Suggestion]:
-    hits = suggestions_for_ticket(ticket, limit)
+    """The services linked to the ticket's request type first, then the best matches of its
+    text, ``limit`` in all."""
+    from ulm_servicepoint.services import request_type_of
+
+    request_type = request_type_of(ticket)
+    linked = services_for_request_type(request_type, limit) if request_type else []
+    found = [
+        Suggestion(_hit_of(service), compose_answer(service), linked=True) for service in linked
+    ]
+    shown = {s.hit.id for s in found}
+    hits = [h for h in suggestions_for_ticket(ticket, limit) if h.id not in shown]
+    return found + _suggestions(hits)[: limit - len(found)]
+
+
+def _hit_of(service: Service) -> Hit:
+    return Hit(service.kbitem_id, service.external_id or "", service.name, 0.0, "service")
+
+
+def _suggestions(hits: list[Hit]) -> list[Suggestion]:
+    """The hits with the answer text one click would insert."""
+    ids = [h.id for h in hits]
     items: dict[int, Service | Answer] = {
-        s.kbitem_id: s for s in Service.objects.filter(kbitem_id__in=[h.id for h in hits])
+        s.kbitem_id: s for s in Service.objects.filter(kbitem_id__in=ids)
     }
-    items.update(
-        {a.kbitem_id: a for a in Answer.objects.filter(kbitem_id__in=[h.id for h in hits])}
-    )
+    items.update({a.kbitem_id: a for a in Answer.objects.filter(kbitem_id__in=ids)})
     return [Suggestion(h, answer_text(items[h.id])) for h in hits if h.id in items]
+
+
+def published_answer_text(kbitem_id: int) -> tuple[KBItem, int, str]:
+    """What the capture screen inserts for an item found while typing (nothing is recorded
+    yet: the ticket does not exist): the item, its current version and the composed text."""
+    kbitem = KBItem.objects.get(pk=kbitem_id)
+    item = item_for(kbitem)
+    if item is None or item.status != Status.PUBLISHED:
+        raise ValueError("not a published knowledge item")
+    return kbitem, item.version, answer_text(item)
+
+
+def capture_suggestions(request_type: Any, limit: int = 5) -> list[Suggestion]:
+    """What the capture screen shows before the agent types: the type's linked services."""
+    return [
+        Suggestion(_hit_of(service), compose_answer(service), linked=True)
+        for service in services_for_request_type(request_type, limit)
+    ]
+
+
+def record_captured_answer(case: Any) -> AnswerUse | None:
+    """After a capture in which the agent inserted a knowledge answer (``Ticket.kbitem`` set
+    by the capture): the version given is recorded, as with the click in the ticket."""
+    ticket = case.ticket
+    if not ticket.kbitem_id:
+        return None
+    return record_answer_use(ticket, ticket.kbitem, case.captured_by)
 
 
 def give_answer(ticket: Ticket, kbitem: KBItem, user: User | None) -> tuple[AnswerUse, str]:
@@ -894,6 +965,118 @@ def give_answer(ticket: Ticket, kbitem: KBItem, user: User | None) -> tuple[Answ
     if item is None or item.status != Status.PUBLISHED:
         raise ValueError("not a published knowledge item")
     return record_answer_use(ticket, kbitem, user), answer_text(item)
+
+
+# --- Request types -------------------------------------------------------------------------------
+def link_request_types() -> int:
+    """Links each service to the request types that share one of its LeiKa keys. Links are
+    only added (those made by hand in the admin stay); returns how many were added."""
+    from ulm_servicepoint.services import request_types_by_leika_key
+
+    by_key = request_types_by_leika_key()
+    if not by_key:
+        return 0
+    link = Service.request_types.through
+    existing = set(link.objects.values_list("service_id", "requesttype_id"))
+    new = []
+    for service_id, keys in Service.objects.exclude(leika_keys=[]).values_list("pk", "leika_keys"):
+        for key in keys:
+            for request_type in by_key.get(key, []):
+                if (service_id, request_type.pk) not in existing:
+                    existing.add((service_id, request_type.pk))
+                    new.append(link(service_id=service_id, requesttype_id=request_type.pk))
+    link.objects.bulk_create(new)
+    return len(new)
+
+
+def services_for_request_type(request_type: Any, limit: int = 5) -> list[Service]:
+    """The published services linked to a request type, by name."""
+    return list(
+        published_services()
+        .filter(request_types=request_type)
+        .select_related("kbitem")
+        .order_by("name")[:limit]
+    )
+
+
+# --- Citizens: suggestions before they submit, "Hat das Ihre Frage beantwortet?" -----------------
+CITIZEN_SUGGESTIONS = 3
+
+
+def citizen_suggestions(query: str, limit: int = CITIZEN_SUGGESTIONS) -> list[Service]:
+    """Services that may already answer what a citizen is typing into a form."""
+    return search_services(query[:2000], limit) if len(query.strip()) >= 3 else []
+
+
+def record_feedback(kbitem_id: int, feedback: str, page: str = "") -> SuggestionFeedback:
+    """Counts a citizen's answer to "Hat das Ihre Frage beantwortet?" for a published item.
+    Anonymous: nothing about the citizen or what they typed is kept."""
+    if feedback not in Feedback.values:
+        raise ValueError("unknown feedback")
+    item = item_for(KBItem.objects.get(pk=kbitem_id))
+    if item is None or item.status != Status.PUBLISHED:
+        raise ValueError("not a published knowledge item")
+    return SuggestionFeedback.objects.create(
+        kbitem_id=kbitem_id, feedback=feedback, page=page[:100]
+    )
+
+
+def feedback_counts(kbitem_ids: list[int] | None = None) -> dict[int, dict[str, int]]:
+    """Per item how often citizens said a suggestion answered their question, and how often not."""
+    rows = SuggestionFeedback.objects.all()
+    if kbitem_ids is not None:
+        rows = rows.filter(kbitem_id__in=kbitem_ids)
+    counts: dict[int, dict[str, int]] = {}
+    for kbitem_id, feedback, n in (
+        rows.values_list("kbitem_id", "feedback").annotate(n=Count("pk")).order_by()
+    ):
+        counts.setdefault(kbitem_id, dict.fromkeys(Feedback.values, 0))[feedback] = n
+    return counts
+
+
+# --- Demo ----------------------------------------------------------------------------------------
+DEMO_DATA = Path(__file__).resolve().parent / "data"
+DEMO_PREFIX = "dldb:ulm-demo-"
+
+
+@transaction.atomic
+def load_demo_knowledge() -> bool:
+    """The demo city's services and answers (data/demo_*_de.json, written by the project),
+    published, owned by the demo departments and linked to the demo request types (by LeiKa
+    key, or by the file's ``ulm_request_types``). Once: returns False when they are there."""
+    if Service.objects.filter(external_id__startswith=DEMO_PREFIX).exists():
+        return False
+    import_services(
+        DEMO_DATA / "demo_services_de.json", locations=DEMO_DATA / "demo_locations_de.json"
+    )
+    queues = {q.slug: q for q in Queue.objects.all()}
+    raw = json.loads((DEMO_DATA / "demo_services_de.json").read_text(encoding="utf-8"))
+    from ulm_servicepoint.services import public_request_type
+
+    for item in raw["data"]:
+        service = Service.objects.get(external_id=f"dldb:{item['id']}")
+        service.department = queues.get(item.get("ulm_department", ""))
+        service.save(update_fields=["department", "updated_at"])
+        # request types without LeiKa key are linked by name, as an editor would in the admin
+        for slug in item.get("ulm_request_types", []):
+            if request_type := public_request_type(slug):
+                service.request_types.add(request_type)
+    answers = json.loads((DEMO_DATA / "demo_answers_de.json").read_text(encoding="utf-8"))
+    for data in answers:
+        answer = Answer(
+            question=data["question"],
+            answer=data["answer"],
+            phone_text=data.get("phone_text", ""),
+            department=queues.get(data.get("department", "")),
+        )
+        create_item(answer, None, "Demo")
+        answer.status = Status.PUBLISHED
+        answer.save(update_fields=["status", "updated_at"])
+        KBItem.objects.filter(pk=answer.kbitem_id).update(enabled=True)
+        answer.services.set(Service.objects.filter(external_id__in=data.get("services", [])))
+    reindex()
+    link_request_types()
+    return True
 
 
 # --- Outputs: public pages, JSON-LD ---------------------------------------------------------------
@@ -997,10 +1180,50 @@ def _trigrams(text: str) -> set[str]:
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
-def knowledge_gaps(tickets, similarity: float = 0.35, limit: int = 500) -> list[Gap]:
+def _content_words(text: str) -> set[str]:
+    """What a ticket's text is about: its longer words, without greetings, lightly stemmed."""
+    return {light_stem(w) for w in tokens(text) if len(w) >= 5 and w not in BOILERPLATE}
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / max(len(a | b), 1)
+
+
+MIN_TEXT_WORDS = 3  # a description with fewer content words leaves the decision to the title
+TEXT_OVERLAP = 0.3  # share of the shorter text's content words both must have (at least two)
+
+
+@dataclass
+class _GapSeed:
+    """The first ticket of a gap group, as the others are compared with it."""
+
+    queue: Queue
+    title: set[str]
+    words: set[str]
+    has_text: bool
+    tickets: list[Ticket]
+
+    def takes(self, queue_id: int, title: set[str], words: set[str], has_text: bool) -> bool:
+        if queue_id != self.queue.pk:
+            return False
+        shared = len(words & self.words)
+        similar_text = shared >= 2 and shared / max(min(len(words), len(self.words)), 1) >= (
+            TEXT_OVERLAP
+        )
+        if has_text and self.has_text:  # generic titles ("Anfrage"): the texts decide
+            return similar_text
+        return similar_text or _jaccard(title, self.title) >= TITLE_OVERLAP
+
+
+TITLE_OVERLAP = 0.35  # trigram overlap of two titles
+
+
+def knowledge_gaps(tickets, limit: int = 500) -> list[Gap]:
     """Gap proposals from ``tickets`` (pass ``tickets_visible_to(user)``): tickets forwarded to
     a department (not in the service center's queue) or closed without a knowledge item,
-    grouped per department by similar title (trigram overlap), the largest groups first."""
+    grouped per department by similar text: where both have a description, by the content
+    words they share (title and the beginning of the description), else by similar titles
+    (trigram overlap); the largest groups first."""
     from ulm_servicepoint.services import service_center_queue
 
     center = service_center_queue()
@@ -1010,19 +1233,19 @@ def knowledge_gaps(tickets, similarity: float = 0.35, limit: int = 500) -> list[
         .select_related("queue")
         .order_by("-created")[:limit]
     )
-    groups: list[tuple[Queue, set[str], list[Ticket]]] = []
+    groups: list[_GapSeed] = []
     for ticket in candidates:
-        grams = _trigrams(ticket.title)
-        for queue, seed, members in groups:
-            if (
-                queue.pk == ticket.queue_id
-                and len(grams & seed) / max(len(grams | seed), 1) >= similarity
-            ):
-                members.append(ticket)
+        description = (ticket.description or "")[:500]
+        title = _trigrams(ticket.title)
+        words = _content_words(f"{ticket.title} {description}")
+        has_text = len(_content_words(description)) >= MIN_TEXT_WORDS
+        for group in groups:
+            if group.takes(ticket.queue_id, title, words, has_text):
+                group.tickets.append(ticket)
                 break
         else:
-            groups.append((ticket.queue, grams, [ticket]))
-    gaps = [Gap(queue, members) for queue, _, members in groups]
+            groups.append(_GapSeed(ticket.queue, title, words, has_text, [ticket]))
+    gaps = [Gap(group.queue, group.tickets) for group in groups]
     return sorted(gaps, key=lambda g: (-len(g.tickets), g.title))
 
 

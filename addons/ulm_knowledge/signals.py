@@ -5,3 +5,7 @@ from ulm_knowledge import services
 
 def before_kbitem_delete(sender, instance, **kwargs):
     services.guard_kbitem_delete(instance)
+
+
+def after_capture(sender, case, **kwargs):
+    services.record_captured_answer(case)

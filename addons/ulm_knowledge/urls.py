@@ -17,6 +17,9 @@ urlpatterns = [
     path("api/v1/knowledge/answers/", api.AnswerList.as_view(), name="api-answers"),
     path("dienstleistungen/", views.service_index, name="services"),
     path("dienstleistungen/<uuid:uuid>/", views.service_detail, name="service"),
+    path("dienstleistungen/vorschlaege/", views.citizen_suggestions, name="suggestions"),
+    path("dienstleistungen/rueckmeldung/", views.suggestion_feedback, name="feedback"),
+    path("wissen/antwort/<int:kbitem_id>/", views.answer_text, name="answer-text"),
     path("wissen/luecken/", views.knowledge_gaps, name="gaps"),
     path("wissen/ticket/<int:ticket_id>/entwurf/", views.draft_from_ticket, name="draft"),
     path(

@@ -1,5 +1,6 @@
-"""Views of ulm_knowledge: the agent's one click that inserts an answer into a ticket's reply,
-and the public service pages ("Dienstleistungen A–Z", search, one page per service)."""
+"""Views of ulm_knowledge: the agent's one click that inserts an answer into a ticket's reply
+or the capture screen, the public service pages ("Dienstleistungen A–Z", search, one page per
+service), and the citizens' suggestions with "Hat das Ihre Frage beantwortet?"."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from helpdesk.models import KBItem
 
 from ulm_knowledge import services
@@ -29,6 +33,56 @@ def give_answer(request: HttpRequest, ticket_id: int, kbitem_id: int) -> HttpRes
         return JsonResponse({"text": text, "kbitem": kbitem.pk, "version": use.version})
     messages.success(request, _("The answer is linked to the ticket; its version is recorded."))
     return redirect("helpdesk:view", ticket_id=ticket.pk)
+
+
+@staff_member_required
+@require_GET
+def answer_text(request: HttpRequest, kbitem_id: int) -> JsonResponse:
+    """The capture screen's click: the composed answer of a published item (recorded with the
+    capture, when the ticket exists)."""
+    try:
+        kbitem, version, text = services.published_answer_text(kbitem_id)
+    except (KBItem.DoesNotExist, ValueError):
+        raise Http404 from None
+    return JsonResponse({"kbitem": kbitem.pk, "version": version, "text": text})
+
+
+@require_GET
+def citizen_suggestions(request: HttpRequest) -> JsonResponse:
+    """Services that may answer what a citizen is typing into a form (published content only)."""
+    found = services.citizen_suggestions(request.GET.get("q", "")[:2000])
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "kbitem": service.kbitem_id,
+                    "title": service.name,
+                    "url": reverse("ulm_knowledge:service", args=[service.uuid]),
+                    "summary": Truncator(service.short_text).chars(220),
+                }
+                for service in found
+            ]
+        }
+    )
+
+
+@require_POST
+def suggestion_feedback(request: HttpRequest) -> HttpResponse:
+    """Counts "Hat das Ihre Frage beantwortet?": JSON for the script, a redirect back to the
+    form (with a thank-you) without it."""
+    choice = request.POST.get("feedback", "")
+    try:
+        services.record_feedback(
+            int(request.POST.get("kbitem", "")), choice, request.POST.get("page", "")
+        )
+    except (ValueError, KBItem.DoesNotExist):
+        return JsonResponse({"error": _("This suggestion can no longer be rated.")}, status=400)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"recorded": choice})
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("ulm_knowledge:services")
+    return redirect(f"{back.split('?')[0].split('#')[0]}?rueckmeldung={choice}#kb-vorschlaege")
 
 
 def service_index(request: HttpRequest) -> HttpResponse:

@@ -19,10 +19,11 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, P
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from helpdesk.lib import process_attachments, safe_template_context
-from helpdesk.models import FollowUp, FollowUpAttachment, KBIAttachment, Queue, Ticket
+from helpdesk.models import FollowUp, FollowUpAttachment, KBIAttachment, KBItem, Queue, Ticket
 from helpdesk.signals import new_ticket_done
 from helpdesk.user import HelpdeskUser
 
@@ -50,6 +51,20 @@ logger = logging.getLogger(__name__)
 
 SERVICE_CENTER_GROUP = "Servicecenter"
 ADMIN_GROUP = "Administration"
+
+# Sent by capture_request inside its transaction, with ``case``: other addons record what
+# belongs to the capture (ulm_knowledge: the version of the answer given). A receiver that
+# raises rolls the capture back.
+request_captured = Signal()
+
+# Templates other addons add to the capture screen, next to the answer given (ulm_knowledge:
+# the knowledge base's suggestions). Each is included with the screen's context.
+CAPTURE_PANELS: list[str] = []
+
+
+def register_capture_panel(template_name: str) -> None:
+    if template_name not in CAPTURE_PANELS:
+        CAPTURE_PANELS.append(template_name)
 
 
 # --- Who sees what ----------------------------------------------------------------------------
@@ -348,14 +363,16 @@ def capture_request(
     scan: Any = None,
     received_at: Any = None,
     acknowledge: bool = True,
+    kbitem: KBItem | int | str | None = None,
 ) -> CaseRecord:
     """Every channel's one way in: validates ``values`` (JSON shape, see schema_forms) against
     the type's current schema for ``audience``, finds or creates the citizen, creates the
     helpdesk ticket with its first follow-up (files attached) and the case record, all in one
     transaction. The citizen gets the host's German acknowledgement by e-mail (after commit)
     unless the request was answered at once or ``acknowledge`` is False (a channel that sends
-    its own confirmation, e.g. the public forms with their status link). Raises CaptureInvalid
-    with German messages per field; then nothing is written."""
+    its own confirmation, e.g. the public forms with their status link). ``kbitem`` is the
+    knowledge item whose answer the agent gave (linked as the host's ``Ticket.kbitem``).
+    Raises CaptureInvalid with German messages per field; then nothing is written."""
     if channel not in Channel.values:
         raise CaptureInvalid({"channel": [_("Unknown channel.")]})
     schema = current_schema(request_type)
@@ -383,6 +400,11 @@ def capture_request(
             errors["scan"] = list(getattr(exc, "messages", [str(exc)]))
     if outcome not in (Outcome.OPEN, Outcome.FIRST_CONTACT, Outcome.FORWARD):
         errors["outcome"] = [_("Unknown outcome.")]
+    if kbitem not in (None, "") and not isinstance(kbitem, KBItem):
+        found = KBItem.objects.filter(pk=int(kbitem)).first() if str(kbitem).isdigit() else None
+        if found is None:
+            errors["answer"] = [_("The knowledge base answer inserted no longer exists.")]
+        kbitem = found
     try:
         person = (
             find_or_create_citizen(citizen, captured_by)
@@ -405,6 +427,7 @@ def capture_request(
         description=_describe(schema.fields, typed, message),
         status=Ticket.OPEN_STATUS,
         priority=3,
+        kbitem=kbitem or None,
     )
     followup = FollowUp.objects.create(
         ticket=ticket,
@@ -435,7 +458,8 @@ def capture_request(
     )
     if outcome == Outcome.FIRST_CONTACT:
         resolve_at_first_contact(case, answer, captured_by)
-    elif ticket.submitter_email and acknowledge:
+    request_captured.send(sender="ulm_servicepoint", case=case)
+    if outcome != Outcome.FIRST_CONTACT and ticket.submitter_email and acknowledge:
         transaction.on_commit(lambda: _acknowledge(ticket, followup, attached))
     transaction.on_commit(lambda: _announce(ticket))
     return case
@@ -556,6 +580,21 @@ def case_panel_context(ticket: Ticket, user: Any) -> dict[str, Any]:
     }
 
 
+def request_type_of(ticket: Ticket) -> RequestType | None:
+    """The request type a ticket was captured as (None for untyped tickets)."""
+    case = CaseRecord.objects.select_related("request_type").filter(ticket=ticket).first()
+    return case.request_type if case else None
+
+
+def request_types_by_leika_key() -> dict[str, list[RequestType]]:
+    """Active request types per LeiKa key, for linking them to the services of a catalogue."""
+    found: dict[str, list[RequestType]] = {}
+    for request_type in RequestType.objects.filter(active=True).exclude(leika_keys=""):
+        for key in request_type.leika_key_list():
+            found.setdefault(key, []).append(request_type)
+    return found
+
+
 def visible_case(user: Any, ticket_id: int) -> CaseRecord | None:
     """The case record of a ticket the user may see, else None."""
     return (
@@ -670,6 +709,20 @@ def match_request_type(text: str) -> RequestType | None:
 
 
 # --- Departments ------------------------------------------------------------------------------
+def is_department_member(user: Any, queue: Queue) -> bool:
+    """Whether ``user`` belongs to the department of ``queue`` itself (superusers count): the
+    service center's group reaches every queue, but that does not make it the department."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        user.groups.filter(permissions=queue_permission(queue))
+        .exclude(name=SERVICE_CENTER_GROUP)
+        .exists()
+    )
+
+
 def queue_permission(queue: Queue) -> Permission:
     return Permission.objects.get(
         content_type__app_label="helpdesk", codename=queue.permission_name.split(".", 1)[1]

@@ -165,6 +165,7 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
                 outcome=request.POST.get("outcome", services.Outcome.OPEN),
                 answer=meta_form.cleaned_data["answer"],
                 scan=meta_form.cleaned_data["scan"],
+                kbitem=request.POST.get("kbitem", ""),
             )
         except services.CaptureInvalid as invalid:
             _add_errors(invalid, values_form, citizen_form, meta_form)
@@ -187,6 +188,7 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
             "meta_form": meta_form,
             "forms_with_errors": [f for f in forms_ if f.errors],
             "lookup": request.GET.get("suche", ""),
+            "capture_panels": services.CAPTURE_PANELS,
             **screen,
         },
         status=400 if posted else 200,

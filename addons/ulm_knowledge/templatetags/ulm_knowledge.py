@@ -1,4 +1,5 @@
-"""Template tags of ulm_knowledge: the suggestions panel in the helpdesk's ticket view."""
+"""Template tags of ulm_knowledge: the suggestions panels in the helpdesk's ticket view and
+capture screen, and the suggestions on the citizens' forms."""
 
 from django import template
 
@@ -14,6 +15,32 @@ def kb_ticket_panel(context, ticket):
         "suggestions": services.ticket_suggestions(ticket),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("ulm_knowledge/capture_panel.html", takes_context=True)
+def kb_capture_panel(context, request_type):
+    return {"suggestions": services.capture_suggestions(request_type)}
+
+
+@register.inclusion_tag("ulm_knowledge/citizen_linked.html", takes_context=True)
+def kb_citizen_suggestions(context, request_type=None, page=""):
+    """Before a typed form: the services about this kind of request, each with "Hat das Ihre
+    Frage beantwortet?" (works without JavaScript)."""
+    request = context.get("request")
+    return {
+        "services": services.services_for_request_type(request_type) if request_type else [],
+        "page": page,
+        "next": request.get_full_path() if request else "",
+        "thanks": request.GET.get("rueckmeldung", "") if request else "",
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("ulm_knowledge/citizen_live.html")
+def kb_live_suggestions(source="#id_message", page=""):
+    """Inside a citizen's form: suggestions that appear while they type into ``source`` (a CSS
+    selector of the fields to read), shown by a script; without it nothing changes."""
+    return {"source": source, "page": page}
 
 
 @register.filter

@@ -33,6 +33,26 @@ def test_gaps_grouped_by_department_and_similar_text(demo, admin_user):
     assert all("Parken" not in t.title for gap in gaps for t in gap.tickets)
 
 
+def test_gaps_grouped_by_their_text_when_titles_differ(demo, admin_user):
+    # web and e-mail requests often share a generic title: their text tells what they are about
+    queue = Queue.objects.get(slug="bauordnung")
+    for title, text in (
+        ("Anfrage", "Darf ich in meinem Garten ein Gartenhaus ohne Baugenehmigung aufstellen?"),
+        ("Frage zum Bauen", "Brauche ich für ein kleines Gartenhaus eine Baugenehmigung?"),
+        ("Anfrage", "Wann wird der Spielplatz in der Weststadt saniert?"),
+    ):
+        Ticket.objects.create(title=title, description=text, queue=queue)
+
+    gaps = [
+        g for g in services.knowledge_gaps(tickets_visible_to(admin_user)) if g.department == queue
+    ]
+
+    assert sorted(len(g.tickets) for g in gaps) == [1, 2]
+    (pair,) = [g for g in gaps if len(g.tickets) == 2]
+    assert {t.title for t in pair.tickets} == {"Anfrage", "Frage zum Bauen"}
+    assert all("Gartenhaus" in t.description for t in pair.tickets)
+
+
 def test_clerk_sees_only_his_departments_gaps(demo, kfz_clerk, client):
     ticket("abfallwirtschaft", "Gelbe Tonne wurde nicht geleert")
     ticket("kfz-zulassung", "Kennzeichen verbogen")

@@ -87,7 +87,8 @@ def test_public_pages_speak_german(catalogue, client):
 def test_api_answers_with_phone_version(catalogue, client, agent, kfz_clerk):
     from helpdesk.models import FollowUp, Queue, Ticket
 
-    ticket = Ticket.objects.create(title="Wie lange gilt der Ausweis?", queue=Queue.objects.first())
+    queue = Queue.objects.get(slug="kfz-zulassung")  # the draft's owner, whose clerk approves
+    ticket = Ticket.objects.create(title="Wie lange gilt der Ausweis?", queue=queue)
     FollowUp.objects.create(ticket=ticket, comment="Zehn Jahre.", public=True, user=agent)
     answer = services.draft_from_ticket(ticket, agent)
     services.edit_item(answer, {"phone_text": "10 Jahre, unter 24: 6 Jahre."}, author=agent)

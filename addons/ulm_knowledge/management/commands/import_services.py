@@ -52,6 +52,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{summary.total} Einträge: {summary.created} neu, {summary.updated} geändert, "
             f"{summary.unchanged} unverändert, {summary.retired} außer Dienst, "
-            f"{len(summary.malformed)} fehlerhaft "
-            f"({summary.seconds:.1f} s)."
+            f"{len(summary.malformed)} fehlerhaft, {summary.linked} neu mit Anliegenarten "
+            f"verknüpft ({summary.seconds:.1f} s)."
         )
