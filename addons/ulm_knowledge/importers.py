@@ -95,9 +95,17 @@ def _short(full_text: str, limit: int = 300) -> str:
 
 def read_dldb_locations(path: Path) -> dict[str, dict[str, Any]]:
     """Munich's locations file: id → contact point (name, address, phone, e-mail)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ImportFileError(f"{path}: ist kein lesbares JSON ({exc})") from None
+    rows = data.get("data") if isinstance(data, dict) else data
+    if not isinstance(rows, list):
+        raise ImportFileError(f"{path}: keine Liste von Standorten unter 'data'")
     points = {}
-    for loc in data.get("data", []):
+    for loc in rows:
+        if not isinstance(loc, dict):
+            continue  # a stray entry names no location any service could point to
         address = loc.get("address") or {}
         contact = loc.get("contact") or {}
         points[str(loc.get("id"))] = {
@@ -165,7 +173,11 @@ def _dldb_item(
             if not isinstance(loc, dict):
                 raise ValueError("locations: Eintrag ist kein Objekt")
             loc_id = str(loc.get("location", ""))
-            points.append(locations.get(loc_id) or {"id": loc_id})
+            point = dict(locations.get(loc_id) or {"id": loc_id})
+            booking = loc.get("appointment") or {}
+            if isinstance(booking, dict) and booking.get("allowed") and booking.get("link"):
+                point["appointment_url"] = str(booking["link"])  # Munich: booking per place
+            points.append(point)
         return ServiceData(
             external_id=f"dldb:{str(raw_id).strip()}",
             name=" ".join(name.split()),

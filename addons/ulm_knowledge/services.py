@@ -113,6 +113,11 @@ def compose_answer(service: Service) -> str:
             when = p.get("opening_hours") or ""
             lines.append("- " + " – ".join(x for x in (p["name"], where, when) if x))
         parts.append("Wo:\n" + "\n".join(lines))
+    booking = next(
+        (p["appointment_url"] for p in service.contact_points if p.get("appointment_url")), ""
+    )
+    if booking:
+        parts.append("Termin vereinbaren: " + booking)
     online = [f for f in service.forms if f.get("kind") == "online"]
     if online:
         parts.append("Online: " + online[0]["url"])

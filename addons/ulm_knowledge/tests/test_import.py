@@ -80,6 +80,43 @@ def test_command_refuses_unreadable_file(db, tmp_path):
     assert not Service.objects.exists()
 
 
+def test_command_refuses_unreadable_locations_file(db, tmp_path):
+    broken = tmp_path / "locations.json"
+    broken.write_text('["kein Objekt"', encoding="utf-8")
+    with pytest.raises(CommandError, match=r"locations\.json: ist kein lesbares JSON"):
+        call_command("import_services", "--format", "dldb", "--locations", str(broken), str(SAMPLE))
+    assert not Service.objects.exists()
+
+
+def test_booking_link_of_a_place_goes_into_the_answer(db, tmp_path):
+    # Munich's export: the place's appointment booking sits in the service's location entry
+    item = {
+        "id": "77",
+        "name": "Wohnsitzanmeldung",
+        "description": "<p>Melden Sie sich innerhalb von zwei Wochen an.</p>",
+        "locations": [
+            {
+                "location": "10",
+                "appointment": {"link": "https://termine.example/77/10", "allowed": True},
+            },
+            {
+                "location": "11",
+                "appointment": {"link": "https://termine.example/x", "allowed": False},
+            },
+        ],
+    }
+    places = {"data": [{"id": "10", "name": "Bürgerbüro Mitte", "address": {"city": "Ulm"}}]}
+    (tmp_path / "s.json").write_text(json.dumps({"data": [item]}), encoding="utf-8")
+    (tmp_path / "l.json").write_text(json.dumps(places), encoding="utf-8")
+
+    services.import_services(tmp_path / "s.json", locations=tmp_path / "l.json")
+
+    text = services.compose_answer(by_external_id("dldb:77"))
+    assert "- Bürgerbüro Mitte – Ulm" in text
+    assert "Termin vereinbaren: https://termine.example/77/10" in text
+    assert "termine.example/x" not in text
+
+
 def test_kbitem_with_tickets_cannot_be_deleted(catalogue, demo):
     perso = by_external_id("dldb:9001")
     ticket = Ticket.objects.create(
