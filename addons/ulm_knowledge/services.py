@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Count, ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext
 from helpdesk.models import KBCategory, KBItem, Queue, Ticket
 
 from ulm_knowledge import conf
@@ -239,7 +240,7 @@ def import_services(
 
 # --- Lifecycle: draft → in review → published → retired, four eyes -----------------------------
 class LifecycleError(Exception):
-    """A step of the lifecycle that is not allowed; the message says why, in German."""
+    """A step of the lifecycle that is not allowed; the message (translated) says why."""
 
 
 def _last_author(item: Service | Answer) -> int | None:
@@ -257,7 +258,9 @@ def edit_item(
     names = SERVICE_FIELDS if isinstance(item, Service) else ANSWER_FIELDS
     unknown = set(changes) - set(names)
     if unknown:
-        raise LifecycleError(f"Unbekannte Felder: {', '.join(sorted(unknown))}")
+        raise LifecycleError(
+            gettext("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     for name, value in changes.items():
         setattr(item, name, value)
     digest = _hash(_content(item))
@@ -287,7 +290,7 @@ def create_item(item: Service | Answer, author: User | None, note: str = "") -> 
 @transaction.atomic
 def submit_for_review(item: Service | Answer, user: User) -> None:
     if item.status != Status.DRAFT:
-        raise LifecycleError("Nur Entwürfe können zur Prüfung gegeben werden.")
+        raise LifecycleError(gettext("Only drafts can be submitted for review."))
     item.status = Status.IN_REVIEW
     item.submitted_by = user
     item.save(update_fields=["status", "submitted_by", "updated_at"])
@@ -308,15 +311,15 @@ def approve(item: Service | Answer, reviewer: User) -> None:
     """Publishes an item in review. Four eyes: the reviewer is neither who submitted it nor
     who wrote its current version, and belongs to the item's owner department."""
     if item.status != Status.IN_REVIEW:
-        raise LifecycleError("Nur Einträge in Prüfung können freigegeben werden.")
+        raise LifecycleError(gettext("Only items in review can be approved."))
     if reviewer.pk in (item.submitted_by_id, _last_author(item)):
         raise LifecycleError(
-            "Vier-Augen-Prinzip: Freigeben muss eine andere Person als die Verfasserin "
-            "oder der Verfasser."
+            gettext("Four eyes: someone other than the author or the submitter must approve.")
         )
     if not may_approve(reviewer, item):
         raise LifecycleError(
-            f"Freigeben darf nur die zuständige Fachabteilung ({item.department})."
+            gettext("Only the responsible department (%(department)s) may approve.")
+            % {"department": item.department}
         )
     item.status = Status.PUBLISHED
     item.save(update_fields=["status", "updated_at"])
@@ -327,7 +330,7 @@ def approve(item: Service | Answer, reviewer: User) -> None:
 @transaction.atomic
 def reject(item: Service | Answer, reviewer: User, note: str = "") -> None:
     if item.status != Status.IN_REVIEW:
-        raise LifecycleError("Nur Einträge in Prüfung können zurückgegeben werden.")
+        raise LifecycleError(gettext("Only items in review can be sent back."))
     item.status = Status.DRAFT
     item.save(update_fields=["status", "updated_at"])
 
@@ -1267,9 +1270,7 @@ def draft_from_ticket(ticket: Ticket, user: User | None) -> Answer:
         .first()
     )
     if reply is None:
-        raise LifecycleError(
-            "Dieses Ticket hat noch keine Antwort, aus der ein Entwurf werden kann."
-        )
+        raise LifecycleError(gettext("This ticket has no answer yet that could become a draft."))
     answer = Answer(
         question=ticket.title[:500],
         answer=reply.comment,
