@@ -2,6 +2,7 @@
 Deleting is not offered for items: they are retired (the host deletes a KB item's tickets)."""
 
 from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from ulm_knowledge import services
@@ -122,7 +123,27 @@ class SynonymAdmin(admin.ModelAdmin):
 
 @admin.register(ItemVersion)
 class ItemVersionAdmin(admin.ModelAdmin):
+    """Every saved state of an item, read only, with what changed against the one before."""
+
     list_display = ["kbitem", "number", "note", "author", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["kbitem__title"]
+    fields = ["kbitem", "number", "note", "author", "created_at", "changes"]
+    readonly_fields = fields
+
+    @admin.display(description=_("Changes against the previous version"))
+    def changes(self, obj):
+        if obj.number <= 1:
+            return _("First version")
+        rows = format_html_join(
+            "",
+            "<dt>{}</dt><dd><pre>{}</pre></dd>",
+            (
+                (label, "\n".join(lines))
+                for label, lines in services.version_diff(obj.kbitem, obj.number - 1, obj.number)
+            ),
+        )
+        return format_html("<dl>{}</dl>", rows) if rows else _("No change of content")
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -9,8 +9,9 @@ from datetime import date, timedelta
 import pytest
 from helpdesk.models import Queue
 
+from tests.support.html import soup, visible_text
 from ulm_knowledge import services
-from ulm_knowledge.models import Status
+from ulm_knowledge.models import ItemVersion, Status
 from ulm_knowledge.tests.conftest import by_external_id
 
 
@@ -105,3 +106,18 @@ def test_admin_edit_is_versioned_and_needs_review(catalogue, admin_user, client)
     assert services.version_diff(perso.kbitem, 1, 2) == [
         ("Kosten", ["- 37,00 Euro", "+ 46,00 Euro"])
     ]
+
+
+def test_admin_shows_what_a_version_changed(catalogue, admin_user, client):
+    perso = by_external_id("dldb:9001")
+    services.edit_item(perso, {"fees": "46,00 Euro"}, author=admin_user, note="Neue Gebühr")
+    version = ItemVersion.objects.get(kbitem=perso.kbitem, number=2)
+    client.force_login(admin_user)
+
+    page = client.get(f"/admin/ulm_knowledge/itemversion/{version.pk}/change/")
+
+    assert page.status_code == 200
+    text = visible_text(page)
+    assert "Änderungen gegenüber der vorigen Version" in text
+    assert "Kosten" in text
+    assert "- 37,00 Euro\n+ 46,00 Euro" in soup(page).find("pre").get_text()
