@@ -93,17 +93,22 @@ def _short(full_text: str, limit: int = 300) -> str:
     return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
-def read_dldb_locations(path: Path) -> dict[str, dict[str, Any]]:
-    """Munich's locations file: id → contact point (name, address, phone, e-mail)."""
+def _dldb_list(path: Path, what: str) -> list[Any]:
+    """The list a DLDB export holds under ``data`` (or is); ImportFileError saying why not."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ImportFileError(f"{path}: ist kein lesbares JSON ({exc})") from None
-    rows = data.get("data") if isinstance(data, dict) else data
-    if not isinstance(rows, list):
-        raise ImportFileError(f"{path}: keine Liste von Standorten unter 'data'")
+    items = data.get("data") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise ImportFileError(f"{path}: keine Liste von {what} unter 'data'")
+    return items
+
+
+def read_dldb_locations(path: Path) -> dict[str, dict[str, Any]]:
+    """Munich's locations file: id → contact point (name, address, phone, e-mail)."""
     points = {}
-    for loc in rows:
+    for loc in _dldb_list(path, "Standorten"):
         if not isinstance(loc, dict):
             continue  # a stray entry names no location any service could point to
         address = loc.get("address") or {}
@@ -128,13 +133,7 @@ def read_dldb(
     path: Path, locations: dict[str, dict[str, Any]] | None = None
 ) -> tuple[int, Iterator[ServiceData | Malformed]]:
     """A DLDB JSON export (Berlin, Munich): the number of items and an iterator over them."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportFileError(f"{path}: ist kein lesbares JSON ({exc})") from None
-    items = data.get("data") if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        raise ImportFileError(f"{path}: keine Liste von Leistungen unter 'data'")
+    items = _dldb_list(path, "Leistungen")
     return len(items), (_dldb_item(i, item, locations or {}) for i, item in enumerate(items, 1))
 
 
