@@ -128,8 +128,7 @@ class ItemVersionAdmin(admin.ModelAdmin):
     list_display = ["kbitem", "number", "note", "author", "created_at"]
     list_filter = ["created_at"]
     search_fields = ["kbitem__title"]
-    fields = ["kbitem", "number", "note", "author", "created_at", "changes"]
-    readonly_fields = fields
+    fields = readonly_fields = ("kbitem", "number", "note", "author", "created_at", "changes")
 
     @admin.display(description=_("Changes against the previous version"))
     def changes(self, obj):
