@@ -9,8 +9,9 @@ Pasing)"), one searchable entry each, and --tickets tickets in bulk (SQL INSERT 
 fifth of which record the item that answered them (the usage signal).
 
 Prints p50/p95/max of ``services.search`` over the development queries (bench/data) and of
-``services.suggestions_for_ticket`` for random tickets. Targets (issue 5): search p95 ≤ 25 ms,
-suggestions p95 ≤ 50 ms.
+``services.ticket_suggestions`` (what the ticket's panel shows: linked services of its request
+type, then the matches of its text, with the answer texts) for random tickets. Targets
+(issue 5): search p95 ≤ 25 ms, suggestions p95 ≤ 50 ms.
 """
 
 from __future__ import annotations
@@ -243,7 +244,7 @@ def measure() -> None:
         started = time.perf_counter()
         ticket = Ticket.objects.filter(pk__gte=rng.randint(1, max_id)).order_by("pk").first()
         if ticket is not None:
-            services.suggestions_for_ticket(ticket)
+            services.ticket_suggestions(ticket)
         timings.append((time.perf_counter() - started) * 1000)
     log(f"suggestions: {percentiles(timings)}   (target p95 ≤ 50 ms, incl. loading the ticket)")
 
