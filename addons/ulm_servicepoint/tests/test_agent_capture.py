@@ -358,3 +358,9 @@ def test_navigation_links_capture_counter_and_calls_for_the_service_center_only(
     client.force_login(kfz_clerk)
     page = soup(client.get(reverse("helpdesk:dashboard")))
     assert page.select_one("nav[aria-label=Servicecenter]") is None
+    # the knowledge base's links are for every clerk: the gaps are his department's
+    knowledge = page.select_one("nav[aria-label=Wissensdatenbank]")
+    assert {a.get_text(strip=True) for a in knowledge.select("a")} == {
+        "Wissenslücken",
+        "Dienstleistungen A–Z",
+    }
