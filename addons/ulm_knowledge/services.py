@@ -897,6 +897,12 @@ class Suggestion:
     hit: Hit
     text: str
     linked: bool = False  # linked to the request type (not found by the text)
+    phone: str = ""  # what to read out on the phone: an answer's short version, a short text
+
+
+def _suggestion(item: Service | Answer, hit: Hit, linked: bool = False) -> Suggestion:
+    phone = item.short_text if isinstance(item, Service) else item.phone_text
+    return Suggestion(hit, answer_text(item), linked=linked, phone=phone)
 
 
 def item_for(kbitem: KBItem) -> Service | Answer | None:
@@ -917,9 +923,7 @@ def ticket_suggestions(ticket: Ticket, limit: int = 5) -> list[Suggestion]:
 
     request_type = request_type_of(ticket)
     linked = services_for_request_type(request_type, limit) if request_type else []
-    found = [
-        Suggestion(_hit_of(service), compose_answer(service), linked=True) for service in linked
-    ]
+    found = [_suggestion(service, _hit_of(service), linked=True) for service in linked]
     shown = {s.hit.id for s in found}
     hits = [h for h in suggestions_for_ticket(ticket, limit) if h.id not in shown]
     return found + _suggestions(hits)[: limit - len(found)]
@@ -936,7 +940,7 @@ def _suggestions(hits: list[Hit]) -> list[Suggestion]:
         s.kbitem_id: s for s in Service.objects.filter(kbitem_id__in=ids)
     }
     items.update({a.kbitem_id: a for a in Answer.objects.filter(kbitem_id__in=ids)})
-    return [Suggestion(h, answer_text(items[h.id])) for h in hits if h.id in items]
+    return [_suggestion(items[h.id], h) for h in hits if h.id in items]
 
 
 def published_answer_text(kbitem_id: int) -> tuple[KBItem, int, str]:
@@ -952,7 +956,7 @@ def published_answer_text(kbitem_id: int) -> tuple[KBItem, int, str]:
 def capture_suggestions(request_type: Any, limit: int = 5) -> list[Suggestion]:
     """What the capture screen shows before the agent types: the type's linked services."""
     return [
-        Suggestion(_hit_of(service), compose_answer(service), linked=True)
+        _suggestion(service, _hit_of(service), linked=True)
         for service in services_for_request_type(request_type, limit)
     ]
 

@@ -77,6 +77,9 @@ def test_capture_screen_offers_the_linked_answer(perso_type, agent, client):
     assert item.strong.get_text() == "Personalausweis"
     assert item.button.get_text() == "Als Antwort übernehmen"
     assert item.button["type"] == "button"  # never saves the capture by itself
+    # on the phone: the short version to read out, at hand without opening anything
+    assert "Zum Vorlesen" in item.details.summary.get_text()
+    assert "Beantragen Sie ihn persönlich im Bürgerbüro" in item.details.get_text()
 
 
 def test_answer_from_the_capture_screen_records_its_version(perso_type, agent, client):
