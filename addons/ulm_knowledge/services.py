@@ -922,8 +922,7 @@ def ticket_suggestions(ticket: Ticket, limit: int = 5) -> list[Suggestion]:
     from ulm_servicepoint.services import request_type_of
 
     request_type = request_type_of(ticket)
-    linked = services_for_request_type(request_type, limit) if request_type else []
-    found = [_suggestion(service, _hit_of(service), linked=True) for service in linked]
+    found = linked_suggestions(request_type, limit) if request_type else []
     shown = {s.hit.id for s in found}
     hits = [h for h in suggestions_for_ticket(ticket, limit) if h.id not in shown]
     return found + _suggestions(hits)[: limit - len(found)]
@@ -953,8 +952,9 @@ def published_answer_text(kbitem_id: int) -> tuple[KBItem, int, str]:
     return kbitem, item.version, answer_text(item)
 
 
-def capture_suggestions(request_type: Any, limit: int = 5) -> list[Suggestion]:
-    """What the capture screen shows before the agent types: the type's linked services."""
+def linked_suggestions(request_type: Any, limit: int = 5) -> list[Suggestion]:
+    """The services linked to a request type, as suggestions: what the capture screen shows
+    before the agent types, and what a typed ticket's panel starts with."""
     return [
         _suggestion(service, _hit_of(service), linked=True)
         for service in services_for_request_type(request_type, limit)
@@ -1056,6 +1056,8 @@ def load_demo_knowledge() -> bool:
     """The demo city's services and answers (data/demo_*_de.json, written by the project),
     published, owned by the demo departments and linked to the demo request types (by LeiKa
     key, or by the file's ``ulm_request_types``). Once: returns False when they are there."""
+    from ulm_servicepoint.services import public_request_type
+
     if Service.objects.filter(external_id__startswith=DEMO_PREFIX).exists():
         return False
     import_services(
@@ -1063,8 +1065,6 @@ def load_demo_knowledge() -> bool:
     )
     queues = {q.slug: q for q in Queue.objects.all()}
     raw = json.loads((DEMO_DATA / "demo_services_de.json").read_text(encoding="utf-8"))
-    from ulm_servicepoint.services import public_request_type
-
     for item in raw["data"]:
         service = Service.objects.get(external_id=f"dldb:{item['id']}")
         service.department = queues.get(item.get("ulm_department", ""))
@@ -1203,6 +1203,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 MIN_TEXT_WORDS = 3  # a description with fewer content words leaves the decision to the title
 TEXT_OVERLAP = 0.3  # share of the shorter text's content words both must have (at least two)
+TITLE_OVERLAP = 0.35  # trigram overlap of two titles
 
 
 @dataclass
@@ -1225,9 +1226,6 @@ class _GapSeed:
         if has_text and self.has_text:  # generic titles ("Anfrage"): the texts decide
             return similar_text
         return similar_text or _jaccard(title, self.title) >= TITLE_OVERLAP
-
-
-TITLE_OVERLAP = 0.35  # trigram overlap of two titles
 
 
 def knowledge_gaps(tickets, limit: int = 500) -> list[Gap]:

@@ -19,7 +19,7 @@ def kb_ticket_panel(context, ticket):
 
 @register.inclusion_tag("ulm_knowledge/capture_panel.html", takes_context=True)
 def kb_capture_panel(context, request_type):
-    return {"suggestions": services.capture_suggestions(request_type)}
+    return {"suggestions": services.linked_suggestions(request_type)}
 
 
 @register.inclusion_tag("ulm_knowledge/citizen_linked.html", takes_context=True)
