@@ -1115,7 +1115,9 @@ def services_a_to_z() -> list[tuple[str, list[Service]]]:
 
 
 def search_services(query: str, limit: int = 20) -> list[Service]:
-    hits = [h for h in search(query, limit) if h.kind == "service"]
+    """The best matching services citizens may see (answers among the hits give way to the
+    next services: ``limit`` services where there are so many)."""
+    hits = [h for h in search(query, limit + 10) if h.kind == "service"][:limit]
     by_kbitem = {
         s.kbitem_id: s for s in published_services().filter(kbitem_id__in=[h.id for h in hits])
     }

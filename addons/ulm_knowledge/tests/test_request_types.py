@@ -241,3 +241,12 @@ def test_demo_city_links_every_request_type_to_a_service(demo_knowledge):
     ]
     assert unlinked == []
     assert services.load_demo_knowledge() is False  # once
+
+
+def test_citizens_get_three_services_even_where_answers_match_better(demo_knowledge, client):
+    # the demo's answer "Ich habe meinen Personalausweis verloren …" is no page for citizens
+    found = client.get(
+        reverse("ulm_knowledge:suggestions"), {"q": "Personalausweis verloren, was tun?"}
+    ).json()["results"]
+    assert len(found) == 3
+    assert all(Service.objects.filter(kbitem_id=f["kbitem"]).exists() for f in found)
