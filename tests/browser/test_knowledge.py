@@ -61,6 +61,7 @@ def test_agent_takes_the_answer_in_the_capture_screen(site, demo_knowledge, agen
     expect(lost).to_be_visible()
     lost.get_by_role("button", name="Als Antwort übernehmen").click()
     expect(page.locator("#id_answer")).to_have_value(re.compile("Verlust oder Diebstahl"))
+    screenshot(page, "erfassen-wissen")
 
     page.get_by_label("Geburtsdatum").fill("1980-05-01")
     page.get_by_label("Anlass").select_option("Verlust oder Diebstahl")

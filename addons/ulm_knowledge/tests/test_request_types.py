@@ -72,7 +72,8 @@ def test_capture_screen_offers_the_linked_answer(perso_type, agent, client):
 
     panel = page.find(id="kb-capture")
     assert panel is not None
-    assert panel.find_parent("form")["id"] == "erfassung"  # its hidden input goes with the capture
+    # beside the form, its hidden input posted with the capture
+    assert panel.find("input", attrs={"name": "kbitem"})["form"] == "erfassung"
     item = panel.find("li", attrs={"data-kbitem": True})
     assert item.strong.get_text() == "Personalausweis"
     assert item.button.get_text() == "Als Antwort übernehmen"
