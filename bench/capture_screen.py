@@ -28,6 +28,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from ulm_knowledge import services as knowledge  # noqa: E402
 from ulm_servicepoint import services  # noqa: E402
 
 
@@ -57,6 +58,7 @@ def main(runs: int) -> None:
     try:
         with transaction.atomic():
             services.load_demo_data()
+            knowledge.load_demo_knowledge()  # the screen shows the type's linked answers
             agent = get_user_model().objects.get(username="anna.agentin")
             client = Client(SERVER_NAME="127.0.0.1")
             client.force_login(agent)
