@@ -37,7 +37,7 @@ from ulm_knowledge.models import (
     Status,
     Synonym,
 )
-from ulm_knowledge.text import BOILERPLATE, Decompounder, apply_synonyms, normalise, tokens
+from ulm_knowledge.text import BOILERPLATE, FILLER, Decompounder, apply_synonyms, normalise, tokens
 
 __all__ = ["ImportFileError"]
 
@@ -646,6 +646,8 @@ def _terms(query: str) -> dict[str, float]:
 
     unknown = []
     for word in words:
+        if word in FILLER:
+            continue
         add(word, OWN)
         parts = decompounder.parts(word)
         for part in parts:

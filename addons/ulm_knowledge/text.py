@@ -50,6 +50,21 @@ BOILERPLATE = frozenset(
         "vg",
     ]
 )
+# Words of how a request is phrased rather than what it is about (modal verbs, fillers, time
+# words), normalised: PostgreSQL's stop word list holds few of them, and none in their unaccented
+# forms (für → fur, möchte → mochte). They still count inside synonym phrases.
+FILLER = frozenset(
+    """
+    fur uber mochte mochten mocht brauche brauchen brauch braucht brauchst benotige benotigen
+    wurde wurden ware waren konnen konnte konnten kannst musste mussen musst durfen darf sollen
+    sollte sollten wollen will wollte wollten wann warum wieso weshalb schon gerne gern leider
+    tun gibt geht gehen frage fragen dass weiss wissen gestern heute morgen letzte letzten
+    letzter naechste nachste nachsten woche wochen monat monaten bereits genau eigentlich
+    moglich moglichst nen ne mal halt einfach irgendwie bzw usw etc ok okay
+    jemand etwas nichts sowie vorab gleich
+    hallo hi servus moin anfrage anliegen folgendes folgende folgenden bezuglich betreff
+    """.split()
+)
 MIN_PART = 3
 MIN_COMPOUND = 7
 MIN_AFFIX = 5  # a known word at either end of an otherwise unknown compound
