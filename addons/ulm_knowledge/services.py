@@ -652,7 +652,10 @@ def _terms(query: str) -> dict[str, float]:
         parts = decompounder.parts(word)
         for part in parts:
             add(part, PART)
-        if word not in vocabulary and not parts and len(word) >= 4 and not word.isdigit():
+        # a word only partly known (a known end) may still be a typo of a known word:
+        # Gewerbeanmledung → gewerbeanmeldung, not just gewerbe
+        known = word in vocabulary or decompounder.splits(word)
+        if not known and len(word) >= 4 and not word.isdigit():
             unknown.append(word)
     for word in apply_synonyms(words, _synonyms()):
         add(word, SYNONYM)

@@ -135,6 +135,10 @@ class Decompounder:
                 return (word[:cut],)
         return None
 
+    def splits(self, word: str) -> bool:
+        """Whether ``word`` splits wholly into vocabulary words (not just a known end)."""
+        return len(word) >= MIN_COMPOUND and self._split(word) is not None
+
     def parts(self, word: str) -> list[str]:
         """Every part and sub-compound of ``word`` (empty when it is no compound we know)."""
         if len(word) < MIN_COMPOUND:
