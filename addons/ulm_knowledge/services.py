@@ -629,6 +629,8 @@ MAX_TERMS = 16
 PREFIX_FROM = 6  # stems this long also match as prefix …
 PREFIX_WEIGHT = 0.5  # … and count this much
 TRIM_FROM = 8  # stems this long match as prefix without their last letter
+TITLE_COVER = 0.3  # an entry whose whole title the query covers scores this much more
+MIN_PART_COVER = 4  # a query term this long covers its share of a compound title word
 CANDIDATE_TERMS = 12  # the strongest terms select the candidates …
 CANDIDATES = 200  # … and this many of them are scored exactly
 CANDIDATE_BUDGET = 4000  # entries the candidate terms may reach together
@@ -783,6 +785,7 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
                 LIMIT {CANDIDATES}
             )
             SELECT c.kbitem_id, c.external_id, c.title, c.kind,
+                   tsvector_to_array(to_tsvector('ulm_german', c.name_norm)),
                    ((SELECT sum(q.w * ts_rank('{FIELD_WEIGHTS}', c.document, q.tq)) FROM q)
                     + {BODY_WEIGHT} * %s * ts_rank(c.body, %s::tsquery))
                    * ({1 - COVERAGE} + {COVERAGE} * (
@@ -807,9 +810,37 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
             ],
         )
         rows = cur.fetchall()
-    hits = [Hit(r[0], r[1], r[2], float(r[4]), r[3]) for r in rows]
+    lexemes = [term.lexeme for term in terms]
+    hits = [
+        Hit(r[0], r[1], r[2], float(r[5]) * (1 + TITLE_COVER * _title_cover(r[4], lexemes)), r[3])
+        for r in rows
+    ]
+    hits.sort(key=lambda h: (-h.score, h.title))
     hits = _usage_boost(hits, strongest)
     return hits[:limit]
+
+
+def _title_cover(title: list[str], lexemes: list[str]) -> float:
+    """The share of a title's words the query speaks of: of sibling services (Gewerbe-Anmeldung,
+    -Ummeldung, -Abmeldung) the one whose name says no more than the query wins. A title word
+    counts whole when a query term is it or its stem's prefix, in part when a query term is a
+    part of it (sterbeurkund ⊃ urkund)."""
+    if not title:
+        return 0.0
+    total = 0.0
+    for word in title:
+        best = 0.0
+        for lexeme in lexemes:
+            if lexeme == word or (
+                min(len(word), len(lexeme)) >= PREFIX_FROM
+                and (word.startswith(lexeme) or lexeme.startswith(word))
+            ):
+                best = 1.0
+                break
+            if len(lexeme) >= MIN_PART_COVER and lexeme in word:
+                best = max(best, len(lexeme) / len(word))
+        total += best
+    return total / len(title)
 
 
 def _usage_boost(hits: list[Hit], tsquery: str) -> list[Hit]:
