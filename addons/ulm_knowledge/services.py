@@ -37,7 +37,15 @@ from ulm_knowledge.models import (
     Status,
     Synonym,
 )
-from ulm_knowledge.text import BOILERPLATE, FILLER, Decompounder, apply_synonyms, normalise, tokens
+from ulm_knowledge.text import (
+    BOILERPLATE,
+    FILLER,
+    Decompounder,
+    apply_synonyms,
+    normalise,
+    synonym_matches,
+    tokens,
+)
 
 __all__ = ["ImportFileError"]
 
@@ -629,6 +637,7 @@ MAX_TERMS = 16
 PREFIX_FROM = 6  # stems this long also match as prefix …
 PREFIX_WEIGHT = 0.5  # … and count this much
 TRIM_FROM = 8  # stems this long match as prefix without their last letter
+SAME_CONCEPT = 0.3  # terms of one query word (synonyms, parts) beyond its best one count this much
 TITLE_COVER = 0.3  # an entry whose whole title the query covers scores this much more
 MIN_PART_COVER = 4  # a query term this long covers its share of a compound title word
 CANDIDATE_TERMS = 12  # the strongest terms select the candidates …
@@ -636,34 +645,37 @@ CANDIDATES = 200  # … and this many of them are scored exactly
 CANDIDATE_BUDGET = 4000  # entries the candidate terms may reach together
 
 
-def _terms(query: str) -> dict[str, float]:
-    """Query words with their weights, after synonyms, compound splitting and typo correction."""
+def _terms(query: str) -> dict[str, tuple[float, int]]:
+    """Query words with their weights, after synonyms, compound splitting and typo correction,
+    and the concept group of each: the query word it came from (a word, its parts, synonyms
+    and corrections all speak of one thing)."""
     words = [w for w in tokens(query)[:300] if w not in BOILERPLATE]
     vocabulary, decompounder = _vocabulary()
-    weights: dict[str, float] = {}
+    synonyms = _synonyms()
+    weights: dict[str, tuple[float, int]] = {}
 
-    def add(word: str, weight: float) -> None:
-        if weight > weights.get(word, 0.0):
-            weights[word] = weight
+    def add(word: str, weight: float, group: int) -> None:
+        if weight > weights.get(word, (0.0, 0))[0]:
+            weights[word] = (weight, group)
 
-    unknown = []
-    for word in words:
+    unknown: dict[str, int] = {}
+    for group, word in enumerate(words):
         if word in FILLER:
             continue
-        add(word, OWN)
+        add(word, OWN, group)
         parts = decompounder.parts(word)
         for part in parts:
-            add(part, PART)
+            add(part, PART, group)
+            for synonym in apply_synonyms([part], synonyms):
+                add(synonym, PART, group)
         # a word only partly known (a known end) may still be a typo of a known word:
         # Gewerbeanmledung → gewerbeanmeldung, not just gewerbe
         known = word in vocabulary or decompounder.splits(word)
         if not known and len(word) >= 4 and not word.isdigit():
-            unknown.append(word)
-    for word in apply_synonyms(words, _synonyms()):
-        add(word, SYNONYM)
-    for part in [w for w, weight in weights.items() if weight == PART]:
-        for word in apply_synonyms([part], _synonyms()):
-            add(word, PART)
+            unknown.setdefault(word, group)
+    for group, meant in synonym_matches(words, synonyms):
+        for synonym in meant:
+            add(synonym, SYNONYM, group)
     if unknown:
         with transaction.atomic(), connection.cursor() as cur:
             # a tighter threshold lets the trigram index skip most of the vocabulary; the
@@ -680,14 +692,15 @@ def _terms(query: str) -> dict[str, float]:
                     WHERE word %% w.t ORDER BY sim DESC, ndoc DESC LIMIT 1
                 ) AS best
                 """,
-                [list(dict.fromkeys(unknown))[:MAX_CORRECTIONS]],
+                [list(unknown)[:MAX_CORRECTIONS]],
             )
-            for _, word, sim in cur.fetchall():
-                add(word, CORRECTION * sim)
+            for typed, word, sim in cur.fetchall():
+                group = unknown[typed]
+                add(word, CORRECTION * sim, group)
                 for part in decompounder.parts(word):
-                    add(part, PART * sim)
-                for meant in apply_synonyms([word], _synonyms()):
-                    add(meant, SYNONYM * sim)
+                    add(part, PART * sim, group)
+                for synonym in apply_synonyms([word], synonyms):
+                    add(synonym, SYNONYM * sim, group)
     return weights
 
 
@@ -700,6 +713,7 @@ class Term:
     weight: float
     ndoc: int
     prefix_ndoc: int
+    group: int = 0
 
     def tsqueries(self) -> list[tuple[str, float, int]]:
         """The term as exact tsquery; a long one also as prefix with less weight, so that a
@@ -714,7 +728,7 @@ class Term:
         return found
 
 
-def _lexemes(terms: dict[str, float]) -> list[Term]:
+def _lexemes(terms: dict[str, tuple[float, int]]) -> list[Term]:
     """Stemmed terms (stop words dropped) with their weights, the strongest first."""
     if not terms:
         return []
@@ -738,9 +752,9 @@ def _lexemes(terms: dict[str, float]) -> list[Term]:
     best: dict[str, Term] = {}
     for term, lex, ndoc, prefix_ndoc in rows:
         idf = math.log(1 + (total - ndoc + 0.5) / (ndoc + 0.5))
-        weight = idf * terms[term]
+        weight = idf * terms[term][0]
         if lex not in best or weight > best[lex].weight:
-            best[lex] = Term(lex, weight, ndoc, int(prefix_ndoc or ndoc))
+            best[lex] = Term(lex, weight, ndoc, int(prefix_ndoc or ndoc), terms[term][1])
     return sorted(best.values(), key=lambda t: -t.weight)[:MAX_TERMS]
 
 
@@ -759,6 +773,7 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
         return []
     parts = [part for term in terms for part in term.tsqueries()]
     queries, weights = [p[0] for p in parts], [p[1] for p in parts]
+    groups = [term.group for term in terms for _ in term.tsqueries()]
     # candidates come from the strongest terms, as long as they reach few enough entries
     # together: in a large catalogue a term in thousands ("beantragen") would only make the
     # index return everything, while it still counts for the candidates it is in
@@ -773,7 +788,8 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
     with connection.cursor() as cur:
         cur.execute(
             f"""
-            WITH q AS (SELECT t::tsquery AS tq, w FROM unnest(%s::text[], %s::float8[]) AS u(t, w)),
+            WITH q AS (SELECT t::tsquery AS tq, w, g
+                       FROM unnest(%s::text[], %s::float8[], %s::int[]) AS u(t, w, g)),
             c AS (
                 SELECT e.kbitem_id, e.external_id, e.title, e.kind, e.document, e.body,
                        e.name_norm
@@ -786,7 +802,11 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
             )
             SELECT c.kbitem_id, c.external_id, c.title, c.kind,
                    tsvector_to_array(to_tsvector('ulm_german', c.name_norm)),
-                   ((SELECT sum(q.w * ts_rank('{FIELD_WEIGHTS}', c.document, q.tq)) FROM q)
+                   ((SELECT sum(m + {SAME_CONCEPT} * (s - m))
+                     FROM (SELECT max(x) AS m, sum(x) AS s
+                           FROM (SELECT q.g, q.w * ts_rank('{FIELD_WEIGHTS}', c.document, q.tq)
+                                 AS x FROM q) AS r
+                           GROUP BY r.g) AS per_concept)
                     + {BODY_WEIGHT} * %s * ts_rank(c.body, %s::tsquery))
                    * ({1 - COVERAGE} + {COVERAGE} * (
                         SELECT coalesce(sum(q.w) FILTER (WHERE c.document @@ q.tq), 0) / sum(q.w)
@@ -799,6 +819,7 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
             [
                 queries,
                 weights,
+                groups,
                 strongest,
                 today,
                 today,

@@ -53,8 +53,7 @@ BOILERPLATE = frozenset(
 # Words of how a request is phrased rather than what it is about (modal verbs, fillers, time
 # words), normalised: PostgreSQL's stop word list holds few of them, and none in their unaccented
 # forms (für → fur, möchte → mochte). They still count inside synonym phrases.
-FILLER = frozenset(
-    """
+_FILLER_WORDS = """
     fur uber mochte mochten mocht brauche brauchen brauch braucht brauchst benotige benotigen
     wurde wurden ware waren konnen konnte konnten kannst musste mussen musst durfen darf sollen
     sollte sollten wollen will wollte wollten wann warum wieso weshalb schon gerne gern leider
@@ -63,8 +62,8 @@ FILLER = frozenset(
     moglich moglichst nen ne mal halt einfach irgendwie bzw usw etc ok okay
     jemand etwas nichts sowie vorab gleich
     hallo hi servus moin anfrage anliegen folgendes folgende folgenden bezuglich betreff
-    """.split()
-)
+"""
+FILLER = frozenset(_FILLER_WORDS.split())
 MIN_PART = 3
 MIN_COMPOUND = 7
 MIN_AFFIX = 5  # a known word at either end of an otherwise unknown compound
@@ -165,16 +164,23 @@ def light_stem(word: str) -> str:
     return word
 
 
-def apply_synonyms(words: list[str], synonyms: dict[tuple[str, ...], list[str]]) -> list[str]:
-    """The words the synonym list adds to ``words`` (terms of one or more words; each word
-    also matches in its inflected forms)."""
+def synonym_matches(
+    words: list[str], synonyms: dict[tuple[str, ...], list[str]]
+) -> list[tuple[int, list[str]]]:
+    """Where in ``words`` a synonym term starts, with the words it adds (terms of one or more
+    words; each word also matches in its inflected forms)."""
     stems = [light_stem(w) for w in words]
-    added: list[str] = []
+    found: list[tuple[int, list[str]]] = []
     for term, expansion in synonyms.items():
         n = len(term)
         wanted = tuple(light_stem(t) for t in term)
         for i in range(len(words) - n + 1):
             if tuple(words[i : i + n]) == term or tuple(stems[i : i + n]) == wanted:
-                added.extend(expansion)
+                found.append((i, expansion))
                 break
-    return added
+    return found
+
+
+def apply_synonyms(words: list[str], synonyms: dict[tuple[str, ...], list[str]]) -> list[str]:
+    """The words the synonym list adds to ``words``."""
+    return [word for _, expansion in synonym_matches(words, synonyms) for word in expansion]

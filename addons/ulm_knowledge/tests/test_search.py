@@ -81,7 +81,7 @@ def test_usage_signal_lifts_the_item_used_for_similar_tickets(catalogue, demo):
     before = [hit.external_id for hit in services.search(query, 2)]
     loser = before[1]
     queue = Queue.objects.get(slug="servicecenter")
-    for _ in range(8):
+    for _ in range(20):
         ticket = Ticket.objects.create(title="Frage zum Ausweis", description="", queue=queue)
         use = services.record_answer_use(ticket, by_external_id(loser).kbitem)
     assert use.version == 1
