@@ -43,6 +43,7 @@ from ulm_knowledge.text import (
     Decompounder,
     apply_synonyms,
     normalise,
+    particle_verbs,
     synonym_matches,
     tokens,
 )
@@ -673,6 +674,14 @@ def _terms(query: str) -> dict[str, tuple[float, int]]:
         known = word in vocabulary or decompounder.splits(word)
         if not known and len(word) >= 4 and not word.isdigit():
             unknown.setdefault(word, group)
+    # "melde … an" means anmelden: the verb counts, its two halves only as parts
+    for group, at, verb in particle_verbs(words, vocabulary):
+        for half in (words[group], words[at]):
+            if weights.get(half, (0.0, 0))[0] == OWN:
+                weights[half] = (PART, group)
+        add(verb, OWN, group)
+        for synonym in apply_synonyms([verb], synonyms):
+            add(synonym, SYNONYM, group)
     for group, meant in synonym_matches(words, synonyms):
         for synonym in meant:
             add(synonym, SYNONYM, group)
@@ -804,8 +813,8 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
                    tsvector_to_array(to_tsvector('ulm_german', c.name_norm)),
                    ((SELECT sum(m + {SAME_CONCEPT} * (s - m))
                      FROM (SELECT max(x) AS m, sum(x) AS s
-                           FROM (SELECT q.g, q.w * ts_rank('{FIELD_WEIGHTS}', c.document, q.tq)
-                                 AS x FROM q) AS r
+                           FROM (SELECT q.g, q.w * ts_rank('{FIELD_WEIGHTS}', c.document, q.tq) AS x
+                                 FROM q) AS r
                            GROUP BY r.g) AS per_concept)
                     + {BODY_WEIGHT} * %s * ts_rank(c.body, %s::tsquery))
                    * ({1 - COVERAGE} + {COVERAGE} * (

@@ -65,7 +65,13 @@ _FILLER_WORDS = """
 """
 FILLER = frozenset(_FILLER_WORDS.split())
 MIN_PART = 3
+INFLECTIONS = ("n", "en", "s", "e")  # endings a compound part may lack against the vocabulary
+# Separable verb particles: "melde … an", "ab melden" mean anmelden, abmelden.
+PARTICLES = frozenset(
+    ["an", "ab", "auf", "aus", "ein", "um", "zu", "weg", "nach", "vor", "mit", "zuruck", "wieder"]
+)
 MIN_COMPOUND = 7
+SEPARABLE_SPAN = 8  # words a separable particle may stand after its verb
 MIN_AFFIX = 5  # a known word at either end of an otherwise unknown compound
 
 
@@ -98,12 +104,19 @@ class Decompounder:
         self.vocabulary = frozenset(w for w in vocabulary if len(w) >= MIN_PART)
         self._split = lru_cache(maxsize=50_000)(self._best_split)
 
+    def known(self, part: str) -> bool:
+        """A vocabulary word, or the base form of one the catalogue only has inflected
+        (urkunde in Geburtsurkunde, where the catalogue says Urkunden)."""
+        if part in self.vocabulary:
+            return True
+        return len(part) >= 4 and any(part + e in self.vocabulary for e in INFLECTIONS)
+
     def _best_split(self, word: str) -> tuple[str, ...] | None:
         """The split into the fewest vocabulary words (longest head first on ties)."""
         best: tuple[str, ...] | None = None
         for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
             head, rest = word[:cut], word[cut:]
-            if head not in self.vocabulary:
+            if not self.known(head):
                 continue
             for link in LINKS:
                 if not rest.startswith(link):
@@ -111,7 +124,7 @@ class Decompounder:
                 tail = rest[len(link) :]
                 if len(tail) < MIN_PART:
                     continue
-                if tail in self.vocabulary:
+                if self.known(tail):
                     candidate: tuple[str, ...] | None = (head, tail)
                 else:
                     sub = self._split(tail) if len(tail) >= MIN_COMPOUND else None
@@ -153,6 +166,32 @@ class Decompounder:
 
 
 ENDINGS = ("en", "er", "es", "e", "n", "s")
+
+
+def verb_forms(word: str) -> list[str]:
+    """Infinitives a finite verb form may belong to (melde, meldet → melden)."""
+    bases = {word, light_stem(word)}
+    if word.endswith("t") and len(word) > 4:
+        bases.add(word[:-1])
+    return [base + ending for base in bases for ending in ("", "n", "en")]
+
+
+def particle_verbs(words: list[str], vocabulary: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Separable verbs a query writes apart: the particle at the end of the clause ("wo melde
+    ich mein Gewerbe an") or before the verb ("ab melden"), with the positions of the verb
+    and the particle; only verbs the vocabulary knows."""
+    found: list[tuple[int, int, str]] = []
+    for i, particle in enumerate(words):
+        if particle not in PARTICLES:
+            continue
+        for j in range(max(0, i - SEPARABLE_SPAN), min(len(words), i + 2)):
+            if j == i or words[j] in PARTICLES:
+                continue
+            for form in verb_forms(words[j]):
+                if particle + form in vocabulary:
+                    found.append((j, i, particle + form))
+                    break
+    return found
 
 
 def light_stem(word: str) -> str:
