@@ -639,6 +639,7 @@ PREFIX_FROM = 6  # stems this long also match as prefix …
 PREFIX_WEIGHT = 0.5  # … and count this much
 TRIM_FROM = 8  # stems this long match as prefix without their last letter
 SAME_CONCEPT = 0.3  # terms of one query word (synonyms, parts) beyond its best one count this much
+RANK_CAP = 1.0  # a prefix matching many words of an entry counts no more than one word
 TITLE_COVER = 0.3  # an entry whose whole title the query covers scores this much more
 MIN_PART_COVER = 4  # a query term this long covers its share of a compound title word
 CANDIDATE_TERMS = 12  # the strongest terms select the candidates …
@@ -813,7 +814,8 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
                    tsvector_to_array(to_tsvector('ulm_german', c.name_norm)),
                    ((SELECT sum(m + {SAME_CONCEPT} * (s - m))
                      FROM (SELECT max(x) AS m, sum(x) AS s
-                           FROM (SELECT q.g, q.w * ts_rank('{FIELD_WEIGHTS}', c.document, q.tq) AS x
+                           FROM (SELECT q.g, q.w * least({RANK_CAP},
+                                        ts_rank('{FIELD_WEIGHTS}', c.document, q.tq)) AS x
                                  FROM q) AS r
                            GROUP BY r.g) AS per_concept)
                     + {BODY_WEIGHT} * %s * ts_rank(c.body, %s::tsquery))
