@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,12 +39,12 @@ from ulm_knowledge.models import (
     Synonym,
 )
 from ulm_knowledge.text import (
-    BOILERPLATE,
     FILLER,
     Decompounder,
     apply_synonyms,
     normalise,
     particle_verbs,
+    query_words,
     synonym_matches,
     tokens,
 )
@@ -628,6 +629,7 @@ class Hit:
 # How much each kind of query term counts: the citizen's own words, what the synonym list adds,
 # compound parts, and typo corrections (times their similarity).
 OWN, SYNONYM, PART, CORRECTION = 1.0, 0.9, 0.6, 0.8
+YEAR = re.compile(r"(19|20)\d\d")
 MIN_SIMILARITY = 0.4  # trigram similarity a correction needs
 MAX_CORRECTIONS = 8  # unknown words corrected per query
 FIELD_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"  # D, C, B, A
@@ -651,7 +653,8 @@ def _terms(query: str) -> dict[str, tuple[float, int]]:
     """Query words with their weights, after synonyms, compound splitting and typo correction,
     and the concept group of each: the query word it came from (a word, its parts, synonyms
     and corrections all speak of one thing)."""
-    words = [w for w in tokens(query)[:300] if w not in BOILERPLATE]
+    words, ends = query_words(query[:5000])
+    words, ends = words[:300], ends[:300]
     vocabulary, decompounder = _vocabulary()
     synonyms = _synonyms()
     weights: dict[str, tuple[float, int]] = {}
@@ -662,9 +665,10 @@ def _terms(query: str) -> dict[str, tuple[float, int]]:
 
     unknown: dict[str, int] = {}
     for group, word in enumerate(words):
-        if word in FILLER:
+        if word in FILLER or YEAR.fullmatch(word):
             continue
-        add(word, OWN, group)
+        # a number is rarely what a request is about (dates, ages, house numbers)
+        add(word, PART if word.isdigit() else OWN, group)
         parts = decompounder.parts(word)
         for part in parts:
             add(part, PART, group)
@@ -676,7 +680,7 @@ def _terms(query: str) -> dict[str, tuple[float, int]]:
         if not known and len(word) >= 4 and not word.isdigit():
             unknown.setdefault(word, group)
     # "melde … an" means anmelden: the verb counts, its two halves only as parts
-    for group, at, verb in particle_verbs(words, vocabulary):
+    for group, at, verb in particle_verbs(words, vocabulary, ends):
         for half in (words[group], words[at]):
             if weights.get(half, (0.0, 0))[0] == OWN:
                 weights[half] = (PART, group)

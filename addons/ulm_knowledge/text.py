@@ -62,8 +62,12 @@ _FILLER_WORDS = """
     moglich moglichst nen ne mal halt einfach irgendwie bzw usw etc ok okay
     jemand etwas nichts sowie vorab gleich
     hallo hi servus moin anfrage anliegen folgendes folgende folgenden bezuglich betreff
+    januar februar marz april mai juni juli august september oktober november dezember
 """
 FILLER = frozenset(_FILLER_WORDS.split())
+# Closing formulas: what follows them at the end of an e-mail is a name.
+CLOSINGS = frozenset(["grussen", "gruss", "grusse", "gruessen", "gruesse", "mfg", "lg", "vg"])
+SIGNATURE = 4  # words after the last closing formula that are taken as the signature
 MIN_PART = 3
 INFLECTIONS = ("n", "en", "s", "e")  # endings a compound part may lack against the vocabulary
 # Separable verb particles: "melde … an", "ab melden" mean anmelden, abmelden.
@@ -84,6 +88,21 @@ def normalise(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     return TOKEN.findall(normalise(text))
+
+
+CLAUSE_END = re.compile(r"\s*(?:[.,;:!?()]|$)")
+
+
+def query_words(text: str) -> tuple[list[str], list[bool]]:
+    """The words of a query without greetings, closing formulas and the signature after them
+    ("Viele Grüße, Petra Huber"), and for each whether a clause ends after it."""
+    text = normalise(text)
+    found = [(m.group(), bool(CLAUSE_END.match(text, m.end()))) for m in TOKEN.finditer(text)]
+    closing = [i for i, (w, _) in enumerate(found) if w in CLOSINGS]
+    if closing and len(found) - closing[-1] - 1 <= SIGNATURE:
+        found = found[: closing[-1]]
+    kept = [(w, end) for w, end in found if w not in BOILERPLATE]
+    return [w for w, _ in kept], [end for _, end in kept]
 
 
 def html_to_text(value: str) -> str:
@@ -176,15 +195,20 @@ def verb_forms(word: str) -> list[str]:
     return [base + ending for base in bases for ending in ("", "n", "en")]
 
 
-def particle_verbs(words: list[str], vocabulary: frozenset[str]) -> list[tuple[int, int, str]]:
+def particle_verbs(
+    words: list[str], vocabulary: frozenset[str], ends: list[bool] | None = None
+) -> list[tuple[int, int, str]]:
     """Separable verbs a query writes apart: the particle at the end of the clause ("wo melde
-    ich mein Gewerbe an") or before the verb ("ab melden"), with the positions of the verb
-    and the particle; only verbs the vocabulary knows."""
+    ich mein Gewerbe an") or right before the verb ("ab melden"), with the positions of the
+    verb and the particle; only verbs the vocabulary knows. ``ends`` tells where clauses end
+    (a particle inside a clause is a preposition: "ziehe nach München")."""
     found: list[tuple[int, int, str]] = []
     for i, particle in enumerate(words):
         if particle not in PARTICLES:
             continue
-        for j in range(max(0, i - SEPARABLE_SPAN), min(len(words), i + 2)):
+        at_end = ends is None or ends[i]
+        first = max(0, i - SEPARABLE_SPAN) if at_end else i + 1
+        for j in range(first, min(len(words), i + 2)):
             if j == i or words[j] in PARTICLES:
                 continue
             for form in verb_forms(words[j]):
