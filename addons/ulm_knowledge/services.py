@@ -632,8 +632,8 @@ class Hit:
 OWN, SYNONYM, PART, CORRECTION = 1.0, 0.9, 0.6, 0.8
 YEAR = re.compile(r"(19|20)\d\d")
 MIN_SIMILARITY = 0.4  # trigram similarity a correction needs
-MAX_CORRECTIONS = 8
-MIN_CORRECTED = 5  # shorter unknown words are left alone (Dach is no typo of danach)  # unknown words corrected per query
+MAX_CORRECTIONS = 8  # unknown words corrected per query
+MIN_CORRECTED = 5  # shorter unknown words are left alone (Dach is no typo of danach)
 FIELD_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"  # D, C, B, A
 BODY_WEIGHT = 0.05  # the full text, relative to the strongest term
 TITLE_SIMILARITY = 1.0
@@ -659,7 +659,7 @@ def _terms(query: str) -> dict[str, tuple[float, int]]:
     words, ends = words[:300], ends[:300]
     vocabulary, decompounder = _vocabulary()
     synonyms = _synonyms()
-    meant = {light_stem(term[0]) for term in synonyms if len(term) == 1}
+    synonym_terms = {light_stem(term[0]) for term in synonyms if len(term) == 1}
     weights: dict[str, tuple[float, int]] = {}
 
     def add(word: str, weight: float, group: int) -> None:
@@ -680,7 +680,7 @@ def _terms(query: str) -> dict[str, tuple[float, int]]:
         # a word only partly known (a known end) may still be a typo of a known word:
         # Gewerbeanmledung → gewerbeanmeldung, not just gewerbe
         # a word of the synonym list is no typo either (gestorben is not gestohlen)
-        known = word in vocabulary or decompounder.splits(word) or light_stem(word) in meant
+        known = word in vocabulary or decompounder.splits(word) or light_stem(word) in synonym_terms
         if not known and len(word) >= MIN_CORRECTED and not word.isdigit():
             unknown.setdefault(word, group)
     # "melde … an" means anmelden: the verb counts, its two halves only as parts

@@ -188,11 +188,13 @@ ENDINGS = ("en", "er", "es", "e", "n", "s")
 
 
 def verb_forms(word: str) -> list[str]:
-    """Infinitives a finite verb form may belong to (melde, meldet → melden)."""
+    """Infinitives a finite verb form may belong to (melde, meldet → melden), then the nouns
+    in -ung made from them (Meldung)."""
     bases = {word, light_stem(word)}
     if word.endswith("t") and len(word) > 4:
         bases.add(word[:-1])
-    return [base + ending for base in bases for ending in ("", "n", "en")]
+    forms = [base + ending for base in sorted(bases) for ending in ("", "n", "en")]
+    return forms + [light_stem(base) + "ung" for base in sorted(bases)]
 
 
 def particle_verbs(
