@@ -818,8 +818,8 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
                 ORDER BY ts_rank('{FIELD_WEIGHTS}', e.document, %s::tsquery) DESC
                 LIMIT {CANDIDATES}
             )
-            SELECT c.kbitem_id, c.external_id, c.title, c.kind,
-                   tsvector_to_array(to_tsvector('ulm_german', c.name_norm)),
+            SELECT s.*, tsvector_to_array(to_tsvector('ulm_german', s.name_norm)) FROM (
+            SELECT c.kbitem_id, c.external_id, c.title, c.kind, c.name_norm,
                    ((SELECT sum(m + {SAME_CONCEPT} * (s - m))
                      FROM (SELECT max(x) AS m, sum(x) AS s
                            FROM (SELECT q.g, q.w * least({RANK_CAP},
@@ -834,6 +834,8 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
             FROM c
             ORDER BY score DESC, c.title
             LIMIT %s
+            ) AS s
+            ORDER BY s.score DESC, s.title
             """,  # noqa: S608 - the f-string inserts constants only; values are parameters
             [
                 queries,
@@ -852,7 +854,7 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
         rows = cur.fetchall()
     lexemes = [term.lexeme for term in terms]
     hits = [
-        Hit(r[0], r[1], r[2], float(r[5]) * (1 + TITLE_COVER * _title_cover(r[4], lexemes)), r[3])
+        Hit(r[0], r[1], r[2], float(r[5]) * (1 + TITLE_COVER * _title_cover(r[6], lexemes)), r[3])
         for r in rows
     ]
     hits.sort(key=lambda h: (-h.score, h.title))
