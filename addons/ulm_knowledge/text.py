@@ -220,6 +220,7 @@ def particle_verbs(
     return found
 
 
+@lru_cache(maxsize=100_000)
 def light_stem(word: str) -> str:
     """The word without one inflection ending, so that a synonym matches its forms
     (beglaubigte, beglaubigten → beglaubigt)."""
