@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,10 +43,14 @@ from ulm_knowledge.models import (
 )
 from ulm_knowledge.text import (
     BOILERPLATE,
+    FILLER,
     Decompounder,
     apply_synonyms,
     light_stem,
     normalise,
+    particle_verbs,
+    query_words,
+    synonym_matches,
     tokens,
 )
 
@@ -652,8 +657,10 @@ class Hit:
 # How much each kind of query term counts: the citizen's own words, what the synonym list adds,
 # compound parts, and typo corrections (times their similarity).
 OWN, SYNONYM, PART, CORRECTION = 1.0, 0.9, 0.6, 0.8
+YEAR = re.compile(r"(19|20)\d\d")
 MIN_SIMILARITY = 0.4  # trigram similarity a correction needs
 MAX_CORRECTIONS = 8  # unknown words corrected per query
+MIN_CORRECTED = 5  # shorter unknown words are left alone (Dach is no typo of danach)
 FIELD_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"  # D, C, B, A
 BODY_WEIGHT = 0.05  # the full text, relative to the strongest term
 TITLE_SIMILARITY = 1.0
@@ -662,34 +669,58 @@ MAX_TERMS = 16
 PREFIX_FROM = 6  # stems this long also match as prefix …
 PREFIX_WEIGHT = 0.5  # … and count this much
 TRIM_FROM = 8  # stems this long match as prefix without their last letter
+SAME_CONCEPT = 0.3  # terms of one query word (synonyms, parts) beyond its best one count this much
+RANK_CAP = 1.0  # a prefix matching many words of an entry counts no more than one word
+TITLE_COVER = 0.3  # an entry whose whole title the query covers scores this much more
+MIN_PART_COVER = 4  # a query term this long covers its share of a compound title word
 CANDIDATE_TERMS = 12  # the strongest terms select the candidates …
 CANDIDATES = 200  # … and this many of them are scored exactly
 CANDIDATE_BUDGET = 4000  # entries the candidate terms may reach together
 
 
-def _terms(query: str) -> dict[str, float]:
-    """Query words with their weights, after synonyms, compound splitting and typo correction."""
-    words = [w for w in tokens(query)[:300] if w not in BOILERPLATE]
+def _terms(query: str) -> dict[str, tuple[float, int]]:
+    """Query words with their weights, after synonyms, compound splitting and typo correction,
+    and the concept group of each: the query word it came from (a word, its parts, synonyms
+    and corrections all speak of one thing)."""
+    words, ends = query_words(query[:5000])
+    words, ends = words[:300], ends[:300]
     vocabulary, decompounder = _vocabulary()
-    weights: dict[str, float] = {}
+    synonyms = _synonyms()
+    synonym_terms = {light_stem(term[0]) for term in synonyms if len(term) == 1}
+    weights: dict[str, tuple[float, int]] = {}
 
-    def add(word: str, weight: float) -> None:
-        if weight > weights.get(word, 0.0):
-            weights[word] = weight
+    def add(word: str, weight: float, group: int) -> None:
+        if weight > weights.get(word, (0.0, 0))[0]:
+            weights[word] = (weight, group)
 
-    unknown = []
-    for word in words:
-        add(word, OWN)
+    unknown: dict[str, int] = {}
+    for group, word in enumerate(words):
+        if word in FILLER or YEAR.fullmatch(word):
+            continue
+        # a number is rarely what a request is about (dates, ages, house numbers)
+        add(word, PART if word.isdigit() else OWN, group)
         parts = decompounder.parts(word)
         for part in parts:
-            add(part, PART)
-        if word not in vocabulary and not parts and len(word) >= 4 and not word.isdigit():
-            unknown.append(word)
-    for word in apply_synonyms(words, _synonyms()):
-        add(word, SYNONYM)
-    for part in [w for w, weight in weights.items() if weight == PART]:
-        for word in apply_synonyms([part], _synonyms()):
-            add(word, PART)
+            add(part, PART, group)
+            for synonym in apply_synonyms([part], synonyms):
+                add(synonym, PART, group)
+        # a word only partly known (a known end) may still be a typo of a known word:
+        # Gewerbeanmledung → gewerbeanmeldung, not just gewerbe
+        # a word of the synonym list is no typo either (gestorben is not gestohlen)
+        known = word in vocabulary or decompounder.splits(word) or light_stem(word) in synonym_terms
+        if not known and len(word) >= MIN_CORRECTED and not word.isdigit():
+            unknown.setdefault(word, group)
+    # "melde … an" means anmelden: the verb counts, its two halves only as parts
+    for group, at, verb in particle_verbs(words, vocabulary, ends):
+        for half in (words[group], words[at]):
+            if weights.get(half, (0.0, 0))[0] == OWN:
+                weights[half] = (PART, group)
+        add(verb, OWN, group)
+        for synonym in apply_synonyms([verb], synonyms):
+            add(synonym, SYNONYM, group)
+    for group, meant in synonym_matches(words, synonyms):
+        for synonym in meant:
+            add(synonym, SYNONYM, group)
     if unknown:
         with transaction.atomic(), connection.cursor() as cur:
             # a tighter threshold lets the trigram index skip most of the vocabulary; the
@@ -706,14 +737,15 @@ def _terms(query: str) -> dict[str, float]:
                     WHERE word %% w.t ORDER BY sim DESC, ndoc DESC LIMIT 1
                 ) AS best
                 """,
-                [list(dict.fromkeys(unknown))[:MAX_CORRECTIONS]],
+                [list(unknown)[:MAX_CORRECTIONS]],
             )
-            for _, word, sim in cur.fetchall():
-                add(word, CORRECTION * sim)
+            for typed, word, sim in cur.fetchall():
+                group = unknown[typed]
+                add(word, CORRECTION * sim, group)
                 for part in decompounder.parts(word):
-                    add(part, PART * sim)
-                for meant in apply_synonyms([word], _synonyms()):
-                    add(meant, SYNONYM * sim)
+                    add(part, PART * sim, group)
+                for synonym in apply_synonyms([word], synonyms):
+                    add(synonym, SYNONYM * sim, group)
     return weights
 
 
@@ -726,6 +758,7 @@ class Term:
     weight: float
     ndoc: int
     prefix_ndoc: int
+    group: int = 0
 
     def tsqueries(self) -> list[tuple[str, float, int]]:
         """The term as exact tsquery; a long one also as prefix with less weight, so that a
@@ -740,7 +773,7 @@ class Term:
         return found
 
 
-def _lexemes(terms: dict[str, float]) -> list[Term]:
+def _lexemes(terms: dict[str, tuple[float, int]]) -> list[Term]:
     """Stemmed terms (stop words dropped) with their weights, the strongest first."""
     if not terms:
         return []
@@ -764,9 +797,9 @@ def _lexemes(terms: dict[str, float]) -> list[Term]:
     best: dict[str, Term] = {}
     for term, lex, ndoc, prefix_ndoc in rows:
         idf = math.log(1 + (total - ndoc + 0.5) / (ndoc + 0.5))
-        weight = idf * terms[term]
+        weight = idf * terms[term][0]
         if lex not in best or weight > best[lex].weight:
-            best[lex] = Term(lex, weight, ndoc, int(prefix_ndoc or ndoc))
+            best[lex] = Term(lex, weight, ndoc, int(prefix_ndoc or ndoc), terms[term][1])
     return sorted(best.values(), key=lambda t: -t.weight)[:MAX_TERMS]
 
 
@@ -785,6 +818,7 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
         return []
     parts = [part for term in terms for part in term.tsqueries()]
     queries, weights = [p[0] for p in parts], [p[1] for p in parts]
+    groups = [term.group for term in terms for _ in term.tsqueries()]
     # candidates come from the strongest terms, as long as they reach few enough entries
     # together: in a large catalogue a term in thousands ("beantragen") would only make the
     # index return everything, while it still counts for the candidates it is in
@@ -799,7 +833,8 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
     with connection.cursor() as cur:
         cur.execute(
             f"""
-            WITH q AS (SELECT t::tsquery AS tq, w FROM unnest(%s::text[], %s::float8[]) AS u(t, w)),
+            WITH q AS (SELECT t::tsquery AS tq, w, g
+                       FROM unnest(%s::text[], %s::float8[], %s::int[]) AS u(t, w, g)),
             c AS (
                 SELECT e.kbitem_id, e.external_id, e.title, e.kind, e.document, e.body,
                        e.name_norm
@@ -810,8 +845,14 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
                 ORDER BY ts_rank('{FIELD_WEIGHTS}', e.document, %s::tsquery) DESC
                 LIMIT {CANDIDATES}
             )
-            SELECT c.kbitem_id, c.external_id, c.title, c.kind,
-                   ((SELECT sum(q.w * ts_rank('{FIELD_WEIGHTS}', c.document, q.tq)) FROM q)
+            SELECT s.*, tsvector_to_array(to_tsvector('ulm_german', s.name_norm)) FROM (
+            SELECT c.kbitem_id, c.external_id, c.title, c.kind, c.name_norm,
+                   ((SELECT sum(m + {SAME_CONCEPT} * (s - m))
+                     FROM (SELECT max(x) AS m, sum(x) AS s
+                           FROM (SELECT q.g, q.w * least({RANK_CAP},
+                                        ts_rank('{FIELD_WEIGHTS}', c.document, q.tq)) AS x
+                                 FROM q) AS r
+                           GROUP BY r.g) AS per_concept)
                     + {BODY_WEIGHT} * %s * ts_rank(c.body, %s::tsquery))
                    * ({1 - COVERAGE} + {COVERAGE} * (
                         SELECT coalesce(sum(q.w) FILTER (WHERE c.document @@ q.tq), 0) / sum(q.w)
@@ -820,10 +861,13 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
             FROM c
             ORDER BY score DESC, c.title
             LIMIT %s
+            ) AS s
+            ORDER BY s.score DESC, s.title
             """,  # noqa: S608 - the f-string inserts constants only; values are parameters
             [
                 queries,
                 weights,
+                groups,
                 strongest,
                 today,
                 today,
@@ -835,9 +879,37 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
             ],
         )
         rows = cur.fetchall()
-    hits = [Hit(r[0], r[1], r[2], float(r[4]), r[3]) for r in rows]
+    lexemes = [term.lexeme for term in terms]
+    hits = [
+        Hit(r[0], r[1], r[2], float(r[5]) * (1 + TITLE_COVER * _title_cover(r[6], lexemes)), r[3])
+        for r in rows
+    ]
+    hits.sort(key=lambda h: (-h.score, h.title))
     hits = _usage_boost(hits, strongest)
     return hits[:limit]
+
+
+def _title_cover(title: list[str], lexemes: list[str]) -> float:
+    """The share of a title's words the query speaks of: of sibling services (Gewerbe-Anmeldung,
+    -Ummeldung, -Abmeldung) the one whose name says no more than the query wins. A title word
+    counts whole when a query term is it or its stem's prefix, in part when a query term is a
+    part of it (sterbeurkund ⊃ urkund)."""
+    if not title:
+        return 0.0
+    total = 0.0
+    for word in title:
+        best = 0.0
+        for lexeme in lexemes:
+            if lexeme == word or (
+                min(len(word), len(lexeme)) >= PREFIX_FROM
+                and (word.startswith(lexeme) or lexeme.startswith(word))
+            ):
+                best = 1.0
+                break
+            if len(lexeme) >= MIN_PART_COVER and lexeme in word:
+                best = max(best, len(lexeme) / len(word))
+        total += best
+    return total / len(title)
 
 
 def _usage_boost(hits: list[Hit], tsquery: str) -> list[Hit]:

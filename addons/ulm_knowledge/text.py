@@ -50,8 +50,32 @@ BOILERPLATE = frozenset(
         "vg",
     ]
 )
+# Words of how a request is phrased rather than what it is about (modal verbs, fillers, time
+# words), normalised: PostgreSQL's stop word list holds few of them, and none in their unaccented
+# forms (für → fur, möchte → mochte). They still count inside synonym phrases.
+_FILLER_WORDS = """
+    fur uber mochte mochten mocht brauche brauchen brauch braucht brauchst benotige benotigen
+    wurde wurden ware waren konnen konnte konnten kannst musste mussen musst durfen darf sollen
+    sollte sollten wollen will wollte wollten wann warum wieso weshalb schon gerne gern leider
+    tun gibt geht gehen frage fragen dass weiss wissen gestern heute morgen letzte letzten
+    letzter naechste nachste nachsten woche wochen monat monaten bereits genau eigentlich
+    moglich moglichst nen ne mal halt einfach irgendwie bzw usw etc ok okay
+    jemand etwas nichts sowie vorab gleich
+    hallo hi servus moin anfrage anliegen folgendes folgende folgenden bezuglich betreff
+    januar februar marz april mai juni juli august september oktober november dezember
+"""
+FILLER = frozenset(_FILLER_WORDS.split())
+# Closing formulas: what follows them at the end of an e-mail is a name.
+CLOSINGS = frozenset(["grussen", "gruss", "grusse", "gruessen", "gruesse", "mfg", "lg", "vg"])
+SIGNATURE = 4  # words after the last closing formula that are taken as the signature
 MIN_PART = 3
+INFLECTIONS = ("n", "en", "s", "e")  # endings a compound part may lack against the vocabulary
+# Separable verb particles: "melde … an", "ab melden" mean anmelden, abmelden.
+PARTICLES = frozenset(
+    ["an", "ab", "auf", "aus", "ein", "um", "zu", "weg", "nach", "vor", "mit", "zuruck", "wieder"]
+)
 MIN_COMPOUND = 7
+SEPARABLE_SPAN = 8  # words a separable particle may stand after its verb
 MIN_AFFIX = 5  # a known word at either end of an otherwise unknown compound
 
 
@@ -64,6 +88,21 @@ def normalise(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     return TOKEN.findall(normalise(text))
+
+
+CLAUSE_END = re.compile(r"\s*(?:[.,;:!?()]|$)")
+
+
+def query_words(text: str) -> tuple[list[str], list[bool]]:
+    """The words of a query without greetings, closing formulas and the signature after them
+    ("Viele Grüße, Petra Huber"), and for each whether a clause ends after it."""
+    text = normalise(text)
+    found = [(m.group(), bool(CLAUSE_END.match(text, m.end()))) for m in TOKEN.finditer(text)]
+    closing = [i for i, (w, _) in enumerate(found) if w in CLOSINGS]
+    if closing and len(found) - closing[-1] - 1 <= SIGNATURE:
+        found = found[: closing[-1]]
+    kept = [(w, end) for w, end in found if w not in BOILERPLATE]
+    return [w for w, _ in kept], [end for _, end in kept]
 
 
 def html_to_text(value: str) -> str:
@@ -84,12 +123,19 @@ class Decompounder:
         self.vocabulary = frozenset(w for w in vocabulary if len(w) >= MIN_PART)
         self._split = lru_cache(maxsize=50_000)(self._best_split)
 
+    def known(self, part: str) -> bool:
+        """A vocabulary word, or the base form of one the catalogue only has inflected
+        (urkunde in Geburtsurkunde, where the catalogue says Urkunden)."""
+        if part in self.vocabulary:
+            return True
+        return len(part) >= 4 and any(part + e in self.vocabulary for e in INFLECTIONS)
+
     def _best_split(self, word: str) -> tuple[str, ...] | None:
         """The split into the fewest vocabulary words (longest head first on ties)."""
         best: tuple[str, ...] | None = None
         for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
             head, rest = word[:cut], word[cut:]
-            if head not in self.vocabulary:
+            if not self.known(head):
                 continue
             for link in LINKS:
                 if not rest.startswith(link):
@@ -97,7 +143,7 @@ class Decompounder:
                 tail = rest[len(link) :]
                 if len(tail) < MIN_PART:
                     continue
-                if tail in self.vocabulary:
+                if self.known(tail):
                     candidate: tuple[str, ...] | None = (head, tail)
                 else:
                     sub = self._split(tail) if len(tail) >= MIN_COMPOUND else None
@@ -120,6 +166,10 @@ class Decompounder:
                 return (word[:cut],)
         return None
 
+    def splits(self, word: str) -> bool:
+        """Whether ``word`` splits wholly into vocabulary words (not just a known end)."""
+        return len(word) >= MIN_COMPOUND and self._split(word) is not None
+
     def parts(self, word: str) -> list[str]:
         """Every part and sub-compound of ``word`` (empty when it is no compound we know)."""
         if len(word) < MIN_COMPOUND:
@@ -137,6 +187,40 @@ class Decompounder:
 ENDINGS = ("en", "er", "es", "e", "n", "s")
 
 
+def verb_forms(word: str) -> list[str]:
+    """Infinitives a finite verb form may belong to (melde, meldet → melden), then the nouns
+    in -ung made from them (Meldung)."""
+    bases = {word, light_stem(word)}
+    if word.endswith("t") and len(word) > 4:
+        bases.add(word[:-1])
+    forms = [base + ending for base in sorted(bases) for ending in ("", "n", "en")]
+    return forms + [light_stem(base) + "ung" for base in sorted(bases)]
+
+
+def particle_verbs(
+    words: list[str], vocabulary: frozenset[str], ends: list[bool] | None = None
+) -> list[tuple[int, int, str]]:
+    """Separable verbs a query writes apart: the particle at the end of the clause ("wo melde
+    ich mein Gewerbe an") or right before the verb ("ab melden"), with the positions of the
+    verb and the particle; only verbs the vocabulary knows. ``ends`` tells where clauses end
+    (a particle inside a clause is a preposition: "ziehe nach München")."""
+    found: list[tuple[int, int, str]] = []
+    for i, particle in enumerate(words):
+        if particle not in PARTICLES:
+            continue
+        at_end = ends is None or ends[i]
+        first = max(0, i - SEPARABLE_SPAN) if at_end else i + 1
+        for j in range(first, min(len(words), i + 2)):
+            if j == i or words[j] in PARTICLES:
+                continue
+            for form in verb_forms(words[j]):
+                if particle + form in vocabulary:
+                    found.append((j, i, particle + form))
+                    break
+    return found
+
+
+@lru_cache(maxsize=100_000)
 def light_stem(word: str) -> str:
     """The word without one inflection ending, so that a synonym matches its forms
     (beglaubigte, beglaubigten → beglaubigt)."""
@@ -146,16 +230,23 @@ def light_stem(word: str) -> str:
     return word
 
 
-def apply_synonyms(words: list[str], synonyms: dict[tuple[str, ...], list[str]]) -> list[str]:
-    """The words the synonym list adds to ``words`` (terms of one or more words; each word
-    also matches in its inflected forms)."""
+def synonym_matches(
+    words: list[str], synonyms: dict[tuple[str, ...], list[str]]
+) -> list[tuple[int, list[str]]]:
+    """Where in ``words`` a synonym term starts, with the words it adds (terms of one or more
+    words; each word also matches in its inflected forms)."""
     stems = [light_stem(w) for w in words]
-    added: list[str] = []
+    found: list[tuple[int, list[str]]] = []
     for term, expansion in synonyms.items():
         n = len(term)
         wanted = tuple(light_stem(t) for t in term)
         for i in range(len(words) - n + 1):
             if tuple(words[i : i + n]) == term or tuple(stems[i : i + n]) == wanted:
-                added.extend(expansion)
+                found.append((i, expansion))
                 break
-    return added
+    return found
+
+
+def apply_synonyms(words: list[str], synonyms: dict[tuple[str, ...], list[str]]) -> list[str]:
+    """The words the synonym list adds to ``words``."""
+    return [word for _, expansion in synonym_matches(words, synonyms) for word in expansion]

@@ -11,7 +11,13 @@ from helpdesk.models import Queue, Ticket
 from ulm_knowledge import services
 from ulm_knowledge.models import Synonym
 from ulm_knowledge.tests.conftest import by_external_id
-from ulm_knowledge.text import Decompounder, apply_synonyms, normalise
+from ulm_knowledge.text import (
+    Decompounder,
+    apply_synonyms,
+    normalise,
+    particle_verbs,
+    query_words,
+)
 
 
 def top(query: str, n: int = 1) -> list[str]:
@@ -81,7 +87,7 @@ def test_usage_signal_lifts_the_item_used_for_similar_tickets(catalogue, demo):
     before = [hit.external_id for hit in services.search(query, 2)]
     loser = before[1]
     queue = Queue.objects.get(slug="servicecenter")
-    for _ in range(8):
+    for _ in range(20):
         ticket = Ticket.objects.create(title="Frage zum Ausweis", description="", queue=queue)
         use = services.record_answer_use(ticket, by_external_id(loser).kbitem)
     assert use.version == 1
@@ -120,3 +126,65 @@ def test_api_rejects_bad_limit_in_german(catalogue, client):
     assert response.status_code == 400
     assert "limit" in response.json()
     assert "ganze Zahl" in response.json()["limit"][0]
+
+
+def test_separable_verbs_and_signature_of_an_email():
+    words, ends = query_words("Wo melde ich mein Gewerbe an? Viele Grüße, Petra Huber")
+    assert words == ["wo", "melde", "ich", "mein", "gewerbe", "an"]
+    vocabulary = frozenset(["anmelden", "nachziehen"])
+    assert [verb for _, _, verb in particle_verbs(words, vocabulary, ends)] == ["anmelden"]
+    assert particle_verbs(["gewerbe", "ab", "melden"], frozenset(["abmelden"])) == [
+        (2, 1, "abmelden")
+    ]
+    # "nach" inside a clause is a preposition, not the particle of nachziehen
+    words, ends = query_words("Ich ziehe nach München und melde mich an.")
+    assert [verb for _, _, verb in particle_verbs(words, vocabulary, ends)] == ["anmelden"]
+
+
+def test_compound_part_the_catalogue_only_has_inflected():
+    splitter = Decompounder(["geburt", "urkunden"])
+    assert splitter.parts("geburtsurkunde") == ["geburt", "urkunde"]
+
+
+def test_colloquial_weg_means_lost(catalogue):
+    assert top("Ausweis weg") == ["dldb:9002"]
+
+
+SIBLINGS = {
+    "data": [
+        {
+            "id": "8001",
+            "name": "Gewerbe-Anmeldung",
+            "description": "<p>Sie beginnen ein Gewerbe in der Stadt.</p>",
+            "meta": {"keywords": "Gewerbe anmelden, Gewerbeanmeldung"},
+        },
+        {
+            "id": "8002",
+            "name": "Gewerbe-Ummeldung",
+            "description": "<p>Sie verlegen Ihr Gewerbe oder ändern es.</p>",
+            "meta": {
+                "keywords": "Gewerbe, Gewerbe ummelden, Gewerbeanmeldung, Gewerbeummeldung,"
+                " Gewerbeumschreibung, Gewerbebehörde, Gewerbeanzeige"
+            },
+        },
+        {
+            "id": "8003",
+            "name": "Gewerbe-Abmeldung",
+            "description": "<p>Sie geben Ihr Gewerbe auf.</p>",
+            "meta": {"keywords": "Gewerbeabmeldung"},
+        },
+    ]
+}
+
+
+def test_sibling_services_the_query_names(db, tmp_path):
+    path = tmp_path / "siblings.json"
+    path.write_text(json.dumps(SIBLINGS), encoding="utf-8")
+    services.forget_cached()
+    services.import_services(path)
+    # a separable verb, written apart at the end of the clause or before the verb
+    assert top("Wo melde ich mein Gewerbe an?") == ["dldb:8001"]
+    assert top("gewerbe ab melden") == ["dldb:8003"]
+    # a typo in a compound whose first part is known, and the keyword-rich sibling second
+    assert top("Gewerbeanmledung") == ["dldb:8001"]
+    assert top("Gewerbe anmelden", 2) == ["dldb:8001", "dldb:8002"]
