@@ -457,6 +457,10 @@ def _vocabulary() -> tuple[frozenset[str], Decompounder]:
     def load():
         words = frozenset(LexiconWord.objects.values_list("word", flat=True))
         parts = LexiconWord.objects.filter(in_names=True, word__regex=r"^.{4,}$")
+        if TEXT_PARTS_FROM:  # longer words of the descriptions are parts as well
+            parts = parts | LexiconWord.objects.filter(
+                in_names=False, word__regex=rf"^.{{{TEXT_PARTS_FROM},}}$"
+            )
         # one-word synonym terms are parts too: Krippenplatz → krippe → Kinderbetreuung
         terms = [t[0] for t in _synonyms() if len(t) == 1 and len(t[0]) >= 4]
         return words, Decompounder([*parts.values_list("word", flat=True), *terms])
@@ -658,6 +662,7 @@ class Hit:
 # compound parts, and typo corrections (times their similarity).
 OWN, SYNONYM, PART, CORRECTION = 1.0, 0.9, 0.6, 0.8
 YEAR = re.compile(r"(19|20)\d\d")
+TEXT_PARTS_FROM = 7  # words of the descriptions this long split compounds too (0: names only)
 MIN_SIMILARITY = 0.4  # trigram similarity a correction needs
 MAX_CORRECTIONS = 8  # unknown words corrected per query
 MIN_CORRECTED = 5  # shorter unknown words are left alone (Dach is no typo of danach)

@@ -188,3 +188,28 @@ def test_sibling_services_the_query_names(db, tmp_path):
     # a typo in a compound whose first part is known, and the keyword-rich sibling second
     assert top("Gewerbeanmledung") == ["dldb:8001"]
     assert top("Gewerbe anmelden", 2) == ["dldb:8001", "dldb:8002"]
+
+
+def test_compound_title_split_by_words_of_the_descriptions(db, tmp_path):
+    # many real services have no keywords: a part of a compound title may be a word only the
+    # descriptions use (here "Vorbesprechung"), never a name or keyword
+    items = [
+        {
+            "id": "8101",
+            "name": "Entwässerungsplanvorbesprechung",
+            "description": "<p>Termine online vereinbaren.</p>"
+            "<p>Vor dem Bauantrag klären wir die Entwässerung in einer Vorbesprechung.</p>",
+        },
+        {
+            "id": "8102",
+            "name": "Beratung zum Baurecht",
+            "description": "<p>Wir beraten Sie zum Bauen.</p>",
+            "meta": {"keywords": "Bauantrag, Neubau, Bauen, Planung besprechen"},
+        },
+    ]
+    path = tmp_path / "planung.json"
+    path.write_text(json.dumps({"data": items}), encoding="utf-8")
+    services.forget_cached()
+    services.import_services(path)
+
+    assert top("Vorbesprechung zum Neubau") == ["dldb:8101"]
