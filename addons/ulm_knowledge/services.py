@@ -454,16 +454,30 @@ def forget_cached() -> None:
 
 
 def _vocabulary() -> tuple[frozenset[str], Decompounder]:
+    """The catalogue's words, and the decompounder over the words of names and keywords."""
+    words, names, _ = _decompounders()
+    return words, names
+
+
+def _decompounders() -> tuple[frozenset[str], Decompounder, Decompounder]:
+    """Also the decompounder for titles, which may split into longer words of the descriptions
+    too (many services have no keywords: Entwässerungsplanvorbesprechung → vorbesprechung);
+    keywords, often long lists, keep to names and keywords, or every entry would grow."""
+
     def load():
         words = frozenset(LexiconWord.objects.values_list("word", flat=True))
-        parts = LexiconWord.objects.filter(in_names=True, word__regex=r"^.{4,}$")
-        if TEXT_PARTS_FROM:  # longer words of the descriptions are parts as well
-            parts = parts | LexiconWord.objects.filter(
-                in_names=False, word__regex=rf"^.{{{TEXT_PARTS_FROM},}}$"
+        parts = list(
+            LexiconWord.objects.filter(in_names=True, word__regex=r"^.{4,}$").values_list(
+                "word", flat=True
             )
+        )
         # one-word synonym terms are parts too: Krippenplatz → krippe → Kinderbetreuung
-        terms = [t[0] for t in _synonyms() if len(t) == 1 and len(t[0]) >= 4]
-        return words, Decompounder([*parts.values_list("word", flat=True), *terms])
+        parts += [t[0] for t in _synonyms() if len(t) == 1 and len(t[0]) >= 4]
+        text = LexiconWord.objects.filter(
+            in_names=False, word__regex=rf"^.{{{TEXT_PARTS_FROM},}}$"
+        ).values_list("word", flat=True)
+        titles = Decompounder([*parts, *text]) if TEXT_PARTS_FROM else Decompounder(parts)
+        return words, Decompounder(parts), titles
 
     return _cached("vocabulary", load)
 
@@ -546,11 +560,11 @@ INDEX_COLUMNS = ["id", "kind", "ext", "title", "a", "b", "c", "d", "norm", "vf",
 
 
 def _write_entries(rows: list[tuple[KBItem, str, Service | Answer]], replace_all: bool) -> int:
-    _, decompounder = _vocabulary()
+    _, decompounder, title_decompounder = _decompounders()
     columns: dict[str, list[Any]] = {k: [] for k in INDEX_COLUMNS}
     for kbitem, kind, item in rows:
         title, keywords, short, rest = _fields(item)
-        title_parts = _compound_parts(title, decompounder)
+        title_parts = _compound_parts(title, title_decompounder)
         keyword_parts = _compound_parts(keywords, decompounder)
         columns["id"].append(kbitem.pk)
         columns["kind"].append(kind)
