@@ -674,7 +674,7 @@ class Hit:
 
 # How much each kind of query term counts: the citizen's own words, what the synonym list adds,
 # compound parts, and typo corrections (times their similarity).
-OWN, SYNONYM, PART, CORRECTION = 1.0, 0.9, 0.6, 0.8
+OWN, SYNONYM, PART, CORRECTION = 1.0, 0.9, 0.6, 1.0
 YEAR = re.compile(r"(19|20)\d\d")
 TEXT_PARTS_FROM = 7  # words of the descriptions this long split compounds too (0: names only)
 MIN_SIMILARITY = 0.4  # trigram similarity a correction needs
