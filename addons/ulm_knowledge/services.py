@@ -792,33 +792,54 @@ class Term:
         return found
 
 
+TERM_CACHE_SIZE = 50_000  # words whose term statistics a process keeps
+
+
+def _term_stats(words: list[str]) -> dict[str, list[tuple[str, int, int | None]]]:
+    """Per query word its stems with how many entries hold them (and, for long stems, their
+    derivations as prefix). Kept per process like the vocabulary: both change only with the
+    index (``ULM_KNOWLEDGE_CACHE_SECONDS``); citizens' words repeat, the statement is costly."""
+    known: dict[str, list[tuple[str, int, int | None]]] = _cached("term_stats", dict)
+    missing = [w for w in dict.fromkeys(words) if w not in known]
+    if missing:
+        with connection.cursor() as cur:
+            cur.execute(
+                """
+                SELECT t, lex, s.ndoc,
+                       CASE WHEN length(lex) >= %s THEN
+                           (SELECT sum(p.ndoc) FROM ulm_knowledge_termstat p
+                            WHERE p.lexeme LIKE replace(replace(
+                                CASE WHEN length(lex) >= %s THEN left(lex, -1) ELSE lex END,
+                                '_', '\\_'), '%%', '\\%%') || '%%')
+                       END
+                FROM unnest(%s::text[]) AS t,
+                     LATERAL unnest(ts_lexize('german_stem', t)) AS lex
+                JOIN ulm_knowledge_termstat s ON s.lexeme = lex
+                """,
+                [PREFIX_FROM, TRIM_FROM, missing],
+            )
+            rows = cur.fetchall()
+        if len(known) > TERM_CACHE_SIZE:
+            known.clear()
+        for word in missing:
+            known[word] = []
+        for word, lex, ndoc, prefix_ndoc in rows:
+            known[word].append((lex, ndoc, prefix_ndoc))
+    return {w: known[w] for w in words}
+
+
 def _lexemes(terms: dict[str, tuple[float, int]]) -> list[Term]:
     """Stemmed terms (stop words dropped) with their weights, the strongest first."""
     if not terms:
         return []
-    with connection.cursor() as cur:
-        cur.execute(
-            """
-            SELECT t, lex, s.ndoc,
-                   CASE WHEN length(lex) >= %s THEN
-                       (SELECT sum(p.ndoc) FROM ulm_knowledge_termstat p
-                        WHERE p.lexeme LIKE replace(replace(
-                            CASE WHEN length(lex) >= %s THEN left(lex, -1) ELSE lex END,
-                            '_', '\\_'), '%%', '\\%%') || '%%')
-                   END
-            FROM unnest(%s::text[]) AS t, LATERAL unnest(ts_lexize('german_stem', t)) AS lex
-            JOIN ulm_knowledge_termstat s ON s.lexeme = lex
-            """,
-            [PREFIX_FROM, TRIM_FROM, list(terms)],
-        )
-        rows = cur.fetchall()
     total = _cached("total", SearchEntry.objects.count)
     best: dict[str, Term] = {}
-    for term, lex, ndoc, prefix_ndoc in rows:
-        idf = math.log(1 + (total - ndoc + 0.5) / (ndoc + 0.5))
-        weight = idf * terms[term][0]
-        if lex not in best or weight > best[lex].weight:
-            best[lex] = Term(lex, weight, ndoc, int(prefix_ndoc or ndoc), terms[term][1])
+    for term, stats in _term_stats(list(terms)).items():
+        for lex, ndoc, prefix_ndoc in stats:
+            idf = math.log(1 + (total - ndoc + 0.5) / (ndoc + 0.5))
+            weight = idf * terms[term][0]
+            if lex not in best or weight > best[lex].weight:
+                best[lex] = Term(lex, weight, ndoc, int(prefix_ndoc or ndoc), terms[term][1])
     return sorted(best.values(), key=lambda t: -t.weight)[:MAX_TERMS]
 
 
