@@ -19,7 +19,13 @@ def kb_ticket_panel(context, ticket):
 
 @register.inclusion_tag("ulm_knowledge/capture_panel.html", takes_context=True)
 def kb_capture_panel(context, request_type):
-    return {"suggestions": services.linked_suggestions(request_type)}
+    request = context.get("request")
+    posted = request.POST.get("kbitem", "") if request is not None else ""
+    return {
+        "suggestions": services.linked_suggestions(request_type),
+        # a capture sent back with errors keeps the answer taken (and so its version)
+        "chosen": posted if posted.isdigit() else "",
+    }
 
 
 @register.inclusion_tag("ulm_knowledge/citizen_linked.html", takes_context=True)

@@ -133,6 +133,24 @@ def test_capture_with_a_vanished_answer_says_so_and_keeps_nothing(perso_type, ag
     assert not AnswerUse.objects.exists()
 
 
+def test_capture_sent_back_with_errors_keeps_the_answer_taken(perso_type, agent, client):
+    perso = by_external_id("dldb:9001")
+    client.force_login(agent)
+    response = client.post(
+        reverse("ulm_servicepoint:capture", args=["personalausweis"]),
+        {
+            "channel": "phone",
+            "f-anlass": "Ablauf",  # the date of birth is missing
+            "answer": "Personalausweis …",
+            "kbitem": str(perso.kbitem_id),
+            "outcome": "first_contact",
+        },
+    )
+    assert response.status_code == 400
+    kept = soup(response).find("input", attrs={"name": "kbitem"})
+    assert kept["value"] == str(perso.kbitem_id)
+
+
 def test_answer_text_is_for_staff_only(perso_type, client):
     url = reverse("ulm_knowledge:answer-text", args=[by_external_id("dldb:9001").kbitem_id])
     response = client.get(url)
