@@ -1307,8 +1307,13 @@ def _trigrams(text: str) -> set[str]:
 
 
 def _content_words(text: str) -> set[str]:
-    """What a ticket's text is about: its longer words, without greetings, lightly stemmed."""
-    return {light_stem(w) for w in tokens(text) if len(w) >= 5 and w not in BOILERPLATE}
+    """What a ticket's text is about: its longer words, without greetings and the filler words
+    of a request (the search's lists), lightly stemmed."""
+    return {
+        light_stem(w)
+        for w in tokens(text)
+        if len(w) >= 5 and w not in BOILERPLATE and w not in FILLER
+    }
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
