@@ -57,7 +57,7 @@ ADMIN_GROUP = "Administration"
 # raises rolls the capture back.
 request_captured = Signal()
 
-# Templates other addons add to the capture screen, next to the answer given (ulm_knowledge:
+# Templates other addons add to the capture screen, in a column beside the form (ulm_knowledge:
 # the knowledge base's suggestions). Each is included with the screen's context.
 CAPTURE_PANELS: list[str] = []
 
