@@ -1022,6 +1022,15 @@ def item_for(kbitem: KBItem) -> Service | Answer | None:
     return service or Answer.objects.filter(kbitem=kbitem).first()
 
 
+def vote_refused(kbitem_id: int) -> str | None:
+    """Why the host's vote on this KB item is refused (German), or None: only published
+    services and answers are voted on, never drafts or items under review."""
+    item = item_for(KBItem(pk=kbitem_id))
+    if item is not None and item.status != Status.PUBLISHED:
+        return gettext("Only published knowledge base items can be rated.")
+    return None
+
+
 def answer_text(item: Service | Answer) -> str:
     """What the agent inserts into the reply: composed from a service's structured fields, or
     an answer's text."""
