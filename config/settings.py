@@ -271,6 +271,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAdminUser"],  # staff only, like the API
     "DEFAULT_GENERATOR_CLASS": "ulm_servicepoint.api.SchemaGenerator",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ulm_servicepoint.api.document_refusals",
+    ],
 }
 
 # --- Task queue (procrastinate on the same PostgreSQL) ---------------------------------------

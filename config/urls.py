@@ -20,3 +20,8 @@ urlpatterns = [
     path("", include("ulm_channels.urls")),
     path("", include("ulm_knowledge.urls")),
 ]
+
+# German error pages, JSON for API clients (ulm_servicepoint.refusals); 500.html is static
+handler400 = "ulm_servicepoint.refusals.bad_request"
+handler403 = "ulm_servicepoint.refusals.permission_denied"
+handler404 = "ulm_servicepoint.refusals.page_not_found"

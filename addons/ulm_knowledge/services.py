@@ -903,7 +903,7 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
             LIMIT %s
             ) AS s
             ORDER BY s.score DESC, s.title
-            """,  # noqa: S608 - the f-string inserts constants only; values are parameters
+            """,  # noqa: S608  # nosec B608
             [
                 queries,
                 weights,

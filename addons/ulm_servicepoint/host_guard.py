@@ -75,9 +75,9 @@ class Guard:
     state_change: StrOrPromise = ""
     # query parameters that make a GET change state (the ticket page's ?take, ?close …)
     state_change_params: tuple[tuple[str, StrOrPromise], ...] = ()
-    # JSON fields (of each row) that the host's own scripts insert as HTML
-    escape_json: tuple[str, ...] = ()
-    # fields the host's scripts escape themselves (left as they are)
+    # the host's own scripts insert the JSON rows of this view as HTML: escape their strings
+    escape_json: bool = False
+    # fields those scripts escape themselves (left as they are)
     keep_json: tuple[str, ...] = ()
     # the host refuses a foreign ticket itself, in a friendlier way than our 404 (the ticket
     # page sends the clerk back to his list with a message)
@@ -101,9 +101,9 @@ GUARDS: dict[str, Guard] = {
         state_change_params=(("close", gettext_lazy("Accept the resolution and close")),)
     ),
     # the ticket list's table writes every column but the title (escaped by its script) as HTML
-    "datatables_ticket_list": Guard(escape_json=("*",), keep_json=("title",)),
+    "datatables_ticket_list": Guard(escape_json=True, keep_json=("title",)),
     # "my tickets" writes the title with $('<div>').html(…) and the submitter into a link
-    "user_tickets-list": Guard(escape_json=("*",)),
+    "user_tickets-list": Guard(escape_json=True),
 }
 CHECKS: dict[str, list[Check]] = {}
 REPLACEMENTS: dict[str, Callable[..., HttpResponse]] = {}
