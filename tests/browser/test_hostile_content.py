@@ -63,13 +63,23 @@ def hostile(site, demo, smtp, settings, agent):
     corpus = [p.replace("{target}", reverse("helpdesk:hold", args=[target.id])) for p in PAYLOADS]
     citizen = Client()
     made: list[int] = []
+    # stored before addresses were checked (an older installation's data): the host's ticket
+    # list wrote the submitter unescaped
+    legacy = Ticket.objects.create(
+        title="Altes Anliegen",
+        queue=target.queue,
+        submitter_email="\"<img/src/onerror=alert('legacy')>\"@example.org",
+        description="Text",
+    )
+    made.append(legacy.id)
     for number, payload in enumerate(corpus):
         # the contact form: name, subject, message, file name
         url = reverse("ulm_channels:contact")
         data = form_fields(citizen.get(url), "main form")
         data.update(
             name=payload[:120],
-            email=f"kontakt{number}@example.org",
+            # one from the agent's own address: it shows in her "my tickets"
+            email=agent.email if number == 1 else f"kontakt{number}@example.org",
             subject=payload[:200],
             message=payload,
             privacy="on",
