@@ -1,0 +1,122 @@
+"""Validating a rule: every condition and action in canonical form, or German messages that
+name the rule and the fault (unknown department, a regular expression that does not compile, a
+field the request type does not have, conditions that contradict each other …)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ulm_routing.rules.base import RuleContext, RuleInvalid, SpecError
+from ulm_routing.rules.registry import ACTIONS, CONDITIONS
+
+# request types first: the field condition needs to know them
+TYPE_CONDITIONS = ("request_type", "service")
+SINGLE_ACTIONS = ("forward", "priority", "sla", "assign")
+DOMAIN_NAMES = {
+    "request_type": gettext_lazy("request type"),
+    "channel": gettext_lazy("channel"),
+    "priority": gettext_lazy("priority"),
+    "citizen": gettext_lazy("citizen known"),
+    "weekday": gettext_lazy("weekday"),
+}
+
+
+def _mapping(item: Any) -> dict | None:
+    return item if isinstance(item, dict) and isinstance(item.get("type"), str) else None
+
+
+def validate_rule(
+    name: str, conditions: Any, actions: Any, context: RuleContext
+) -> tuple[list[dict], list[dict]]:
+    """The rule's conditions and actions in canonical form; raises RuleInvalid."""
+    errors: list[str] = []
+
+    def fault(what: str, message: str) -> None:
+        errors.append(_("Rule “%(rule)s”, %(what)s: %(fault)s") % {
+            "rule": name, "what": what, "fault": message
+        })
+
+    if not isinstance(name, str) or not 1 <= len(name.strip()) <= 200:
+        raise RuleInvalid([_("Every rule needs a name of 1 to 200 characters.")])
+    if not isinstance(conditions, list):
+        raise RuleInvalid([_("Rule “%(rule)s”: the conditions must be a list.") % {"rule": name}])
+    if not isinstance(actions, list) or not actions:
+        raise RuleInvalid([_("Rule “%(rule)s”: it needs at least one action.") % {"rule": name}])
+
+    normal_conditions: list[dict | None] = [None] * len(conditions)
+    order = sorted(
+        range(len(conditions)),
+        key=lambda i: (_mapping(conditions[i]) or {}).get("type") not in TYPE_CONDITIONS,
+    )
+    rule_types: set[str] | None = None
+    for index in order:
+        spec = _mapping(conditions[index])
+        what = _("condition %(number)s") % {"number": index + 1}
+        if spec is None:
+            fault(what, _("each condition is a mapping with a “type”"))
+            continue
+        kind = CONDITIONS.get(spec["type"])
+        if kind is None:
+            fault(what, _("unknown condition type “%(type)s” (known: %(known)s)") % {
+                "type": spec["type"], "known": ", ".join(CONDITIONS)
+            })
+            continue
+        what = f"{what} ({kind.label})"
+        try:
+            normal = kind.normalise(spec, context, rule_types)
+        except SpecError as exc:
+            fault(what, str(exc))
+            continue
+        normal_conditions[index] = normal
+        admitted = kind.request_types(normal, context)
+        if admitted is not None:
+            rule_types = set(admitted) if rule_types is None else rule_types & admitted
+
+    domains: dict[str, frozenset] = {}
+    for spec in normal_conditions:
+        if spec is None:
+            continue
+        found = CONDITIONS[spec["type"]].domain(spec, context)
+        if found is None:
+            continue
+        key, values = found
+        domains[key] = domains[key] & values if key in domains else values
+        if not domains[key]:
+            shown = DOMAIN_NAMES.get(key) or _("field %(field)s") % {
+                "field": key.removeprefix("field:")
+            }
+            errors.append(
+                _("Rule “%(rule)s”: the conditions contradict each other (%(what)s): no ticket "
+                  "can match it.") % {"rule": name, "what": shown}
+            )
+            domains[key] = frozenset({None})  # reported once
+
+    normal_actions: list[dict] = []
+    seen: set[str] = set()
+    for index, item in enumerate(actions):
+        spec = _mapping(item)
+        what = _("action %(number)s") % {"number": index + 1}
+        if spec is None:
+            fault(what, _("each action is a mapping with a “type”"))
+            continue
+        action = ACTIONS.get(spec["type"])
+        if action is None:
+            fault(what, _("unknown action type “%(type)s” (known: %(known)s)") % {
+                "type": spec["type"], "known": ", ".join(ACTIONS)
+            })
+            continue
+        what = f"{what} ({action.label})"
+        if spec["type"] in SINGLE_ACTIONS and spec["type"] in seen:
+            fault(what, _("a rule can do this only once"))
+            continue
+        seen.add(spec["type"])
+        try:
+            normal_actions.append(action.normalise(spec, context))
+        except SpecError as exc:
+            fault(what, str(exc))
+    if errors:
+        raise RuleInvalid(errors)
+    return [c for c in normal_conditions if c is not None], normal_actions
