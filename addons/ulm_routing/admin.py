@@ -80,7 +80,7 @@ class RuleInline(admin.TabularInline):
     model = Rule
     extra = 0
     fields = ["position", "name", "active", "summary"]
-    readonly_fields = fields
+    readonly_fields = ["position", "name", "active", "summary"]
     show_change_link = True
     can_delete = False
 
@@ -181,10 +181,22 @@ class RuleSetAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         own = [
-            path("probelauf/", self.admin_site.admin_view(self.dry_run_view), name="ulm_routing_dry_run"),
-            path("was-waere-wenn/", self.admin_site.admin_view(self.whatif_view), name="ulm_routing_whatif"),
-            path("import/", self.admin_site.admin_view(self.import_view), name="ulm_routing_import"),
-            path("export/", self.admin_site.admin_view(self.export_view), name="ulm_routing_export"),
+            path(
+                "probelauf/",
+                self.admin_site.admin_view(self.dry_run_view),
+                name="ulm_routing_dry_run",
+            ),
+            path(
+                "was-waere-wenn/",
+                self.admin_site.admin_view(self.whatif_view),
+                name="ulm_routing_whatif",
+            ),
+            path(
+                "import/", self.admin_site.admin_view(self.import_view), name="ulm_routing_import"
+            ),
+            path(
+                "export/", self.admin_site.admin_view(self.export_view), name="ulm_routing_export"
+            ),
         ]
         return own + super().get_urls()
 
@@ -204,7 +216,11 @@ class RuleSetAdmin(admin.ModelAdmin):
         result = None
         status = 200
         if form.is_valid():
-            ticket = Ticket.objects.select_related("queue").filter(pk=form.cleaned_data["ticket"]).first()
+            ticket = (
+                Ticket.objects.select_related("queue")
+                .filter(pk=form.cleaned_data["ticket"])
+                .first()
+            )
             if ticket is None:
                 form.add_error("ticket", _("There is no ticket with this number."))
                 status = 404
@@ -289,7 +305,9 @@ class RuleSetAdmin(admin.ModelAdmin):
     def export_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        response = HttpResponse(services.export_rules(), content_type="application/yaml; charset=utf-8")
+        response = HttpResponse(
+            services.export_rules(), content_type="application/yaml; charset=utf-8"
+        )
         response["Content-Disposition"] = 'attachment; filename="weiterleitungsregeln.yaml"'
         return response
 

@@ -224,8 +224,7 @@ def _segments(day: date, tz: ZoneInfo) -> list[tuple[datetime, datetime, timedel
     end = datetime.combine(day + timedelta(days=1), time(0), tz)
     start_utc = start.astimezone(UTC).replace(tzinfo=None)
     end_utc = end.astimezone(UTC).replace(tzinfo=None)
-    first, second = start.utcoffset(), end.utcoffset()
-    assert first is not None and second is not None  # noqa: S101 - zoneinfo always has offsets
+    first, second = start.utcoffset() or timedelta(0), end.utcoffset() or timedelta(0)
     if first == second:
         return [(start_utc, end_utc, first)]
     low, high = start_utc, end_utc
@@ -274,7 +273,7 @@ def _subtract(window: Span, blocked: list[Span]) -> list[Span]:
 
 # --- The standard calendar and loading from the database ------------------------------------
 STANDARD_NAME = "Standard (Mo–Fr 8–18 Uhr)"
-STANDARD_HOURS: dict[int, tuple[Interval, ...]] = {day: ((8 * 60, 18 * 60),) for day in range(5)}
+STANDARD_HOURS: dict[int, tuple[Interval, ...]] = dict.fromkeys(range(5), ((8 * 60, 18 * 60),))
 
 
 def standard_calendar() -> CalendarSpec:
@@ -283,20 +282,20 @@ def standard_calendar() -> CalendarSpec:
     return CalendarSpec(name=STANDARD_NAME, hours=dict(STANDARD_HOURS), holiday_region="BW")
 
 
-def _minutes(value: time | None, end: bool = False) -> int | None:
-    if value is None:
-        return None
+def _clock(value: time, end: bool = False) -> int:
     minutes = value.hour * 60 + value.minute
     return MINUTES_PER_DAY if end and minutes == 0 else minutes
+
+
+def _minutes(value: time | None, end: bool = False) -> int | None:
+    return None if value is None else _clock(value, end)
 
 
 def spec_of(calendar) -> CalendarSpec:
     """A stored ``BusinessCalendar`` in memory (two queries)."""
     hours: dict[int, list[Interval]] = {}
     for row in calendar.opening_hours.all():
-        start, end = _minutes(row.opens), _minutes(row.closes, end=True)
-        assert start is not None and end is not None  # noqa: S101 - required fields
-        hours.setdefault(row.weekday, []).append((start, end))
+        hours.setdefault(row.weekday, []).append((_clock(row.opens), _clock(row.closes, end=True)))
     closing = tuple(
         ClosingRule(
             name=row.name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import time
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from helpdesk.models import Queue
@@ -13,10 +14,13 @@ from ulm_routing import rules_io
 from ulm_routing.calendars import STANDARD_NAME
 from ulm_routing.models import BusinessCalendar, ClosingDay, OpeningHours, RuleSet, SLAPolicy
 
-CITY_CLOSING_DAYS = [
+CITY_CLOSING_DAYS: list[tuple[str, str, dict[str, Any]]] = [
     # (name, kind, fields)
-    ("Schwörmontag (ab 12 Uhr geschlossen)", "nth_weekday",
-     {"month": 7, "weekday": 0, "nth": -2, "open_until": time(12)}),
+    (
+        "Schwörmontag (ab 12 Uhr geschlossen)",
+        "nth_weekday",
+        {"month": 7, "weekday": 0, "nth": -2, "open_until": time(12)},
+    ),
     ("Heiligabend", "yearly", {"month": 12, "day": 24}),
     ("Silvester", "yearly", {"month": 12, "day": 31}),
 ]
@@ -114,7 +118,9 @@ def load_demo_routing() -> bool:
     )
     if not standard.opening_hours.exists():
         for day in range(5):
-            OpeningHours.objects.create(calendar=standard, weekday=day, opens=time(8), closes=time(18))
+            OpeningHours.objects.create(
+                calendar=standard, weekday=day, opens=time(8), closes=time(18)
+            )
     _closing_days(standard)
     kfz_queue = Queue.objects.filter(slug="kfz-zulassung").first()
     kfz, _new = BusinessCalendar.objects.get_or_create(
@@ -147,7 +153,11 @@ def load_demo_routing() -> bool:
     )
     SLAPolicy.objects.get_or_create(
         name="Kfz-Zulassung",
-        defaults={"calendar": kfz, "first_response_hours": Decimal(10), "resolution_hours": Decimal(50)},
+        defaults={
+            "calendar": kfz,
+            "first_response_hours": Decimal(10),
+            "resolution_hours": Decimal(50),
+        },
     )
     rules_io.import_rules(DEMO_RULES)
     return True

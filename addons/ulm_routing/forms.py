@@ -26,8 +26,7 @@ CONDITION_HELP = gettext_lazy(
     "[sperrmuell-abholung]}”. Types: %(types)s. See the README of ulm_routing."
 )
 ACTION_HELP = gettext_lazy(
-    "One action per line, e.g. “- {type: forward, department: abfallwirtschaft}”. "
-    "Types: %(types)s."
+    "One action per line, e.g. “- {type: forward, department: abfallwirtschaft}”. Types: %(types)s."
 )
 
 
@@ -52,9 +51,7 @@ class RuleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["conditions_yaml"].help_text = CONDITION_HELP % {
-            "types": ", ".join(CONDITIONS)
-        }
+        self.fields["conditions_yaml"].help_text = CONDITION_HELP % {"types": ", ".join(CONDITIONS)}
         self.fields["actions_yaml"].help_text = ACTION_HELP % {"types": ", ".join(ACTIONS)}
         if self.instance.pk:
             self.fields["conditions_yaml"].initial = _yaml_list(self.instance.conditions)
@@ -65,9 +62,7 @@ class RuleForm(forms.ModelForm):
         try:
             value = yaml.safe_load(text) if text.strip() else []
         except yaml.YAMLError as exc:
-            raise ValidationError(
-                _("This is no valid YAML: %(error)s") % {"error": exc}
-            ) from None
+            raise ValidationError(_("This is no valid YAML: %(error)s") % {"error": exc}) from None
         if not isinstance(value, list):
             raise ValidationError(_("Write a list: one line per entry, starting with “- ”."))
         return value
@@ -79,7 +74,7 @@ class RuleForm(forms.ModelForm):
         return self._parse("actions_yaml")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         try:
@@ -100,9 +95,7 @@ class DryRunForm(forms.Form):
 
 
 class WhatIfForm(forms.Form):
-    days = forms.IntegerField(
-        label=gettext_lazy("Replay the last … days"), min_value=1, initial=30
-    )
+    days = forms.IntegerField(label=gettext_lazy("Replay the last … days"), min_value=1, initial=30)
     rules = forms.FileField(
         label=gettext_lazy("Changed rules (YAML file)"),
         required=False,

@@ -36,9 +36,9 @@ def evaluate_ticket(ticket: Ticket | int, compiled: CompiledRules | None = None)
         rules = compiled or rulebook.compiled_live()
     except Exception as exc:  # intake must go on whatever happens here
         logger.exception("routing: rules could not be evaluated for ticket %s", ticket)
-        return Decision(errors=[_("The routing rules could not be evaluated: %(error)s") % {
-            "error": exc
-        }])
+        return Decision(
+            errors=[_("The routing rules could not be evaluated: %(error)s") % {"error": exc}]
+        )
     return evaluate(rules, facts)
 
 
@@ -77,9 +77,7 @@ def move_to_department(ticket: Ticket, queue: Queue, decision: Decision, by: Any
     rule = decision.decided_by.get("department")
     ticket.queue = queue
     ticket.save(update_fields=["queue", "modified"])
-    CaseRecord.objects.filter(ticket=ticket).update(
-        level=Level.SECOND, forwarded_at=timezone.now()
-    )
+    CaseRecord.objects.filter(ticket=ticket).update(level=Level.SECOND, forwarded_at=timezone.now())
     FollowUp.objects.create(
         ticket=ticket,
         title=_("Forwarded to %(department)s") % {"department": queue.title},
@@ -155,7 +153,9 @@ def apply_decision(ticket: Ticket, decision: Decision, by: Any = None) -> Routin
     return RoutingRecord.objects.create(
         ticket=ticket,
         department=department,
-        matched_rules=[{"id": r.id, "name": r.name, "rule_set": r.rule_set} for r in decision.matched],
+        matched_rules=[
+            {"id": r.id, "name": r.name, "rule_set": r.rule_set} for r in decision.matched
+        ],
         errors=decision.errors,
         applied_by=by if getattr(by, "pk", None) else None,
     )

@@ -114,9 +114,7 @@ def save_rule_set(rule_set: RuleSet, author: Any = None, note: str = "") -> Rule
             rule_set.save()
             return rule_set
     rule_set.save()
-    _record(
-        ChangeKind.CREATED if new else ChangeKind.CHANGED, author, rule_set=rule_set, note=note
-    )
+    _record(ChangeKind.CREATED if new else ChangeKind.CHANGED, author, rule_set=rule_set, note=note)
     return rule_set
 
 
@@ -236,7 +234,9 @@ def _specs(rule_sets) -> list[RuleSetSpec]:
 
 
 def _loaded(queryset):
-    return queryset.prefetch_related(Prefetch("rules", queryset=Rule.objects.order_by("position", "pk")))
+    return queryset.prefetch_related(
+        Prefetch("rules", queryset=Rule.objects.order_by("position", "pk"))
+    )
 
 
 def live_specs() -> list[RuleSetSpec]:

@@ -50,7 +50,7 @@ def _rule_document(data: dict) -> dict:
     }
 
 
-def dump(document: dict) -> str:
+def dump(document: Any) -> str:
     return yaml.safe_dump(
         document, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
     )
@@ -108,8 +108,7 @@ def check_document(text: str | bytes, context: RuleContext | None = None) -> lis
         mode = item.get("mode", Mode.FIRST_MATCH)
         if mode not in Mode.values:
             errors.append(
-                _("Rule set “%(name)s”: “mode” must be first_match or all_match.")
-                % {"name": name}
+                _("Rule set “%(name)s”: “mode” must be first_match or all_match.") % {"name": name}
             )
         active = item.get("active", True)
         if not isinstance(active, bool):
@@ -197,10 +196,14 @@ class ImportSummary:
     dry_run: bool = False
 
     def as_text(self) -> str:
-        text = _(
-            "Rules: %(created)d new, %(changed)d changed, %(deleted)d deleted, "
-            "%(unchanged)d unchanged; rule sets: %(sets_created)d new, %(sets_deleted)d deleted."
-        ) % self.__dict__
+        text = (
+            _(
+                "Rules: %(created)d new, %(changed)d changed, %(deleted)d deleted, "
+                "%(unchanged)d unchanged; rule sets: %(sets_created)d new, "
+                "%(sets_deleted)d deleted."
+            )
+            % self.__dict__
+        )
         if self.dry_run:
             text += " " + _("Dry run: nothing was changed.")
         return text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -176,7 +178,7 @@ class ClosingDay(models.Model):
         return self.open_from is None and self.open_until is None
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.kind == ClosingKind.DATE and self.date is None:
             errors["date"] = _("Enter the date.")
         if self.kind in (ClosingKind.YEARLY, ClosingKind.NTH_WEEKDAY) and not (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -48,7 +50,7 @@ class Absence(models.Model):
         return f"{self.user} {self.starts_at:%d.%m.%Y}–{self.ends_at:%d.%m.%Y}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("The absence must end after it starts.")
         if self.substitute_id and self.substitute_id == self.user_id:

@@ -19,7 +19,9 @@ class RuleSet(models.Model):
 
     name = models.CharField(_("Name"), max_length=100)
     position = models.PositiveIntegerField(_("position"), default=0)
-    mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices, default=Mode.FIRST_MATCH)
+    mode = models.CharField(
+        _("mode"), max_length=12, choices=Mode.choices, default=Mode.FIRST_MATCH
+    )
     active = models.BooleanField(_("active"), default=True)
     draft_of = models.OneToOneField(
         "self",

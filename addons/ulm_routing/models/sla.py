@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-HOURS = {"max_digits": 7, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.01"))]}
+HOURS: dict[str, Any] = {
+    "max_digits": 7,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(Decimal("0.01"))],
+}
 
 
 class SLAPolicy(models.Model):

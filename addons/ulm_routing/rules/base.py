@@ -97,7 +97,7 @@ class ConditionType:
     admits, so that two conditions admitting nothing in common are found contradictory."""
 
     kind: ClassVar[str]
-    label: ClassVar[str]
+    label: ClassVar[Any]  # a lazy German text
 
     def normalise(self, spec: dict, context: RuleContext, rule_types: set[str] | None) -> dict:
         raise NotImplementedError
@@ -121,7 +121,7 @@ class ActionType:
     dry run and the what-if call it); applying the decision is ``routing.apply_decision``."""
 
     kind: ClassVar[str]
-    label: ClassVar[str]
+    label: ClassVar[Any]  # a lazy German text
 
     def normalise(self, spec: dict, context: RuleContext) -> dict:
         raise NotImplementedError

@@ -136,14 +136,16 @@ class Decision:
         for rule_set in self.compiled.sets:
             for rule in rule_set.rules:
                 seen = self.visited.get(id(rule))
-                if seen is None and rule.request_types is not None:
-                    if self.request_type not in rule.request_types:
-                        # left out by the index: its request-type condition fails
-                        seen = next(
-                            i
-                            for i, c in enumerate(rule.spec.conditions)
-                            if c["type"] in ("request_type", "service")
-                        )
+                left_out = rule.request_types is not None and (
+                    self.request_type not in rule.request_types
+                )
+                if seen is None and left_out:
+                    # left out by the index: its request-type condition fails
+                    seen = next(
+                        i
+                        for i, c in enumerate(rule.spec.conditions)
+                        if c["type"] in ("request_type", "service")
+                    )
                 outcomes.append(_outcome(rule, seen))
         return outcomes
 

@@ -35,9 +35,10 @@ def validate_rule(
     errors: list[str] = []
 
     def fault(what: str, message: str) -> None:
-        errors.append(_("Rule “%(rule)s”, %(what)s: %(fault)s") % {
-            "rule": name, "what": what, "fault": message
-        })
+        errors.append(
+            _("Rule “%(rule)s”, %(what)s: %(fault)s")
+            % {"rule": name, "what": what, "fault": message}
+        )
 
     if not isinstance(name, str) or not 1 <= len(name.strip()) <= 200:
         raise RuleInvalid([_("Every rule needs a name of 1 to 200 characters.")])
@@ -60,9 +61,11 @@ def validate_rule(
             continue
         kind = CONDITIONS.get(spec["type"])
         if kind is None:
-            fault(what, _("unknown condition type “%(type)s” (known: %(known)s)") % {
-                "type": spec["type"], "known": ", ".join(CONDITIONS)
-            })
+            fault(
+                what,
+                _("unknown condition type “%(type)s” (known: %(known)s)")
+                % {"type": spec["type"], "known": ", ".join(CONDITIONS)},
+            )
             continue
         what = f"{what} ({kind.label})"
         try:
@@ -89,8 +92,11 @@ def validate_rule(
                 "field": key.removeprefix("field:")
             }
             errors.append(
-                _("Rule “%(rule)s”: the conditions contradict each other (%(what)s): no ticket "
-                  "can match it.") % {"rule": name, "what": shown}
+                _(
+                    "Rule “%(rule)s”: the conditions contradict each other (%(what)s): no ticket "
+                    "can match it."
+                )
+                % {"rule": name, "what": shown}
             )
             domains[key] = frozenset({None})  # reported once
 
@@ -104,9 +110,11 @@ def validate_rule(
             continue
         action = ACTIONS.get(spec["type"])
         if action is None:
-            fault(what, _("unknown action type “%(type)s” (known: %(known)s)") % {
-                "type": spec["type"], "known": ", ".join(ACTIONS)
-            })
+            fault(
+                what,
+                _("unknown action type “%(type)s” (known: %(known)s)")
+                % {"type": spec["type"], "known": ", ".join(ACTIONS)},
+            )
             continue
         what = f"{what} ({action.label})"
         if spec["type"] in SINGLE_ACTIONS and spec["type"] in seen:

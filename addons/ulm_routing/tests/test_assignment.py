@@ -54,8 +54,12 @@ def test_least_loaded_counts_open_tickets(kfz, django_user_model):
     kim = django_user_model.objects.get(username="kim.kfz")
     for owner in (karl, karl, kim):
         Ticket.objects.create(title="Offen", queue=kfz, assigned_to=owner)
-    Ticket.objects.create(title="Zu", queue=kfz, assigned_to=django_user_model.objects.get(
-        username="kurt.kfz"), status=Ticket.CLOSED_STATUS)
+    Ticket.objects.create(
+        title="Zu",
+        queue=kfz,
+        assigned_to=django_user_model.objects.get(username="kurt.kfz"),
+        status=Ticket.CLOSED_STATUS,
+    )
     assert services.pick_assignee(kfz, "least_loaded").username == "kurt.kfz"
 
 
@@ -72,8 +76,12 @@ def test_absent_member_is_replaced_by_the_substitute(kfz, django_user_model, age
 
 def test_absence_refuses_itself_as_substitute(kfz, django_user_model):
     karl = django_user_model.objects.get(username="karl.kfz")
-    absence = Absence(user=karl, substitute=karl, starts_at=timezone.now(),
-                      ends_at=timezone.now() - timedelta(hours=1))
+    absence = Absence(
+        user=karl,
+        substitute=karl,
+        starts_at=timezone.now(),
+        ends_at=timezone.now() - timedelta(hours=1),
+    )
     with pytest.raises(ValidationError) as raised:
         absence.full_clean()
     assert raised.value.message_dict == {

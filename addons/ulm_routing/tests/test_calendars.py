@@ -74,7 +74,7 @@ weekday_hours = st.tuples(
 
 calendars = st.fixed_dictionaries(
     {
-        **{day: weekday_hours for day in range(5)},
+        **dict.fromkeys(range(5), weekday_hours),
         5: _day_hours(),
         # Sundays, when the clocks change: sometimes open all night
         6: st.one_of(_day_hours(), st.just([(0, 24 * 60)])),
@@ -85,8 +85,10 @@ closing_rules = st.lists(
     st.one_of(
         st.fixed_dictionaries(
             {"month": st.integers(1, 12), "day": st.integers(1, 28)},
-            optional={"from": st.integers(8, 11).map(lambda h: h * 60),
-                      "until": st.integers(12, 16).map(lambda h: h * 60)},
+            optional={
+                "from": st.integers(8, 11).map(lambda h: h * 60),
+                "until": st.integers(12, 16).map(lambda h: h * 60),
+            },
         ),
         st.fixed_dictionaries(
             {
@@ -155,7 +157,9 @@ def test_due_time_equals_the_minute_by_minute_count(
 ):
     start = local_start.replace(tzinfo=BERLIN, fold=fold).astimezone(UTC)
     start = start.replace(second=0, microsecond=0)
-    pauses = [(start + timedelta(minutes=a), start + timedelta(minutes=a + b)) for a, b in pause_offsets]
+    pauses = [
+        (start + timedelta(minutes=a), start + timedelta(minutes=a + b)) for a, b in pause_offsets
+    ]
     spec = _spec(hours, closing)
     due = spec.add_open_time(start, timedelta(minutes=minutes), pauses)
     assert due == reference_due(start, minutes, hours, closing, pauses)
@@ -192,9 +196,13 @@ def test_daylight_saving_change_keeps_wall_clock_hours():
 def test_an_open_pause_stops_the_clock():
     start = at("2026-06-01T09:00")
     with pytest.raises(ClockStopped):
-        standard_calendar().add_open_time(start, timedelta(hours=5), [(at("2026-06-01T10:00"), None)])
+        standard_calendar().add_open_time(
+            start, timedelta(hours=5), [(at("2026-06-01T10:00"), None)]
+        )
     # time before the pause still counts
-    due = standard_calendar().add_open_time(start, timedelta(minutes=30), [(at("2026-06-01T10:00"), None)])
+    due = standard_calendar().add_open_time(
+        start, timedelta(minutes=30), [(at("2026-06-01T10:00"), None)]
+    )
     assert due == at("2026-06-01T09:30")
 
 

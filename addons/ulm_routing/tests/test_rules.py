@@ -27,7 +27,12 @@ from ulm_servicepoint.services import CitizenData
 pytestmark = pytest.mark.django_db
 
 SPERRMUELL = {
-    "abholadresse": {"street": "Frauenstraße", "house_number": "12", "postcode": "89073", "city": "Ulm"},
+    "abholadresse": {
+        "street": "Frauenstraße",
+        "house_number": "12",
+        "postcode": "89073",
+        "city": "Ulm",
+    },
     "gegenstaende": "1 Sofa",
     "elektro": True,
 }
@@ -38,7 +43,7 @@ def test_demo_rules_route_by_request_type_and_field(routing, capture):
     decision = routing.evaluate_ticket(capture("sperrmuell-abholung", SPERRMUELL))
     assert decision.department == "abfallwirtschaft"
     assert decision.tags == ["elektrogeräte"]
-    assert [r.name for r in decision.matched][0] == "Sperrmüll mit Elektrogeräten"
+    assert next(r.name for r in decision.matched) == "Sperrmüll mit Elektrogeräten"
 
     without = routing.evaluate_ticket(
         capture("sperrmuell-abholung", {**SPERRMUELL, "elektro": False})
@@ -54,17 +59,23 @@ def test_service_channel_text_and_citizen_conditions(routing, capture):
     assert kfz.sla_policy == "Kfz-Zulassung"
 
     # the plate in the text counts only for mail and web form; an anonymous caller gets a note
-    phoned = capture("fundsache", {"verloren_gefunden": "Verloren", "gegenstand": "Schlüssel",
-                                   "datum": "2026-11-20"}, message="Kennzeichen UL-AB 123")
+    phoned = capture(
+        "fundsache",
+        {"verloren_gefunden": "Verloren", "gegenstand": "Schlüssel", "datum": "2026-11-20"},
+        message="Kennzeichen UL-AB 123",
+    )
     decision = routing.evaluate_ticket(phoned)
     assert decision.department is None
     assert [text for text, _rule in decision.notes] == [
         "Anrufende Person ist nicht im Register – Rückrufnummer erfragen."
     ]
-    mailed = capture("fundsache", {"verloren_gefunden": "Verloren", "gegenstand": "Schlüssel",
-                                   "datum": "2026-11-20"}, channel="email",
-                     citizen=CitizenData(name="Eva", email="eva@example.org"),
-                     message="Mein Wagen UL-AB 123 ist betroffen. Eine Frechheit!")
+    mailed = capture(
+        "fundsache",
+        {"verloren_gefunden": "Verloren", "gegenstand": "Schlüssel", "datum": "2026-11-20"},
+        channel="email",
+        citizen=CitizenData(name="Eva", email="eva@example.org"),
+        message="Mein Wagen UL-AB 123 ist betroffen. Eine Frechheit!",
+    )
     decision = routing.evaluate_ticket(mailed)
     assert decision.department == "kfz-zulassung"
     assert decision.tags == ["beschwerde"]  # all-match set: words German-folded
@@ -73,12 +84,33 @@ def test_service_channel_text_and_citizen_conditions(routing, capture):
 
 def test_schedule_and_priority_conditions(routing):
     compiled = compile_rule_sets(
-        [RuleSetSpec("Nacht", "all_match", [
-            RuleSpec(1, "Nachts", [{"type": "schedule", "from": "22:00", "until": "06:00",
-                                    "weekdays": ["sa", "so"]}], [{"type": "tag", "name": "nacht"}]),
-            RuleSpec(2, "Dringend", [{"type": "priority", "in": [1, 2]}],
-                     [{"type": "tag", "name": "dringend"}]),
-        ])],
+        [
+            RuleSetSpec(
+                "Nacht",
+                "all_match",
+                [
+                    RuleSpec(
+                        1,
+                        "Nachts",
+                        [
+                            {
+                                "type": "schedule",
+                                "from": "22:00",
+                                "until": "06:00",
+                                "weekdays": ["sa", "so"],
+                            }
+                        ],
+                        [{"type": "tag", "name": "nacht"}],
+                    ),
+                    RuleSpec(
+                        2,
+                        "Dringend",
+                        [{"type": "priority", "in": [1, 2]}],
+                        [{"type": "tag", "name": "dringend"}],
+                    ),
+                ],
+            )
+        ],
     )
     from datetime import datetime
     from zoneinfo import ZoneInfo
@@ -86,8 +118,11 @@ def test_schedule_and_priority_conditions(routing):
     from ulm_routing.facts import TicketFacts
 
     def facts(when: str, priority=3):
-        return TicketFacts(ticket_id=None, received=datetime.fromisoformat(when).replace(
-            tzinfo=ZoneInfo("Europe/Berlin")), priority=priority)
+        return TicketFacts(
+            ticket_id=None,
+            received=datetime.fromisoformat(when).replace(tzinfo=ZoneInfo("Europe/Berlin")),
+            priority=priority,
+        )
 
     assert evaluate(compiled, facts("2026-11-21T23:30")).tags == ["nacht"]  # Saturday night
     assert evaluate(compiled, facts("2026-11-22T05:59")).tags == ["nacht"]  # Sunday morning
@@ -116,11 +151,21 @@ def test_first_match_stops_and_explains_every_rule(routing, capture):
 def test_rule_that_fails_at_run_time_is_reported_not_raised(routing, capture, caplog):
     # a number comparison on a value that is no number: the rule fails, evaluation goes on
     compiled = compile_rule_sets(
-        [RuleSetSpec("Test", "all_match", [
-            RuleSpec(7, "Kaputt", [{"type": "field", "field": "gegenstaende", "op": "greater",
-                                    "value": 3}], [{"type": "tag", "name": "x"}]),
-            RuleSpec(8, "Heil", [], [{"type": "tag", "name": "heil"}]),
-        ])],
+        [
+            RuleSetSpec(
+                "Test",
+                "all_match",
+                [
+                    RuleSpec(
+                        7,
+                        "Kaputt",
+                        [{"type": "field", "field": "gegenstaende", "op": "greater", "value": 3}],
+                        [{"type": "tag", "name": "x"}],
+                    ),
+                    RuleSpec(8, "Heil", [], [{"type": "tag", "name": "heil"}]),
+                ],
+            )
+        ],
         RuleContext.load(),
     )
     ticket = capture("sperrmuell-abholung", SPERRMUELL)
@@ -143,17 +188,23 @@ def test_route_ticket_applies_every_action(routing, capture, agent):
     assert ticket.case_record.level == 2
     assert record.department == ticket.queue
     assert [r["name"] for r in record.matched_rules] == ["Akute Gefahr im Straßenraum"]
-    assert list(TicketTag.objects.filter(ticket=ticket).values_list("name", flat=True)) == ["gefahr"]
+    assert list(TicketTag.objects.filter(ticket=ticket).values_list("name", flat=True)) == [
+        "gefahr"
+    ]
     sla = TicketSLA.objects.get(ticket=ticket)
-    assert sla.policy.name == "Dringend" and sla.first_response_due is not None
+    assert sla.policy.name == "Dringend"
+    assert sla.first_response_due is not None
     notes = FollowUp.objects.filter(ticket=ticket, public=False)
     assert {n.title for n in notes} == {
         "Weitergeleitet an Ordnungsamt",
         "Notiz der Weiterleitungsregel „Akute Gefahr im Straßenraum“",
     }
     # mail is recorded, not sent
-    mailed = capture("fundsache", {"verloren_gefunden": "Gefunden", "gegenstand": "Tasche",
-                                   "datum": "2026-11-20"}, message="Beschwerde!")
+    mailed = capture(
+        "fundsache",
+        {"verloren_gefunden": "Gefunden", "gegenstand": "Tasche", "datum": "2026-11-20"},
+        message="Beschwerde!",
+    )
     routing.route_ticket(mailed)
     planned = PlannedNotification.objects.get(ticket=mailed)
     assert (planned.recipient, planned.sent_at) == ("servicecenter-leitung@ulm.example", None)
@@ -175,19 +226,28 @@ def test_invalid_rules_are_refused_with_german_messages_naming_rule_and_fault(ro
     assert regex.startswith("Regel „Testregel“, Bedingung 1 (Wörter in Betreff oder Text): ")
     assert "„Sperr(müll“ lässt sich nicht übersetzen" in regex
     (field,) = _messages(
-        [{"type": "request_type", "in": ["sperrmuell-abholung"]},
-         {"type": "field", "field": "bezirk", "op": "equals", "value": "Mitte"}], forward)
+        [
+            {"type": "request_type", "in": ["sperrmuell-abholung"]},
+            {"type": "field", "field": "bezirk", "op": "equals", "value": "Mitte"},
+        ],
+        forward,
+    )
     assert field.endswith("die Anliegenart „sperrmuell-abholung“ hat kein Feld „bezirk“")
     (contradiction,) = _messages(
-        [{"type": "channel", "in": ["phone"]}, {"type": "channel", "in": ["email"]}], forward)
+        [{"type": "channel", "in": ["phone"]}, {"type": "channel", "in": ["email"]}], forward
+    )
     assert contradiction == (
         "Regel „Testregel“: Die Bedingungen widersprechen sich (Kanal): "
         "kein Ticket kann sie erfüllen."
     )
     (fields,) = _messages(
-        [{"type": "request_type", "in": ["sperrmuell-abholung"]},
-         {"type": "field", "field": "elektro", "op": "yes"},
-         {"type": "field", "field": "elektro", "op": "no"}], forward)
+        [
+            {"type": "request_type", "in": ["sperrmuell-abholung"]},
+            {"type": "field", "field": "elektro", "op": "yes"},
+            {"type": "field", "field": "elektro", "op": "no"},
+        ],
+        forward,
+    )
     assert "widersprechen sich (Feld elektro)" in fields
 
 
@@ -212,32 +272,46 @@ def test_admin_refuses_an_invalid_rule_and_saves_a_valid_one_with_history(
     assert any("Regel „Regex kaputt“" in e.get_text() for e in errors)
     assert not Rule.objects.filter(name="Regex kaputt").exists()
 
-    data.update(name="Lärm Gaststätte", conditions_yaml=(
-        "- {type: request_type, in: [laermbeschwerde]}\n"
-        "- {type: field, field: quelle, op: equals, value: Gaststätte}"
-    ))
+    data.update(
+        name="Lärm Gaststätte",
+        conditions_yaml=(
+            "- {type: request_type, in: [laermbeschwerde]}\n"
+            "- {type: field, field: quelle, op: equals, value: Gaststätte}"
+        ),
+    )
     response = client.post(url, data)
     assert response.status_code == 302
     rule = Rule.objects.get(name="Lärm Gaststätte")
-    data.update(actions_yaml="- {type: forward, department: ordnungsamt}\n- {type: priority, set: 2}")
+    data.update(
+        actions_yaml="- {type: forward, department: ordnungsamt}\n- {type: priority, set: 2}"
+    )
     client.post(reverse("admin:ulm_routing_rule_change", args=[rule.pk]), data)
     versions = list(RuleVersion.objects.filter(rule=rule).order_by("number"))
     assert [(v.number, v.change, v.author) for v in versions] == [
-        (1, "created", admin_user), (2, "changed", admin_user)
+        (1, "created", admin_user),
+        (2, "changed", admin_user),
     ]
     page = client.get(reverse("admin:ulm_routing_rule_change", args=[rule.pk]))
     history = page.content.decode()
-    assert "geändert" in history and "angelegt" in history and "admin" in history
+    assert "geändert" in history
+    assert "angelegt" in history
+    assert "admin" in history
 
 
 def test_live_rules_are_compiled_again_after_a_change(routing, capture):
-    ticket = capture("laermbeschwerde", {"quelle": "Baustelle", "ort": "Hafengasse",
-                                         "datum": "2026-11-20"})
+    ticket = capture(
+        "laermbeschwerde", {"quelle": "Baustelle", "ort": "Hafengasse", "datum": "2026-11-20"}
+    )
     assert routing.evaluate_ticket(ticket).department is None
-    rulebook.save_rule(Rule(rule_set=RuleSet.objects.get(name="Zuständigkeit"), position=1,
-                            name="Alle Lärmbeschwerden",
-                            conditions=[{"type": "request_type", "in": ["laermbeschwerde"]}],
-                            actions=[{"type": "forward", "department": "ordnungsamt"}]))
+    rulebook.save_rule(
+        Rule(
+            rule_set=RuleSet.objects.get(name="Zuständigkeit"),
+            position=1,
+            name="Alle Lärmbeschwerden",
+            conditions=[{"type": "request_type", "in": ["laermbeschwerde"]}],
+            actions=[{"type": "forward", "department": "ordnungsamt"}],
+        )
+    )
     assert routing.evaluate_ticket(ticket).department == "ordnungsamt"
 
 
@@ -247,7 +321,8 @@ def test_dry_run_page_shows_decision_and_rules(routing, capture, client, admin_u
     page = client.get(reverse("admin:ulm_routing_dry_run"), {"ticket": ticket.pk})
     assert page.status_code == 200
     text = soup(page).get_text(" ")
-    assert "ordnungsamt" in text and "Akute Gefahr im Straßenraum" in text
+    assert "ordnungsamt" in text
+    assert "Akute Gefahr im Straßenraum" in text
     assert "nicht geprüft" in text
     missing = client.get(reverse("admin:ulm_routing_dry_run"), {"ticket": 999999})
     assert missing.status_code == 404

@@ -43,8 +43,13 @@ def test_import_with_one_bad_rule_changes_nothing(routing, tmp_path):
     document = yaml.safe_load(services.export_rules())
     rules = document["rule_sets"][0]["rules"]
     rules[0]["actions"].append({"type": "tag", "name": "neu"})  # a good change …
-    rules.append({"name": "Kaputt", "conditions": [{"type": "text", "regex": "[a-"}],
-                  "actions": [{"type": "forward", "department": "nirgendwo"}]})  # … and a bad rule
+    rules.append(
+        {
+            "name": "Kaputt",
+            "conditions": [{"type": "text", "regex": "[a-"}],
+            "actions": [{"type": "forward", "department": "nirgendwo"}],
+        }
+    )  # … and a bad rule
     path = tmp_path / "regeln.yaml"
     path.write_text(yaml.safe_dump(document, allow_unicode=True))
     versions = RuleVersion.objects.count()
@@ -53,8 +58,14 @@ def test_import_with_one_bad_rule_changes_nothing(routing, tmp_path):
         call_command("routing_rules", "import", str(path))
     message = str(raised.value)
     assert message.startswith("Nichts wurde importiert:")
-    assert "Regel „Kaputt“, Bedingung 1 (Wörter in Betreff oder Text): der reguläre Ausdruck" in message
-    assert "Regel „Kaputt“, Aktion 1 (An eine Abteilung weiterleiten): es gibt keine Abteilung „nirgendwo“" in message
+    assert (
+        "Regel „Kaputt“, Bedingung 1 (Wörter in Betreff oder Text): der reguläre Ausdruck"
+        in message
+    )
+    assert (
+        "Regel „Kaputt“, Aktion 1 (An eine Abteilung weiterleiten): "
+        "es gibt keine Abteilung „nirgendwo“" in message
+    )
     assert services.export_rules() == before
     assert RuleVersion.objects.count() == versions
 
@@ -62,8 +73,13 @@ def test_import_with_one_bad_rule_changes_nothing(routing, tmp_path):
 def test_import_versions_changes_and_dry_run_changes_nothing(routing, admin_user):
     document = yaml.safe_load(services.export_rules())
     document["rule_sets"][0]["rules"].pop()  # Baumfällung goes
-    document["rule_sets"].append({"name": "Neu", "mode": "all_match", "rules": [
-        {"name": "Alles markieren", "actions": [{"type": "tag", "name": "alle"}]}]})
+    document["rule_sets"].append(
+        {
+            "name": "Neu",
+            "mode": "all_match",
+            "rules": [{"name": "Alles markieren", "actions": [{"type": "tag", "name": "alle"}]}],
+        }
+    )
     text = yaml.safe_dump(document, allow_unicode=True)
     summary = services.import_rules(text, author=admin_user, dry_run=True)
     assert (summary.created, summary.deleted, summary.sets_created) == (1, 1, 1)
@@ -143,7 +159,7 @@ def test_replay_of_drafts_and_command_json(routing, capture, admin_user, capsys,
     output = json.loads(capsys.readouterr().out)
     assert output["changed_count"] == 1
     assert output["changed"][0]["after"] == "buergerdienste"
-    with pytest.raises(CommandError, match="Spielen Sie 1 bis 366 Tage nach."):
+    with pytest.raises(CommandError, match=r"Spielen Sie 1 bis 366 Tage nach\."):
         call_command("routing_whatif", "--days", "0")
 
 
@@ -171,14 +187,21 @@ def test_import_page_refuses_bad_file_and_imports_good_one(routing, client, admi
 
     client.force_login(admin_user)
     url = reverse("admin:ulm_routing_import")
-    bad = client.post(url, {"file": SimpleUploadedFile("r.yaml", CHANGED.replace(
-        "buergerdienste", "mondamt").encode())})
+    bad = client.post(
+        url,
+        {
+            "file": SimpleUploadedFile(
+                "r.yaml", CHANGED.replace("buergerdienste", "mondamt").encode()
+            )
+        },
+    )
     assert bad.status_code == 400
     assert "es gibt keine Abteilung „mondamt“" in soup(bad).get_text()
     good = client.post(url, {"file": SimpleUploadedFile("r.yaml", CHANGED.encode())})
     assert good.status_code == 302
     assert list(Rule.objects.values_list("name", flat=True)) == [
-        "Elektro an die Bürgerdienste", "Sperrmüll"
+        "Elektro an die Bürgerdienste",
+        "Sperrmüll",
     ]
     export = client.get(reverse("admin:ulm_routing_export"))
     assert "Elektro an die Bürgerdienste" in export.content.decode()

@@ -17,9 +17,7 @@ class RequestTypeCondition(ConditionType):
         slugs = [str(s) for s in as_list(spec.get("in"), "in")]
         unknown = [s for s in slugs if s not in context.fields]
         if unknown:
-            raise SpecError(
-                _("there is no request type “%(slug)s”") % {"slug": ", ".join(unknown)}
-            )
+            raise SpecError(_("there is no request type “%(slug)s”") % {"slug": ", ".join(unknown)})
         return {"type": self.kind, "in": sorted(set(slugs))}
 
     def compile(self, spec):

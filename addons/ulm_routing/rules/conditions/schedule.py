@@ -72,9 +72,13 @@ class ScheduleCondition(ConditionType):
     def describe(self, spec):
         parts = []
         if "weekdays" in spec:
-            parts.append(_("on %(days)s") % {"days": ", ".join(d.capitalize() for d in spec["weekdays"])})
+            parts.append(
+                _("on %(days)s") % {"days": ", ".join(d.capitalize() for d in spec["weekdays"])}
+            )
         if "from" in spec:
-            parts.append(_("from %(start)s until %(end)s") % {"start": spec["from"], "end": spec["until"]})
+            parts.append(
+                _("from %(start)s until %(end)s") % {"start": spec["from"], "end": spec["until"]}
+            )
         return _("received %(when)s") % {"when": " ".join(parts)}
 
     def domain(self, spec, context):

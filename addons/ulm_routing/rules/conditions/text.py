@@ -25,9 +25,7 @@ class TextCondition(ConditionType):
         known_keys(spec, {"in", "words", "match", "regex"})
         where = spec.get("in", "any")
         if where not in WHERE:
-            raise SpecError(
-                _("“in” must be one of %(known)s") % {"known": ", ".join(WHERE)}
-            )
+            raise SpecError(_("“in” must be one of %(known)s") % {"known": ", ".join(WHERE)})
         if ("words" in spec) == ("regex" in spec):
             raise SpecError(_("give either “words” or “regex”"))
         if "regex" in spec:
@@ -46,9 +44,7 @@ class TextCondition(ConditionType):
         if "regex" in spec:
             pattern = compile_regex(spec["regex"])
             return lambda facts: pattern.search(facts.subject_and_text(where)) is not None
-        patterns = [
-            re.compile(rf"(?<!\w){re.escape(fold_german(w))}(?!\w)") for w in spec["words"]
-        ]
+        patterns = [re.compile(rf"(?<!\w){re.escape(fold_german(w))}(?!\w)") for w in spec["words"]]
         if spec["match"] == "all":
             return lambda facts: all(p.search(facts.folded(where)) for p in patterns)
         either = re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
