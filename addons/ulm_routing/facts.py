@@ -4,6 +4,7 @@ one query; ``facts_since`` loads many in bulk (one query per chunk, never one pe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,6 +35,7 @@ class TicketFacts:
     citizen_known: bool = False
     local: datetime | None = None
     _folded: dict[str, str] = field(default_factory=dict, repr=False)
+    _words: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.received is not None and self.local is None:
@@ -52,6 +54,16 @@ class TicketFacts:
         if found is None:
             found = self._folded[where] = fold_german(self.subject_and_text(where))
         return found
+
+    def words(self, where: str) -> frozenset[str]:
+        """The German-folded words of the text, for matching whole words without a scan."""
+        found = self._words.get(where)
+        if found is None:
+            found = self._words[where] = frozenset(WORD.findall(self.folded(where)))
+        return found
+
+
+WORD = re.compile(r"\w+")
 
 
 def _leika(keys: str | None) -> tuple[str, ...]:

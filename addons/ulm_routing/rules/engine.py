@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ulm_routing.facts import TicketFacts
@@ -57,6 +58,18 @@ class CompiledRule:
     spec: RuleSpec
     tests: list[Test]
     request_types: frozenset[str] | None
+    _texts: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict, repr=False)
+
+    def texts(self) -> tuple[list[str], list[str]]:
+        """What the conditions and actions say in the current language (kept once made)."""
+        language = get_language() or ""
+        found = self._texts.get(language)
+        if found is None:
+            found = self._texts[language] = (
+                [CONDITIONS[c["type"]].describe(c) for c in self.spec.conditions],
+                [ACTIONS[a["type"]].describe(a) for a in self.spec.actions],
+            )
+        return found
 
 
 @dataclass
@@ -151,8 +164,7 @@ class Decision:
 
 
 def _outcome(rule: CompiledRule, seen: int | str | None) -> RuleOutcome:
-    texts = [CONDITIONS[c["type"]].describe(c) for c in rule.spec.conditions]
-    actions = [ACTIONS[a["type"]].describe(a) for a in rule.spec.actions]
+    texts, actions = rule.texts()
     if isinstance(seen, str):
         return RuleOutcome(
             rule.ref, "error", [ConditionOutcome(t, None) for t in texts], actions, seen

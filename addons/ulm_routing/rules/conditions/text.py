@@ -15,6 +15,7 @@ from ulm_routing.rules.base import ConditionType, SpecError, as_list, compile_re
 from ulm_servicepoint.services import fold_german
 
 WHERE = ("any", "subject", "text")
+WORD = re.compile(r"\w+")
 
 
 class TextCondition(ConditionType):
@@ -44,7 +45,14 @@ class TextCondition(ConditionType):
         if "regex" in spec:
             pattern = compile_regex(spec["regex"])
             return lambda facts: pattern.search(facts.subject_and_text(where)) is not None
-        patterns = [re.compile(rf"(?<!\w){re.escape(fold_german(w))}(?!\w)") for w in spec["words"]]
+        folded = [fold_german(w) for w in spec["words"]]
+        if all(WORD.fullmatch(w) for w in folded):
+            # single words: a look-up in the text's set of words, no scan of the text
+            wanted = frozenset(folded)
+            if spec["match"] == "all":
+                return lambda facts: wanted <= facts.words(where)
+            return lambda facts: not wanted.isdisjoint(facts.words(where))
+        patterns = [re.compile(rf"(?<!\w){re.escape(w)}(?!\w)") for w in folded]
         if spec["match"] == "all":
             return lambda facts: all(p.search(facts.folded(where)) for p in patterns)
         either = re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
