@@ -131,26 +131,24 @@ def history_table(versions) -> str:
     )
 
 
-@admin.action(description=gettext_lazy("Create a draft (edit without changing the live rules)"))
-def make_draft(modeladmin, request, queryset):
+def _each(request, queryset, verb, done: str) -> None:
     for rule_set in queryset:
         try:
-            draft = rulebook.create_draft(rule_set, request.user)
+            result = verb(rule_set, request.user)
         except RuleInvalid as invalid:
             messages.error(request, " ".join(invalid.messages))
         else:
-            messages.success(request, _("Draft “%(name)s” ready.") % {"name": draft})
+            messages.success(request, done % {"name": result})
+
+
+@admin.action(description=gettext_lazy("Create a draft (edit without changing the live rules)"))
+def make_draft(modeladmin, request, queryset):
+    _each(request, queryset, rulebook.create_draft, _("Draft “%(name)s” ready."))
 
 
 @admin.action(description=gettext_lazy("Publish the draft (replaces the live rules)"))
 def publish(modeladmin, request, queryset):
-    for rule_set in queryset:
-        try:
-            live = rulebook.publish_draft(rule_set, request.user)
-        except RuleInvalid as invalid:
-            messages.error(request, " ".join(invalid.messages))
-        else:
-            messages.success(request, _("“%(name)s” is live.") % {"name": live})
+    _each(request, queryset, rulebook.publish_draft, _("“%(name)s” is live."))
 
 
 @admin.register(RuleSet)

@@ -133,31 +133,21 @@ def load_demo_routing() -> bool:
             )
         OpeningHours.objects.create(calendar=kfz, weekday=3, opens=time(14), closes=time(17, 30))
     _closing_days(kfz)
-    SLAPolicy.objects.get_or_create(
-        is_default=True,
-        defaults={
-            "name": "Standard",
-            "calendar": standard,
-            "first_response_hours": Decimal(8),
-            "resolution_hours": Decimal(80),
-        },
-    )
-    SLAPolicy.objects.get_or_create(
-        name="Dringend",
-        defaults={
-            "calendar": standard,
-            "first_response_hours": Decimal(2),
-            "handoff_feedback_hours": Decimal(4),
-            "resolution_hours": Decimal(16),
-        },
-    )
-    SLAPolicy.objects.get_or_create(
-        name="Kfz-Zulassung",
-        defaults={
-            "calendar": kfz,
-            "first_response_hours": Decimal(10),
-            "resolution_hours": Decimal(50),
-        },
-    )
+    if not SLAPolicy.objects.filter(is_default=True).exists():
+        SLAPolicy.objects.create(name="Standard", calendar=standard, is_default=True)
+    # (name, calendar, first response, handoff feedback, resolution) in open hours
+    for name, calendar, first, feedback, resolution in (
+        ("Dringend", standard, 2, 4, 16),
+        ("Kfz-Zulassung", kfz, 10, 24, 50),
+    ):
+        SLAPolicy.objects.get_or_create(
+            name=name,
+            defaults={
+                "calendar": calendar,
+                "first_response_hours": Decimal(first),
+                "handoff_feedback_hours": Decimal(feedback),
+                "resolution_hours": Decimal(resolution),
+            },
+        )
     rules_io.import_rules(DEMO_RULES)
     return True

@@ -28,6 +28,23 @@ def _mapping(item: Any) -> dict | None:
     return item if isinstance(item, dict) and isinstance(item.get("type"), str) else None
 
 
+def _kind(item: Any, registry: dict, what: str, fault) -> tuple[dict, Any] | None:
+    """The spec and its registered type, or None after reporting the fault."""
+    spec = _mapping(item)
+    if spec is None:
+        fault(what, _("each entry is a mapping with a “type”"))
+        return None
+    kind = registry.get(spec["type"])
+    if kind is None:
+        fault(
+            what,
+            _("unknown type “%(type)s” (known: %(known)s)")
+            % {"type": spec["type"], "known": ", ".join(registry)},
+        )
+        return None
+    return spec, kind
+
+
 def validate_rule(
     name: str, conditions: Any, actions: Any, context: RuleContext
 ) -> tuple[list[dict], list[dict]]:
@@ -54,19 +71,11 @@ def validate_rule(
     )
     rule_types: set[str] | None = None
     for index in order:
-        spec = _mapping(conditions[index])
         what = _("condition %(number)s") % {"number": index + 1}
-        if spec is None:
-            fault(what, _("each condition is a mapping with a “type”"))
+        found = _kind(conditions[index], CONDITIONS, what, fault)
+        if found is None:
             continue
-        kind = CONDITIONS.get(spec["type"])
-        if kind is None:
-            fault(
-                what,
-                _("unknown condition type “%(type)s” (known: %(known)s)")
-                % {"type": spec["type"], "known": ", ".join(CONDITIONS)},
-            )
-            continue
+        spec, kind = found
         what = f"{what} ({kind.label})"
         try:
             normal = kind.normalise(spec, context, rule_types)
@@ -103,19 +112,11 @@ def validate_rule(
     normal_actions: list[dict] = []
     seen: set[str] = set()
     for index, item in enumerate(actions):
-        spec = _mapping(item)
         what = _("action %(number)s") % {"number": index + 1}
-        if spec is None:
-            fault(what, _("each action is a mapping with a “type”"))
+        found = _kind(item, ACTIONS, what, fault)
+        if found is None:
             continue
-        action = ACTIONS.get(spec["type"])
-        if action is None:
-            fault(
-                what,
-                _("unknown action type “%(type)s” (known: %(known)s)")
-                % {"type": spec["type"], "known": ", ".join(ACTIONS)},
-            )
-            continue
+        spec, action = found
         what = f"{what} ({action.label})"
         if spec["type"] in SINGLE_ACTIONS and spec["type"] in seen:
             fault(what, _("a rule can do this only once"))
