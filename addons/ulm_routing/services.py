@@ -53,6 +53,9 @@ from ulm_routing.sla import (
 )
 from ulm_routing.whatif import WhatIfInvalid, WhatIfResult, replay
 
+# ``evaluate(ticket)``: the decision of the live rules, with ``.explain()`` per rule
+evaluate = evaluate_ticket
+
 __all__ = [
     "CalendarError",
     "CalendarSpec",
@@ -76,6 +79,7 @@ __all__ = [
     "department_members",
     "dry_run",
     "due_at",
+    "evaluate",
     "evaluate_ticket",
     "export_rules",
     "facts_of",

@@ -143,7 +143,9 @@ def _spec(hours, closing) -> CalendarSpec:
     )
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(
     hours=calendars,
     closing=closing_rules,
@@ -166,7 +168,7 @@ def test_due_time_equals_the_minute_by_minute_count(
     assert due.utcoffset() == due.astimezone(BERLIN).utcoffset()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, database=None)
 @given(hours=calendars, local_start=starts, minutes=st.integers(1, 20 * 60))
 def test_open_time_between_start_and_due_is_the_duration(hours, local_start, minutes):
     spec = _spec(hours, [])
