@@ -20,24 +20,25 @@ class Weekday(models.IntegerChoices):
 
 
 class HolidayRegion(models.TextChoices):
-    """German states as the holiday library names them (subdivisions of DE)."""
+    """German states as the holiday library names them (subdivisions of DE); their names are
+    proper names, written in German in every language."""
 
-    BW = "BW", _("Baden-Württemberg")
-    BY = "BY", _("Bavaria")
-    BE = "BE", _("Berlin")
-    BB = "BB", _("Brandenburg")
-    HB = "HB", _("Bremen")
-    HH = "HH", _("Hamburg")
-    HE = "HE", _("Hesse")
-    MV = "MV", _("Mecklenburg-Western Pomerania")
-    NI = "NI", _("Lower Saxony")
-    NW = "NW", _("North Rhine-Westphalia")
-    RP = "RP", _("Rhineland-Palatinate")
-    SL = "SL", _("Saarland")
-    SN = "SN", _("Saxony")
-    ST = "ST", _("Saxony-Anhalt")
-    SH = "SH", _("Schleswig-Holstein")
-    TH = "TH", _("Thuringia")
+    BW = "BW", "Baden-Württemberg"
+    BY = "BY", "Bayern"
+    BE = "BE", "Berlin"
+    BB = "BB", "Brandenburg"
+    HB = "HB", "Bremen"
+    HH = "HH", "Hamburg"
+    HE = "HE", "Hessen"
+    MV = "MV", "Mecklenburg-Vorpommern"
+    NI = "NI", "Niedersachsen"
+    NW = "NW", "Nordrhein-Westfalen"
+    RP = "RP", "Rheinland-Pfalz"
+    SL = "SL", "Saarland"
+    SN = "SN", "Sachsen"
+    ST = "ST", "Sachsen-Anhalt"
+    SH = "SH", "Schleswig-Holstein"
+    TH = "TH", "Thüringen"
 
 
 class BusinessCalendar(models.Model):

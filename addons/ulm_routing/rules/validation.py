@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ulm_routing.rules.base import RuleContext, RuleInvalid, SpecError
 from ulm_routing.rules.registry import ACTIONS, CONDITIONS
@@ -15,12 +14,13 @@ from ulm_routing.rules.registry import ACTIONS, CONDITIONS
 # request types first: the field condition needs to know them
 TYPE_CONDITIONS = ("request_type", "service")
 SINGLE_ACTIONS = ("forward", "priority", "sla", "assign")
+# what a contradiction is about, named by the condition type's label
 DOMAIN_NAMES = {
-    "request_type": gettext_lazy("request type"),
-    "channel": gettext_lazy("channel"),
-    "priority": gettext_lazy("priority"),
-    "citizen": gettext_lazy("citizen known"),
-    "weekday": gettext_lazy("weekday"),
+    "request_type": CONDITIONS["request_type"].label,
+    "channel": CONDITIONS["channel"].label,
+    "priority": CONDITIONS["priority"].label,
+    "citizen": CONDITIONS["citizen"].label,
+    "weekday": CONDITIONS["schedule"].label,
 }
 
 
@@ -88,13 +88,13 @@ def validate_rule(
             rule_types = set(admitted) if rule_types is None else rule_types & admitted
 
     domains: dict[str, frozenset] = {}
-    for spec in normal_conditions:
-        if spec is None:
+    for normal_spec in normal_conditions:
+        if normal_spec is None:
             continue
-        found = CONDITIONS[spec["type"]].domain(spec, context)
-        if found is None:
+        admits = CONDITIONS[normal_spec["type"]].domain(normal_spec, context)
+        if admits is None:
             continue
-        key, values = found
+        key, values = admits
         domains[key] = domains[key] & values if key in domains else values
         if not domains[key]:
             shown = DOMAIN_NAMES.get(key) or _("field %(field)s") % {
