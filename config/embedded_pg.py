@@ -21,6 +21,7 @@ import fcntl
 import hashlib
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import tempfile
@@ -238,8 +239,14 @@ def stop() -> None:
 
 def ensure_database(name: str) -> None:
     """Creates the project's database on the embedded server if it does not exist yet."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", name):
+        raise EmbeddedPostgresError(
+            f"ULM_DB_NAME {name!r} is not a plain database name (letters, digits, underscore)."
+        )
     psql = [_bin("psql"), "-h", str(socket_dir()), "-U", SUPERUSER, "-d", "postgres", "-tA"]
-    exists = _run_as_owner([*psql, "-c", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"])
+    # the name is checked above: letters, digits and underscores only (reviewed for B608)
+    query = f"SELECT 1 FROM pg_database WHERE datname = '{name}'"  # nosec B608
+    exists = _run_as_owner([*psql, "-c", query])
     if exists.stdout.strip() != "1":
         _run_as_owner([*psql, "-c", f'CREATE DATABASE "{name}"'])
 

@@ -19,8 +19,9 @@ def public_view_protector(request):
         return None
     if match is not None and match.url_name in HOST_SUBMISSION_PAGES:
         return redirect("ulm_channels:contact")
-    if match is not None and match.url_name == "public_view" and "close" not in request.GET:
-        # the host's mails link its public ticket page: web requests have our status page
+    if match is not None and match.url_name == "public_view":
+        # the host's mails link its public ticket page (also to accept a resolution): web
+        # requests have our status page, where the citizen can answer
         from ulm_channels.services import status_path_for_host_link
 
         query = request.GET

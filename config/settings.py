@@ -8,6 +8,7 @@ are decided here once and cannot be changed per test.
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -57,21 +58,27 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "procrastinate.contrib.django",
+    "axes",
     "helpdesk",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP (script nonces) and Permissions-Policy on every response, refusals included
+    "ulm_servicepoint.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # NUL bytes, body size, JSON depth: refused in German before any view or CSRF check reads
+    "ulm_servicepoint.input_limits.InputLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ulm_servicepoint.host_text.HostTextMiddleware",
-    "ulm_servicepoint.security.ContentSecurityPolicyMiddleware",
+    # login throttling (django-axes): last, as its documentation asks
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -82,14 +89,25 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "config" / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # every inline <script> of a template source gets the request's CSP nonce
+            # (ulm_servicepoint.template_loaders): no 'unsafe-inline' for scripts
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "ulm_servicepoint.template_loaders.FilesystemLoader",
+                        "ulm_servicepoint.template_loaders.AppDirectoriesLoader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ulm_servicepoint.context_processors.city",
+                "ulm_servicepoint.context_processors.security",
             ],
         },
     },
@@ -136,6 +154,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account or address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: after LOGIN_FAILURE_LIMIT failed attempts for one account, or from one
+# address, logins are refused for LOGIN_LOCKOUT_MINUTES (German page; admins unlock early by
+# deleting the entry under "Axes › Zugriffsversuche"). Successful logins are not logged.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "ulm_servicepoint/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "ulm_servicepoint.security.client_ip"
+AXES_VERBOSE = False
 LOGIN_URL = "helpdesk:login"
 LOGIN_REDIRECT_URL = "helpdesk:dashboard"
 
@@ -196,6 +229,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# how many reverse proxies stand in front of the web server (their X-Forwarded-For is trusted
+# for the client's address: login throttling, the forms' rate limit); 0: REMOTE_ADDR
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # --- django-helpdesk, chosen deliberately (DESIGN.md §3) --------------------------------------
 HELPDESK_TEAMS_MODE_ENABLED = False  # decided before the first migration (baked into 0043)
@@ -221,6 +257,8 @@ HELPDESK_USE_HTTPS_IN_EMAIL_LINK = SITE_URL.startswith("https")
 HELPDESK_MAX_EMAIL_ATTACHMENT_SIZE = env_int("HELPDESK_MAX_EMAIL_ATTACHMENT_SIZE", 10 * 1024 * 1024)
 
 REST_FRAMEWORK = {
+    # the session only: no HTTP Basic (a second way to guess passwords, past the throttling)
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -233,6 +271,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAdminUser"],  # staff only, like the API
     "DEFAULT_GENERATOR_CLASS": "ulm_servicepoint.api.SchemaGenerator",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ulm_servicepoint.api.document_refusals",
+    ],
 }
 
 # --- Task queue (procrastinate on the same PostgreSQL) ---------------------------------------

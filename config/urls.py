@@ -4,16 +4,24 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from ulm_servicepoint.host_guard import host_urlpatterns
+
 urlpatterns = [
     path(
         "",
         RedirectView.as_view(pattern_name="ulm_channels:request_types", permanent=False),
         name="root",
     ),
-    path("helpdesk/", include("helpdesk.urls", namespace="helpdesk")),
+    # the host's views, each behind our guards (ulm_servicepoint.host_guard)
+    path("helpdesk/", include((host_urlpatterns(), "helpdesk"), namespace="helpdesk")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("ulm_servicepoint.urls")),
     path("", include("ulm_channels.urls")),
     path("", include("ulm_knowledge.urls")),
 ]
+
+# German error pages, JSON for API clients (ulm_servicepoint.refusals); 500.html is static
+handler400 = "ulm_servicepoint.refusals.bad_request"
+handler403 = "ulm_servicepoint.refusals.permission_denied"
+handler404 = "ulm_servicepoint.refusals.page_not_found"

@@ -133,3 +133,93 @@ def test_helper_matches_what_the_host_shows(kfz_clerk, tickets):
     assert set(tickets_visible_to(kfz_clerk).values_list("queue__slug", flat=True)) == {
         "kfz-zulassung"
     }
+
+
+# --- Host forms that offer tickets, users or queues (issue 9) -----------------------------------
+@pytest.mark.parametrize("picker", ["ticket_dependency_add", "ticket_resolves_add"])
+def test_dependency_pickers_offer_and_accept_only_visible_tickets(karl, tickets, picker):
+    from helpdesk.models import TicketDependency
+
+    from tests.support.html import soup
+
+    url = reverse(f"helpdesk:{picker}", args=[tickets["kfz"].id])
+    page = karl.get(url)
+    assert page.status_code == 200
+    offered = {int(o["value"]) for o in soup(page).select("select option") if o.get("value")}
+    assert tickets["waste"].id not in offered
+    assert offered <= set(
+        Ticket.objects.filter(queue__slug="kfz-zulassung").values_list("id", flat=True)
+    )
+    field = "depends_on" if picker == "ticket_dependency_add" else "ticket"
+    response = karl.post(url, {field: tickets["waste"].id})
+    assert response.status_code == 400
+    assert not TicketDependency.objects.filter(ticket__in=tickets.values()).exists()
+
+
+def test_copies_go_only_to_users_who_may_see_the_ticket(karl, tickets, django_user_model):
+    from helpdesk.models import TicketCC
+
+    from tests.support.html import soup
+
+    url = reverse("helpdesk:ticket_cc_add", args=[tickets["kfz"].id])
+    page = karl.get(url)
+    offered = {o.get_text(strip=True) for o in soup(page).select("select[name=user] option")}
+    assert "berta.abfall" not in offered
+    assert "karl.kfz" in offered
+    berta = django_user_model.objects.get(username="berta.abfall")
+    assert karl.post(url, {"user": berta.id}).status_code == 400
+    markup = karl.post(url, {"email": '"<img/src/onerror=alert(1)>"@example.org'})
+    assert markup.status_code == 400
+    assert not TicketCC.objects.exists()
+
+
+def test_merge_picker_offers_only_visible_tickets(karl, tickets):
+    from tests.support.html import soup
+
+    page = karl.get(reverse("helpdesk:merge_tickets"))
+    offered = {int(o["value"]) for o in soup(page).select("select[name=tickets] option")}
+    assert tickets["waste"].id not in offered
+    chosen = f"tickets={tickets['kfz'].id}&tickets={tickets['waste'].id}"
+    foreign = f"{reverse('helpdesk:merge_tickets')}?{chosen}"
+    karl.post(foreign, {"chosen_ticket": tickets["kfz"].id})
+    assert Ticket.objects.get(pk=tickets["waste"].id).merged_to is None
+
+
+def test_queue_pickers_offer_only_the_own_department(karl, tickets):
+    from tests.support.html import soup
+
+    own = str(Queue.objects.get(slug="kfz-zulassung").id)
+    for url in (reverse("helpdesk:view", args=[tickets["kfz"].id]), reverse("helpdesk:submit")):
+        page = soup(karl.get(url))
+        offered = {o.get("value") for o in page.select("select[name=queue] option")}
+        offered |= {i.get("value") for i in page.select("input[name=queue]")}
+        offered.discard("")
+        assert offered == {own}, (url, offered)
+    # moving his ticket into a foreign queue is refused
+    waste_queue = Queue.objects.get(slug="abfallwirtschaft")
+    karl.post(
+        reverse("helpdesk:update", args=[tickets["kfz"].id]),
+        {"queue": waste_queue.id, "comment": "weg damit"},
+    )
+    assert Ticket.objects.get(pk=tickets["kfz"].id).queue.slug == "kfz-zulassung"
+
+
+def test_bulk_assignment_to_someone_outside_the_department_is_refused(
+    karl, tickets, django_user_model
+):
+    berta = django_user_model.objects.get(username="berta.abfall")
+    response = karl.post(
+        reverse("helpdesk:mass_update"),
+        {"ticket_id": [tickets["kfz"].id], "action": f"assign_{berta.id}"},
+    )
+    assert response.status_code == 400
+    assert Ticket.objects.get(pk=tickets["kfz"].id).assigned_to is None
+
+
+def test_my_tickets_lists_only_tickets_the_clerk_may_see(karl, tickets, kfz_clerk):
+    """A citizen may give a clerk's address: that request still is not his to see."""
+    Ticket.objects.filter(pk=tickets["waste"].id).update(submitter_email=kfz_clerk.email)
+    Ticket.objects.filter(pk=tickets["kfz"].id).update(submitter_email=kfz_clerk.email)
+    listed = karl.get("/helpdesk/api/user_tickets/").json()["results"]
+    assert {row["id"] for row in listed} == {tickets["kfz"].id}
+    assert karl.get(f"/helpdesk/api/user_tickets/{tickets['waste'].id}/").status_code == 404

@@ -8,14 +8,17 @@ everything the citizen typed: they just send it again.
 
 from __future__ import annotations
 
+import secrets
 import time
 
 from django import forms
 from django.core import signing
+from django.core.cache import cache
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from ulm_channels import conf
+from ulm_servicepoint.schema_forms import EmailAddressField
 
 STARTED_SALT = "ulm_channels.form-started"
 HONEYPOT_FIELD = "homepage"
@@ -34,8 +37,9 @@ def now() -> float:
 
 
 def started_token() -> str:
-    """The time stamp the form carries (signed: a bot cannot backdate it)."""
-    return signing.dumps(now(), salt=STARTED_SALT)
+    """The time stamp the form carries (signed: a bot cannot backdate it), with a random id
+    that makes it good for one submission only."""
+    return signing.dumps({"t": now(), "n": secrets.token_urlsafe(12)}, salt=STARTED_SALT)
 
 
 def check_upload(upload) -> None:
@@ -100,15 +104,15 @@ class SpamProtectedForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        max_age = conf.get("ULM_CHANNELS_MAX_FORM_AGE")
         try:
             started = signing.loads(
-                self.data.get("started", ""),
-                salt=STARTED_SALT,
-                max_age=conf.get("ULM_CHANNELS_MAX_FORM_AGE"),
+                self.data.get("started", ""), salt=STARTED_SALT, max_age=max_age
             )
-            quick = now() - float(started) < conf.get("ULM_CHANNELS_MIN_FILL_SECONDS")
-        except (signing.BadSignature, TypeError, ValueError):
-            quick = True
+            quick = now() - float(started["t"]) < conf.get("ULM_CHANNELS_MIN_FILL_SECONDS")
+            once = str(started["n"])
+        except (signing.BadSignature, TypeError, ValueError, KeyError):
+            quick, once = True, ""
         if quick:
             raise forms.ValidationError(
                 _(
@@ -117,6 +121,16 @@ class SpamProtectedForm(forms.Form):
                     "form again."
                 ),
                 code="time_trap",
+            )
+        # each time the form is shown it may be sent once (a script cannot replay one token)
+        if not cache.add(f"ulm_channels:form-sent:{once}", True, timeout=max_age):
+            raise forms.ValidationError(
+                _(
+                    "This form was sent already. If you received our confirmation, your "
+                    "request has arrived. Otherwise your entries are kept: please send the "
+                    "form again."
+                ),
+                code="sent_twice",
             )
         return cleaned
 
@@ -132,13 +146,10 @@ class ContactForm(SpamProtectedForm):
         max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Your e-mail address"),
         help_text=_("We send the confirmation and our answer to this address."),
-        error_messages={
-            "required": _("Please enter your e-mail address."),
-            "invalid": _("Please enter a valid e-mail address, e.g. name@example.com."),
-        },
+        error_messages={"required": _("Please enter your e-mail address.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     subject = forms.CharField(

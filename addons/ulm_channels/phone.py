@@ -18,6 +18,7 @@ citizen register of ulm_servicepoint.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,6 +33,12 @@ from ulm_channels import conf
 from ulm_channels.models import Call
 
 EVENTS = ("newCall", "answer", "hangup")
+CALL_ID = re.compile(r"^[A-Za-z0-9._:@/+-]{1,128}$")
+# what PBXs put in a number field: digits with the usual separators, or a word for "withheld"
+NUMBER = re.compile(r"^\+?[0-9][0-9 ()/.-]{0,39}$")
+WITHHELD = {"anonymous", "unknown", "restricted", "private", "unavailable"}
+USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
+CAUSE = re.compile(r"^[A-Za-z0-9_ .-]{0,40}$")
 
 
 class EventError(ValueError):
@@ -87,6 +94,18 @@ def parse_event(data) -> CallEvent:
             raise EventError(_("The field “%(field)s” is too long.") % {"field": name})
         return value
 
+    def matching(name: str, pattern: re.Pattern[str], required: bool = False) -> str:
+        value = field(name, required=required)
+        if value and not pattern.match(value):
+            raise EventError(_("The field “%(field)s” has an invalid value.") % {"field": name})
+        return value
+
+    def number(name: str) -> str:
+        value = field(name, limit=40)
+        if value and value.casefold() not in WITHHELD and not NUMBER.match(value):
+            raise EventError(_("The field “%(field)s” is not a phone number.") % {"field": name})
+        return value
+
     event = field("event", required=True)
     if event not in EVENTS:
         raise EventError(
@@ -95,22 +114,25 @@ def parse_event(data) -> CallEvent:
     direction = field("direction") or Call.Direction.INBOUND
     if direction not in Call.Direction.values:
         raise EventError(_("The field “direction” must be “in” or “out”."))
-    stamp = field("timestamp")
+    stamp = field("timestamp", limit=40)
     at = timezone.now()
     if stamp:
-        parsed = parse_datetime(stamp)
-        if parsed is None:
+        try:
+            parsed = parse_datetime(stamp)
+        except ValueError:  # well-formed, but no such date (2026-13-45)
+            parsed = None
+        if parsed is None or not 2000 <= parsed.year <= 2100:
             raise EventError(_("The field “timestamp” is not a date and time (ISO 8601)."))
         at = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
     return CallEvent(
         event=event,
-        call_id=field("callId", required=True),
+        call_id=matching("callId", CALL_ID, required=True),
         at=at,
-        caller=field("from", limit=40),
-        called=field("to", limit=40),
+        caller=number("from"),
+        called=number("to"),
         direction=direction,
-        user=field("user", limit=150),
-        cause=field("cause", limit=40),
+        user=matching("user", USERNAME),
+        cause=matching("cause", CAUSE),
     )
 
 

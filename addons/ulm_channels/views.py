@@ -41,7 +41,9 @@ CONFIRMATION_SALT = "ulm_channels.confirmation"
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    from ulm_servicepoint.security import client_ip as address
+
+    return address(request) or None
 
 
 def form_context(form, **extra) -> dict:
@@ -274,10 +276,12 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 # --- Phone ------------------------------------------------------------------------------------
 def pbx_authorised(request: HttpRequest) -> bool:
+    """The PBX's bearer token, in the Authorization header only (a token in the address would
+    end up in access logs)."""
     expected = conf.get("ULM_CHANNELS_PHONE_TOKEN")
     header = request.headers.get("Authorization", "")
-    given = header[7:] if header.startswith("Bearer ") else request.GET.get("token", "")
-    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+    given = header[7:] if header.startswith("Bearer ") else ""
+    return bool(expected and given) and hmac.compare_digest(given.encode(), expected.encode())
 
 
 @csrf_exempt

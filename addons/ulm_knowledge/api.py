@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -19,6 +21,21 @@ class SearchView(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="What to look for (≤ 5000)."),
+            OpenApiParameter("limit", OpenApiTypes.INT, description="At most this many hits."),
+        ],
+        responses={
+            200: inline_serializer(
+                "SearchResults", {"results": serializers.ListField(child=serializers.DictField())}
+            ),
+            400: inline_serializer(
+                "SearchErrors",
+                {"limit": serializers.ListField(child=serializers.CharField(), required=False)},
+            ),
+        },
+    )
     def get(self, request: Request) -> Response:
         query = request.query_params.get("q", "")
         raw_limit = request.query_params.get("limit")

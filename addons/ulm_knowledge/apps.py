@@ -10,10 +10,15 @@ class UlmKnowledgeConfig(AppConfig):
         from django.db.models.signals import pre_delete
         from helpdesk.models import KBItem
 
-        from ulm_knowledge import checks  # noqa: F401 - registers the system checks
+        from ulm_knowledge import (
+            checks,  # noqa: F401 - registers the system checks
+            services,
+        )
         from ulm_knowledge.signals import after_capture, before_kbitem_delete
+        from ulm_servicepoint.host_guard import register_host_check
         from ulm_servicepoint.services import register_capture_panel, request_captured
 
         pre_delete.connect(before_kbitem_delete, sender=KBItem, dispatch_uid="ulm_kb_guard")
         request_captured.connect(after_capture, dispatch_uid="ulm_kb_capture")
         register_capture_panel("ulm_knowledge/capture_slot.html")
+        register_host_check("kb_vote", lambda request, url: services.vote_refused(url["item_id"]))

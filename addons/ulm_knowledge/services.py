@@ -903,7 +903,7 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
             LIMIT %s
             ) AS s
             ORDER BY s.score DESC, s.title
-            """,  # noqa: S608 - the f-string inserts constants only; values are parameters
+            """,  # noqa: S608  # nosec B608
             [
                 queries,
                 weights,
@@ -1020,6 +1020,15 @@ def _suggestion(item: Service | Answer, hit: Hit, linked: bool = False) -> Sugge
 def item_for(kbitem: KBItem) -> Service | Answer | None:
     service = Service.objects.filter(kbitem=kbitem).first()
     return service or Answer.objects.filter(kbitem=kbitem).first()
+
+
+def vote_refused(kbitem_id: int) -> str | None:
+    """Why the host's vote on this KB item is refused (German), or None: only published
+    services and answers are voted on, never drafts or items under review."""
+    item = item_for(KBItem(pk=kbitem_id))
+    if item is not None and item.status != Status.PUBLISHED:
+        return gettext("Only published knowledge base items can be rated.")
+    return None
 
 
 def answer_text(item: Service | Answer) -> str:

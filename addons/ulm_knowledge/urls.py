@@ -1,6 +1,8 @@
 """URLs of ulm_knowledge."""
 
 from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import AllowAny
 
 from ulm_knowledge import api, views
 
@@ -15,6 +17,19 @@ urlpatterns = [
         name="api-service",
     ),
     path("api/v1/knowledge/answers/", api.AnswerList.as_view(), name="api-answers"),
+    path(
+        "api/v1/knowledge/schema/",
+        # public, like the API it describes (only published content)
+        SpectacularAPIView.as_view(
+            urlconf="ulm_knowledge.api_urls",
+            permission_classes=[AllowAny],
+            custom_settings={
+                "TITLE": "ulm-servicepoint knowledge API",
+                "DESCRIPTION": "Search and the published services and answers.",
+            },
+        ),
+        name="api-schema",
+    ),
     path("dienstleistungen/", views.service_index, name="services"),
     path("dienstleistungen/<uuid:uuid>/", views.service_detail, name="service"),
     path("dienstleistungen/vorschlaege/", views.citizen_suggestions, name="suggestions"),

@@ -78,9 +78,19 @@ class CaptureSchemaAdmin(admin.ModelAdmin):
 
 @admin.register(Citizen)
 class CitizenAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "phone", "postcode", "city", "created_at"]
+    list_display = [
+        "name",
+        "email",
+        "phone",
+        "postcode",
+        "city",
+        "possible_duplicate_of",
+        "created_at",
+    ]
+    list_filter = [("possible_duplicate_of", admin.EmptyFieldListFilter)]
     search_fields = ["name", "email", "phone"]
     readonly_fields = ["uuid", "created_at", "updated_at"]
+    raw_id_fields = ["possible_duplicate_of"]
     actions = ["merge_selected"]
 
     @admin.action(description=_("Merge selected citizens into the oldest record"))

@@ -217,3 +217,39 @@ class SchemaGenerator(BaseSchemaGenerator):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("urlconf", "ulm_servicepoint.api_urls")
         super().__init__(*args, **kwargs)
+
+
+REFUSED = {
+    "type": "object",
+    "description": 'Refused before the view ran: {"error": German sentence}, or '
+    '{"detail": German sentence} from authentication and permissions.',
+}
+REFUSAL = {
+    "description": "Refused, with a German message.",
+    "content": {"application/json": {"schema": REFUSED}},
+}
+
+
+def document_refusals(result, generator, request, public):
+    """drf-spectacular post-processing hook: every operation of our APIs can be refused before
+    its view runs (``input_limits``: 400 for NUL bytes or bad JSON, 413 for a body too large;
+    authentication and permissions: 401/403); one with a path parameter answers 404 for an
+    unknown object, a list for a page past its end. The schema says so, so that clients (and
+    the fuzzing test) expect it."""
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            codes = ["400", "401", "403"]
+            paged = any(p.get("name") == "page" for p in operation.get("parameters", []))
+            if "{" in path or paged:
+                codes.append("404")
+            if "requestBody" in operation:
+                codes.append("413")
+            for code in codes:
+                documented = responses.get(code, {}).get("content", {}).get("application/json")
+                if documented and "schema" in documented:
+                    # the view's own answer (e.g. {"errors": …}) or a refusal before it ran
+                    documented["schema"] = {"anyOf": [documented["schema"], REFUSED]}
+                else:
+                    responses[code] = REFUSAL
+    return result

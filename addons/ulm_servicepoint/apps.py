@@ -10,8 +10,14 @@ class UlmServicepointConfig(AppConfig):
         from django.db.models.signals import post_migrate
         from helpdesk.signals import update_ticket_done
 
-        from ulm_servicepoint import checks  # noqa: F401 - registers the system checks
+        from ulm_servicepoint import (
+            checks,  # noqa: F401 - registers the system checks
+            host_guard,
+            host_views,
+        )
         from ulm_servicepoint.signals import after_migrate, after_ticket_update
 
         post_migrate.connect(after_migrate, sender=self)
         update_ticket_done.connect(after_ticket_update, dispatch_uid="ulm_servicepoint.kpi")
+        for name, view in host_views.REPLACEMENTS.items():
+            host_guard.register_host_view(name, view)

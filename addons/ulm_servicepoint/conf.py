@@ -10,6 +10,10 @@ DEFAULTS = {
     "ULM_SERVICEPOINT_WORKER_STALE_SECONDS": 180,
     # largest file a capture field or a letter's scan may have (bytes)
     "ULM_SERVICEPOINT_MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
+    # largest request body accepted at all (a form with several files; 413 above it)
+    "ULM_SERVICEPOINT_MAX_REQUEST_BYTES": 32 * 1024 * 1024,
+    # deepest nesting of a JSON request body (400 above it)
+    "ULM_SERVICEPOINT_MAX_JSON_DEPTH": 32,
 }
 
 

@@ -44,6 +44,7 @@ from ulm_servicepoint.schema_forms import (
     display_value,
     format_phone,
     normalise_phone,
+    validate_email_address,
     values_to_data,
 )
 
@@ -77,6 +78,23 @@ def tickets_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Ticke
 def queues_visible_to(user: AbstractBaseUser | AnonymousUser) -> list[Queue]:
     """Queues whose tickets the user may open (not merely pick for a new ticket)."""
     return HelpdeskUser(user).accessible_queues()
+
+
+def users_with_access(queue: Queue) -> QuerySet[Any]:
+    """Active staff who may open the tickets of ``queue``: its department, the service center
+    (groups holding the queue's permission), direct holders of it, and superusers."""
+    permission = queue_permission(queue)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions=permission)
+            | Q(user_permissions=permission)
+        )
+        .distinct()
+        .order_by("username")
+    )
 
 
 def file_visible_to(user: AbstractBaseUser | AnonymousUser, name: str):
@@ -237,15 +255,10 @@ def _clean_citizen_data(data: CitizenData) -> CitizenData:
     errors: dict[str, list[str]] = {}
     email = data.email.strip().lower()
     if email:
-        from django.core.validators import validate_email
-
         try:
-            validate_email(email)
-        except Exception:
-            errors["citizen_email"] = [
-                _("Please enter a valid e-mail address for “%(field)s”, e.g. name@example.com.")
-                % {"field": _("E-mail address")}
-            ]
+            email = validate_email_address(email, field=_("E-mail address"))
+        except DjangoValidationError as invalid:
+            errors["citizen_email"] = list(invalid.messages)
     phone = data.phone.strip()
     if phone:
         try:
@@ -267,10 +280,12 @@ def _clean_citizen_data(data: CitizenData) -> CitizenData:
 
 def find_or_create_citizen(data: CitizenData, user: Any = None) -> Citizen | None:
     """The same person across channels: found by e-mail address, else by normalised phone
-    number; empty details of a found citizen are filled in, known ones never overwritten.
-    A citizen picked by an agent (``data.known``, looked up among those ``user`` may see) gets
-    the details the agent typed. None for an anonymous request. Raises CaptureInvalid for an
-    invalid e-mail or phone, or a picked citizen that is not there."""
+    number, but only when the other details given agree (a submission with someone else's
+    number and another name is not that person: it becomes a new citizen, marked as a possible
+    duplicate for an agent to check). Empty details of a found citizen are filled in, known ones
+    never overwritten. A citizen picked by an agent (``data.known``, looked up among those
+    ``user`` may see) gets the details the agent typed. None for an anonymous request. Raises
+    CaptureInvalid for an invalid e-mail or phone, or a picked citizen that is not there."""
     data = _clean_citizen_data(data)
     if data.is_empty():
         return None
@@ -289,21 +304,37 @@ def find_or_create_citizen(data: CitizenData, user: Any = None) -> Citizen | Non
                 setattr(picked, name, value)
         picked.save()
         return picked
-    citizen = None
+    match = None
     if data.email:
-        citizen = Citizen.objects.filter(email__iexact=data.email).order_by("pk").first()
-    if citizen is None and data.phone:
-        citizen = Citizen.objects.filter(phone=data.phone).order_by("pk").first()
-    if citizen is None:
+        match = Citizen.objects.filter(email__iexact=data.email).order_by("pk").first()
+    if match is None and data.phone:
+        match = Citizen.objects.filter(phone=data.phone).order_by("pk").first()
+    if match is None:
         return Citizen.objects.create(**data.details())
+    if _details_differ(match, data):
+        return Citizen.objects.create(**data.details(), possible_duplicate_of=match)
     changed = False
     for name, value in data.details().items():
-        if value and not getattr(citizen, name):
-            setattr(citizen, name, value)
+        if value and not getattr(match, name):
+            setattr(match, name, value)
             changed = True
     if changed:
-        citizen.save()
-    return citizen
+        match.save()
+    return match
+
+
+def _details_differ(citizen: Citizen, data: CitizenData) -> bool:
+    """Whether a detail given differs from the one known (empty on either side never does)."""
+
+    def same(a: str, b: str) -> bool:
+        return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+    return any(
+        getattr(data, name)
+        and getattr(citizen, name)
+        and not same(getattr(data, name), getattr(citizen, name))
+        for name in ("name", "email", "phone")
+    )
 
 
 @transaction.atomic
@@ -420,10 +451,13 @@ def capture_request(
     typed = form.typed_values()
     now = timezone.now()
     queue = request_type.default_queue if outcome == Outcome.FORWARD else service_center_queue()
+    # the address given with this request is where its answer goes, whatever the citizen
+    # record it was matched to says
+    given = citizen.email.strip().lower() if isinstance(citizen, CitizenData) else ""
     ticket = Ticket.objects.create(
         title=(title or request_type.name)[:200],
         queue=queue,
-        submitter_email=(person.email if person else "") or None,
+        submitter_email=(given or (person.email if person else "")) or None,
         description=_describe(schema.fields, typed, message),
         status=Ticket.OPEN_STATUS,
         priority=3,
@@ -566,7 +600,9 @@ def case_panel_context(ticket: Ticket, user: Any) -> dict[str, Any]:
     """What the ticket page shows beside the host's fields: the case record, its values in
     German, and the citizen's earlier requests the user may see."""
     case = (
-        CaseRecord.objects.select_related("request_type", "schema", "citizen", "captured_by")
+        CaseRecord.objects.select_related(
+            "request_type", "schema", "citizen__possible_duplicate_of", "captured_by"
+        )
         .filter(ticket=ticket)
         .first()
     )

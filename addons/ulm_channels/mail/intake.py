@@ -163,6 +163,10 @@ def _handle(record: InboundMail, force_ticket: bool) -> None:
     if not mail.sender and not force_ticket:
         _set(record, Outcome.QUARANTINED, _("no sender address"))
         return
+    if mail.sender and not plain_address(mail.sender) and not force_ticket:
+        # e.g. a quoted local part with markup: never shown to staff, never answered
+        _set(record, Outcome.QUARANTINED, _("the sender address contains characters we refuse"))
+        return
     ticket = find_ticket(mail)
     if ticket is not None and ticket.status in CLOSED:
         if conf.get("ULM_CHANNELS_MAIL_CLOSED_REPLY") == "new":
@@ -219,6 +223,18 @@ def find_ticket(mail: ParsedMail) -> Ticket | None:
 
 
 # --- Storing through the host's models ------------------------------------------------------
+def plain_address(address: str) -> str:
+    """The address if it is one a citizen may have (no markup, no quoted local part), else ""."""
+    from django.core.exceptions import ValidationError
+
+    from ulm_servicepoint.schema_forms import validate_email_address
+
+    try:
+        return validate_email_address(address) if address else ""
+    except ValidationError:
+        return ""
+
+
 def _description(mail: ParsedMail) -> str:
     text = mail.text if mail.is_forward else mail.new_text
     return text or _("(The e-mail has no text.)")
@@ -235,7 +251,7 @@ def _open_ticket(record: InboundMail, mail: ParsedMail, follows: Ticket | None =
     ticket = Ticket.objects.create(
         title=(mail.title or _("(no subject)"))[:200],
         queue=service_center_queue(),
-        submitter_email=mail.sender or None,
+        submitter_email=plain_address(mail.sender) or None,
         description=description,
         status=Ticket.OPEN_STATUS,
         priority=getattr(settings, "HELPDESK_PUBLIC_TICKET_PRIORITY", 3),
@@ -248,7 +264,7 @@ def _open_ticket(record: InboundMail, mail: ParsedMail, follows: Ticket | None =
         message_id=mail.message_id[:255] or None,
     )
     _attach(followup, mail)
-    if conf.get("ULM_CHANNELS_MAIL_SEND_ACKNOWLEDGEMENT") and mail.sender:
+    if conf.get("ULM_CHANNELS_MAIL_SEND_ACKNOWLEDGEMENT") and ticket.submitter_email:
         outbound.acknowledge(ticket, mail)
     transaction.on_commit(lambda: _signal(new_ticket_done, ticket=ticket))
     return ticket

@@ -70,13 +70,24 @@ def test_repeated_and_out_of_order_events_do_not_change_the_record(pbx):
 
 def test_json_events_are_accepted(settings):
     settings.ULM_CHANNELS_PHONE_TOKEN = TOKEN
-    response = Client().post(
-        reverse("ulm_channels:phone_event") + f"?token={TOKEN}",
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {TOKEN}").post(
+        reverse("ulm_channels:phone_event"),
         json.dumps({"event": "newCall", "callId": "j1", "from": "0049731999", "direction": "in"}),
         content_type="application/json",
     )
     assert response.status_code == 200
     assert Call.objects.get(call_id="j1").caller_normalised == "+49731999"
+
+
+def test_a_token_in_the_address_is_refused(settings):
+    """A token in the query string would end up in access logs: only the header counts."""
+    settings.ULM_CHANNELS_PHONE_TOKEN = TOKEN
+    response = Client().post(
+        reverse("ulm_channels:phone_event") + f"?token={TOKEN}",
+        {"event": "newCall", "callId": "q1"},
+    )
+    assert response.status_code == 401
+    assert not Call.objects.exists()
 
 
 @pytest.mark.parametrize("header", ["", "Bearer wrong-token-wrong-token-wrong", "Basic abc"])

@@ -16,7 +16,9 @@ class ReplyChannel(models.TextChoices):
 
 class Citizen(models.Model):
     """A citizen who asked something. Deduplicated by e-mail address or normalised phone number
-    (services.find_or_create_citizen); the rest is merged by hand (services.merge_citizens)."""
+    when the other details agree (services.find_or_create_citizen); a match whose name, e-mail or
+    phone differs becomes a new record marked ``possible_duplicate_of`` the known one, for an
+    agent to merge by hand (services.merge_citizens)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("Name"), max_length=200, blank=True)
@@ -36,6 +38,18 @@ class Citizen(models.Model):
     )
     consent_store_contact = models.BooleanField(
         _("agrees that the contact details are kept for later requests"), default=False
+    )
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="possible_duplicates",
+        verbose_name=_("possible duplicate of"),
+        help_text=_(
+            "Found by e-mail address or phone number, but other details differ: an agent "
+            "checks and merges."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

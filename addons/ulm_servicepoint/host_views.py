@@ -1,0 +1,153 @@
+"""Our views in place of a few of the host's, where a guard alone cannot make them safe: their
+pickers would offer tickets or users of other departments. Same URLs, names and templates as the
+host's; registered with ``host_guard.register_host_view`` in ``apps.py``.
+
+- "depends on" / "resolves": only tickets the user may see are offered and accepted;
+- copies (CC) to a user: only users who may see the ticket (a CC receives its mails), and an
+  address without markup;
+- "my tickets" (the host's API behind it): only tickets the user may see.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from helpdesk.decorators import helpdesk_staff_member_required
+from helpdesk.forms import (
+    TicketCCEmailForm,
+    TicketCCForm,
+    TicketCCUserForm,
+    TicketDependencyForm,
+    TicketResolvesForm,
+)
+from helpdesk.models import Ticket
+from helpdesk.views.api import UserTicketViewSet
+
+from ulm_servicepoint.schema_forms import EmailAddressField
+from ulm_servicepoint.services import tickets_visible_to, users_with_access
+
+
+class VisibleDependencyForm(TicketDependencyForm):
+    def __init__(self, ticket, user, *args, **kwargs):
+        super().__init__(ticket, *args, **kwargs)
+        field = self.fields["depends_on"]
+        field.queryset = field.queryset.filter(pk__in=tickets_visible_to(user).values("pk"))
+
+
+class VisibleResolvesForm(TicketResolvesForm):
+    def __init__(self, ticket, user, *args, **kwargs):
+        super().__init__(ticket, *args, **kwargs)
+        field = self.fields["ticket"]
+        field.queryset = field.queryset.filter(pk__in=tickets_visible_to(user).values("pk"))
+
+
+@helpdesk_staff_member_required
+def ticket_dependency_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = get_object_or_404(tickets_visible_to(request.user), pk=ticket_id)
+    form = VisibleDependencyForm(ticket, request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        dependency = form.save(commit=False)
+        dependency.ticket = ticket
+        dependency.save()
+        return redirect(ticket.get_absolute_url())
+    return render(
+        request,
+        "helpdesk/ticket_dependency_add.html",
+        {"ticket": ticket, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@helpdesk_staff_member_required
+def ticket_resolves_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    depends_on = get_object_or_404(tickets_visible_to(request.user), pk=ticket_id)
+    form = VisibleResolvesForm(depends_on, request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        dependency = form.save(commit=False)
+        dependency.depends_on = depends_on
+        dependency.save()
+        return redirect(depends_on.get_absolute_url())
+    return render(
+        request,
+        "helpdesk/ticket_resolves_add.html",
+        {"depends_on": depends_on, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _cc_forms(ticket, data=None):
+    """The host's CC forms with users limited to those who may see the ticket, and addresses
+    checked like every citizen's."""
+    users = users_with_access(ticket.queue)
+    forms = (TicketCCForm(data), TicketCCEmailForm(), TicketCCUserForm())
+    for form in forms:
+        if "user" in form.fields:
+            form.fields["user"].queryset = users
+        if "email" in form.fields:
+            form.fields["email"] = EmailAddressField(
+                label=form.fields["email"].label, required=False
+            )
+    return forms
+
+
+@helpdesk_staff_member_required
+def ticket_cc_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = get_object_or_404(tickets_visible_to(request.user), pk=ticket_id)
+    form, form_email, form_user = _cc_forms(
+        ticket, request.POST if request.method == "POST" else None
+    )
+    if request.method == "POST" and form.is_valid():
+        user = form.cleaned_data.get("user")
+        email = form.cleaned_data.get("email")
+        if not user and not email:
+            form.add_error("email", _("Please choose a user or enter an e-mail address."))
+        elif user and ticket.ticketcc_set.filter(user=user).exists():
+            form.add_error("user", _("This user already receives copies."))
+        elif email and ticket.ticketcc_set.filter(email__iexact=email).exists():
+            form.add_error("email", _("This address already receives copies."))
+        else:
+            copy = form.save(commit=False)
+            copy.ticket = ticket
+            copy.save()
+            return redirect(reverse("helpdesk:ticket_cc", kwargs={"ticket_id": ticket.id}))
+    return render(
+        request,
+        "helpdesk/ticket_cc_add.html",
+        {
+            "ticket": ticket,
+            "form": form if request.method == "POST" else None,
+            "form_email": form_email,
+            "form_user": form_user,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+class VisibleUserTicketViewSet(UserTicketViewSet):
+    """The host's "my tickets": tickets submitted with the user's address that the user may see
+    (a citizen could give a clerk's address and so reach another department's clerk)."""
+
+    def get_queryset(self):
+        email = self.request.user.email
+        if not email:
+            return Ticket.objects.none()
+        tickets = (
+            tickets_visible_to(self.request.user).filter(submitter_email=email).order_by("-created")
+        )
+        for ticket in tickets:
+            ticket.set_custom_field_values()
+        return tickets
+
+
+user_tickets_list = VisibleUserTicketViewSet.as_view({"get": "list"})
+user_tickets_detail = VisibleUserTicketViewSet.as_view({"get": "retrieve"})
+
+REPLACEMENTS = {
+    "ticket_dependency_add": ticket_dependency_add,
+    "ticket_resolves_add": ticket_resolves_add,
+    "ticket_cc_add": ticket_cc_add,
+    "user_tickets-list": user_tickets_list,
+    "user_tickets-detail": user_tickets_detail,
+}

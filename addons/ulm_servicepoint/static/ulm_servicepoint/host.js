@@ -1,0 +1,37 @@
+/* What the host's templates did in inline event handlers (onclick=…, oninput=…), which our
+   Content-Security-Policy does not run (script-src-attr 'none'; see ulm_servicepoint.security):
+   the caret icons of collapsible sections, and the checklist template editor's task rows. */
+(function () {
+  "use strict";
+
+  function toggleCaret(icon) {
+    if (icon) {
+      icon.classList.toggle("fa-caret-down");
+      icon.classList.toggle("fa-caret-up");
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-bs-toggle='collapse']");
+    if (toggle) {
+      // the toggle's own caret, or the caret of the button beside a checklist's name
+      var icon = toggle.querySelector("i.fa-caret-down, i.fa-caret-up");
+      if (!icon && toggle.parentElement) {
+        var group = toggle.closest(".d-flex");
+        icon = group ? group.querySelector("button i.fa-caret-down, button i.fa-caret-up") : null;
+      }
+      toggleCaret(icon);
+    }
+    var remove = event.target.closest("#tasks button");
+    if (remove && remove.querySelector(".fa-times") && typeof removeTask === "function") {
+      removeTask(remove); // eslint-disable-line no-undef -- defined by the host's page
+    }
+  });
+
+  document.addEventListener("input", function (event) {
+    if (event.target.classList.contains("taskInput") &&
+        typeof updateTemplateTaskList === "function") {
+      updateTemplateTaskList(); // eslint-disable-line no-undef -- defined by the host's page
+    }
+  });
+})();
