@@ -106,6 +106,7 @@ def main() -> int:
         connection.close()
     manage("load_demo")
     manage("load_demo_knowledge")
+    manage("load_demo_routing")
 
     children = [
         subprocess.Popen(

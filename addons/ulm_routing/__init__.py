@@ -1,1 +1,1 @@
-"""ulm_routing: rules, handoff to 2nd level, SLA clocks (not built yet, see README)."""
+"""ulm_routing: business calendars, SLA clocks, routing rules with dry run and what-if."""
