@@ -12,11 +12,19 @@ from tests.support.smtp import SmtpServer
 logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
 
 
+@pytest.fixture(autouse=True)
+def outbox_backend(settings):
+    """Mail goes through the project's own backend, the outbox, as in production (Django's
+    test set-up would switch it to its in-memory backend)."""
+    settings.EMAIL_BACKEND = "ulm_channels.mail.backend.OutboxBackend"
+
+
 @pytest.fixture
 def smtp(settings):
-    """A real SMTP server on loopback; the project's mail goes there during the test."""
+    """A real SMTP server on loopback; the worker's deliveries from the outbox go there during
+    the test (``tests.support.outbox.deliver_outbox`` delivers what waits, as the worker does
+    after the commit). Mail is recorded by the project's own backend, the outbox."""
     server = SmtpServer().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = server.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
