@@ -501,6 +501,17 @@ def send_mail_again(mail) -> bool:
     return outbox.send_again(mail)
 
 
+def outbound_message(mail):
+    """A recorded mail's message as it is sent (headers and parts), for reading; None when it
+    was never built or has been erased."""
+    import email
+    import email.policy
+
+    if not mail.raw:
+        return None
+    return email.message_from_bytes(bytes(mail.raw), policy=email.policy.default)
+
+
 def ticket_mails(ticket: Ticket, user):
     """The mails about ``ticket`` for its page, newest first; nothing for a user who may not see
     the ticket (``ulm_servicepoint.services.tickets_visible_to``)."""

@@ -10,6 +10,7 @@ from django.urls import reverse
 from helpdesk.models import FollowUpAttachment, Ticket
 
 from tests.support.html import form_fields, soup, visible_text
+from tests.support.outbox import deliver_outbox
 from ulm_channels import services
 from ulm_channels.models import CitizenLink, HeldSubmission
 from ulm_channels.tests.web import fill_contact_form, later
@@ -36,6 +37,7 @@ def test_citizen_gets_ticket_and_german_mail_with_private_link(client, demo, smt
     assert ticket.queue.slug == "servicecenter"
     link = CitizenLink.objects.get(ticket=ticket)
     # one mail to the citizen, German, with the reference and our private status link
+    deliver_outbox()  # what the worker does after the commit
     mails = smtp.to("maria@example.org")
     assert len(mails) == 1
     body = mails[0].get_body(("plain",)).get_content()
@@ -92,6 +94,7 @@ def test_filled_honeypot_is_kept_aside_not_dropped_and_can_be_released(client, d
     assert ticket.title == "Billig"
     held.refresh_from_db()
     assert held.state == HeldSubmission.State.RELEASED
+    deliver_outbox()
     assert len(smtp.to("robot@example.org")) == 1
 
 
