@@ -465,6 +465,25 @@ def capture_request(
     return case
 
 
+def capture_done_text(case: CaseRecord) -> str:
+    """What the agent is told after capturing: the reference, and how the citizen hears from
+    us (the acknowledgement is on its way, not sent yet; without an address, by the reference
+    number)."""
+    ticket = case.ticket
+    text = _("Request %(ticket)s captured.") % {"ticket": ticket.ticket}
+    if case.resolved_at_first_contact:
+        return text
+    if ticket.submitter_email:
+        return f"{text} " + _(
+            "The acknowledgement to %(address)s is on its way; the ticket page shows when it "
+            "has been sent."
+        ) % {"address": ticket.submitter_email}
+    return f"{text} " + _(
+        "The citizen gave no e-mail address and gets no acknowledgement: tell them the "
+        "reference number %(ticket)s. The answer reaches them by phone or by letter."
+    ) % {"ticket": ticket.ticket}
+
+
 def _announce(ticket: Ticket) -> None:
     """The host's ``new_ticket_done`` for other addons (routing, notifications), after commit.
     A failing receiver is logged, never raised: the request is stored either way."""
