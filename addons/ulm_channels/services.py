@@ -512,18 +512,18 @@ def outbound_message(mail):
     return email.message_from_bytes(bytes(mail.raw), policy=email.policy.default)
 
 
-def ticket_mails(ticket: Ticket, user):
-    """The mails about ``ticket`` for its page, newest first; nothing for a user who may not see
-    the ticket (``ulm_servicepoint.services.tickets_visible_to``)."""
+def ticket_mails(ticket: Ticket, user, limit: int = 50):
+    """The mails about ``ticket`` for its page, newest first (at most ``limit``); None for a
+    user who may not see the ticket (``ulm_servicepoint.services.tickets_visible_to``)."""
     from ulm_channels.models import OutboundMail
     from ulm_servicepoint.services import tickets_visible_to
 
     if user is None or not tickets_visible_to(user).filter(pk=ticket.pk).exists():
-        return OutboundMail.objects.none()
-    return (
+        return None
+    return list(
         OutboundMail.objects.filter(ticket=ticket)
         .defer("raw", "body")
-        .order_by("-created_at", "-id")
+        .order_by("-created_at", "-id")[:limit]
     )
 
 
