@@ -39,7 +39,8 @@ def answer_on_the_ticket_page(client, ticket: Ticket, text: str) -> None:
     assert response.status_code == 200, visible_text(response)[:300]
     shown = visible_text(response)
     assert text in shown  # back on the ticket page, the answer in its history
-    assert "Server Error" not in shown and "Serverfehler" not in shown
+    assert "Server Error" not in shown
+    assert "Serverfehler" not in shown
 
 
 def test_pages_succeed_while_smtp_is_down_and_every_mail_arrives_once_it_is_back(
@@ -79,7 +80,8 @@ def test_pages_succeed_while_smtp_is_down_and_every_mail_arrives_once_it_is_back
         )
         assert response.status_code == 302
         confirmation = visible_text(client.get(response["Location"]))
-        assert "unterwegs" in confirmation and "/mein-anliegen/" in confirmation
+        assert "unterwegs" in confirmation
+        assert "/mein-anliegen/" in confirmation
         typed = reverse("ulm_channels:typed_request", args=["strassenschaden"])
         data = form_fields(client.get(typed), "main form")
         data.update(

@@ -73,11 +73,13 @@ def page(browser):
     context.close()
 
 
-def axe_violations(page) -> list[str]:
-    """WCAG 2.1 A/AA violations axe-core finds on the page, one line each."""
+def axe_violations(page, within: str = "") -> list[str]:
+    """WCAG 2.1 A/AA violations axe-core finds on the page (or only ``within`` a CSS selector,
+    e.g. our panel on a host page), one line each."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
+        "([tags, within]) => axe.run(within || document, {runOnly: {type: 'tag', values: tags}})",
+        [WCAG_21_AA, within],
     )
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"

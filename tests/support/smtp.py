@@ -7,6 +7,7 @@ and counts transactions that began (MAIL) but never completed — a client that 
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import threading
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 from tests.support.net import free_port
 
@@ -26,6 +28,8 @@ class CapturingHandler:
     refuse: dict[str, str] = field(default_factory=dict)
     # a reply to every message instead of 250, e.g. "451 4.3.0 Try again later"
     reply_to_data: str = ""
+    # seconds each RCPT takes: a slow server keeps a client inside its transaction longer
+    rcpt_delay: float = 0.0
     begun: int = 0
     completed: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -38,6 +42,8 @@ class CapturingHandler:
         return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)
         if address.lower() in self.refuse:
             return self.refuse[address.lower()]
         envelope.rcpt_tos.append(address)
@@ -54,6 +60,25 @@ class CapturingHandler:
         return "250 Message accepted for delivery"
 
 
+class MtaLikeSMTP(SMTP):
+    """aiosmtpd as a real MTA behaves when a client vanishes: a message whose final dot has
+    arrived is taken (Postfix has queued it by then), one without it is discarded. aiosmtpd
+    itself cancels its handler the moment the connection closes, dropping a complete message
+    still unread in its buffer — a loss a real server would not cause. So the end of the
+    connection waits a moment for the handler to read what arrived."""
+
+    def eof_received(self):
+        handler = self._handler_coroutine
+        if handler is not None:
+            self.loop.call_later(1.0, handler.cancel)
+        return True  # the reader sees no end of data: buffered lines are read, then it waits
+
+
+class MtaLikeController(Controller):
+    def factory(self):
+        return MtaLikeSMTP(self.handler, **self.SMTP_kwargs)
+
+
 class SmtpServer:
     """Starts aiosmtpd on 127.0.0.1 on a free port; ``messages`` holds what arrived."""
 
@@ -64,7 +89,7 @@ class SmtpServer:
 
     def start(self) -> SmtpServer:
         if self.controller is None:
-            self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+            self.controller = MtaLikeController(self.handler, hostname="127.0.0.1", port=self.port)
             self.controller.start()
         return self
 

@@ -26,14 +26,16 @@ dot leaves "sent" on a refused mail. Each of these is logged.
 from __future__ import annotations
 
 import logging
+import select
 import smtplib
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from psycopg import pq
 
 from ulm_channels import conf
 from ulm_channels.mail import outbox, smtp
@@ -96,39 +98,87 @@ def _claim(outbound_id: int, now: datetime) -> OutboundMail | None:
 
 
 def _deliver_one(session: smtp.Session, outbound_id: int, now: datetime | None) -> str:
-    with transaction.atomic(durable=True):
-        mail = _claim(outbound_id, now or timezone.now())
-        if mail is None:
-            return "skipped"  # sent, given up, not due, or another worker has it right now
-        if not mail.raw or not mail.recipients:
-            outbox.fail_permanently(mail, _("Nothing to send: the message was erased."))
-            return "failed_permanently"
-        if mail.automatic and _all_undeliverable(mail.recipients):
-            outbox.fail_permanently(mail, _("A bounce reported the address as undeliverable."))
-            return "failed_permanently"
-        try:
-            refused = session.begin(mail.sender, list(mail.recipients), bytes(mail.raw))
-        except smtp.ConnectionFailed as exc:
-            session.abort()
-            _failed(mail, str(exc), permanent=False)
-            return "unreachable"
-        except Exception as exc:  # refused by the server, connection lost, bad address
-            session.abort()
-            _failed(mail, smtp.describe(exc), permanent=smtp.is_permanent(exc))
-            return "failed"
-        mail.status = Status.SENT
-        mail.sent_at = timezone.now()
-        mail.attempts += 1
-        mail.next_attempt_at = None
-        mail.last_error = (
-            _("Refused for %(refused)s") % {"refused": smtp.describe(_refusal(refused))}
-            if refused
-            else ""
-        )
-        mail.save()
-    # committed: the row says "sent". Only now may the server accept the message.
+    ended = False
+    mail: OutboundMail | None = None
     try:
-        code, reply = session.finish()
+        with transaction.atomic(durable=True):
+            mail = _claim(outbound_id, now or timezone.now())
+            if mail is None:
+                return "skipped"  # sent, given up, not due, or another worker has it now
+            if not mail.raw or not mail.recipients:
+                outbox.fail_permanently(mail, _("Nothing to send: the message was erased."))
+                return "failed_permanently"
+            if mail.automatic and _all_undeliverable(mail.recipients):
+                outbox.fail_permanently(mail, _("A bounce reported the address as undeliverable."))
+                return "failed_permanently"
+            try:
+                refused = session.begin(mail.sender, list(mail.recipients), bytes(mail.raw))
+            except smtp.ConnectionFailed as exc:
+                session.abort()
+                _failed(mail, str(exc), permanent=False)
+                return "unreachable"
+            except Exception as exc:  # refused by the server, connection lost, bad address
+                session.abort()
+                _failed(mail, smtp.describe(exc), permanent=smtp.is_permanent(exc))
+                return "failed"
+            mail.status = Status.SENT
+            mail.sent_at = timezone.now()
+            mail.attempts += 1
+            mail.next_attempt_at = None
+            mail.last_error = (
+                _("Refused for %(refused)s") % {"refused": smtp.describe(_refusal(refused))}
+                if refused
+                else ""
+            )
+            mail.save()
+            ended = _commit_then_end_message(session)
+    except CommitUnconfirmed as exc:
+        assert mail is not None  # noqa: S101 - raised only after the row was claimed
+        return _after_unconfirmed_commit(session, mail, exc)
+    if not ended:  # inside a caller's transaction (tests): committed with it, ended now
+        session.end_message()
+    return _after_end(session, mail, refused)
+
+
+class CommitUnconfirmed(Exception):
+    """PostgreSQL did not confirm the COMMIT that marks a mail sent, after its final dot left."""
+
+
+def _commit_then_end_message(session: smtp.Session) -> bool:
+    """The row is marked sent: COMMIT goes to PostgreSQL and — without waiting for its answer
+    (a WAL flush, milliseconds) — the final dot to the mail server, then PostgreSQL's answer is
+    read. A worker killed before the COMMIT left leaves the row waiting and the message without
+    its dot (discarded by the server); killed after both left, both took effect. Only a kill
+    between the two socket writes, microseconds apart, loses the mail. False when this block is
+    not the outermost transaction (then the caller's commit decides, and the dot follows)."""
+    connection = transaction.get_connection()
+    if len(connection.atomic_blocks) != 1:
+        return False
+    pgconn = connection.connection.pgconn  # psycopg's libpq connection
+    timeout = 30
+    pgconn.send_query(b"COMMIT")
+    while pgconn.flush():  # until the COMMIT has left
+        select.select([], [pgconn.socket], [], timeout)
+    session.end_message()
+    while True:
+        pgconn.consume_input()
+        if not pgconn.is_busy():
+            break
+        select.select([pgconn.socket], [], [], timeout)
+    results = []
+    while (result := pgconn.get_result()) is not None:
+        results.append(result)
+    if not results or results[-1].status != pq.ExecStatus.COMMAND_OK:
+        error = results[-1].error_message if results else b"no answer"
+        raise CommitUnconfirmed(error.decode("utf-8", "replace").strip())
+    return True  # Django's own COMMIT after this block finds nothing left to commit
+
+
+def _after_end(session: smtp.Session, mail: OutboundMail, refused: dict) -> str:
+    """The server's reply to the whole message, after our commit: 250 — delivered; anything
+    else is recorded in a new transaction (4xx: retried, 5xx: failed permanently)."""
+    try:
+        code, reply = session.reply()
     except Exception as exc:
         session.abort()
         log.warning("outbox: no reply after the end of mail %s: %s", mail.pk, exc)
@@ -154,6 +204,32 @@ def _deliver_one(session: smtp.Session, outbound_id: int, now: datetime | None) 
         return "failed"
     if refused and any(code >= 500 for code, _reply in refused.values()):
         outbox._note_permanent_failure(mail)
+    return "sent"
+
+
+def _after_unconfirmed_commit(
+    session: smtp.Session, mail: OutboundMail, error: CommitUnconfirmed
+) -> str:
+    """The final dot left, but PostgreSQL did not confirm that the row says "sent" (the
+    database connection broke at that moment). If the server took the message, the row is
+    marked sent on a new connection, so that it is not sent twice."""
+    log.error("outbox: commit of mail %s unconfirmed after its end was sent: %s", mail.pk, error)
+    try:
+        code, _reply = session.reply()
+    except Exception:
+        session.abort()
+        code = 0
+    if code != 250:
+        session.abort()
+        return "unconfirmed"  # the row is "sent" or waiting, as the database decided
+    try:
+        connection = transaction.get_connection()
+        connection.close()
+        OutboundMail.objects.filter(pk=mail.pk, status__in=WAITING).update(
+            status=Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
+        )
+    except DatabaseError:
+        log.exception("outbox: mail %s was delivered but cannot be marked sent", mail.pk)
     return "sent"
 
 

@@ -224,7 +224,7 @@ def _build(message: EmailMessage, mail: OutboundMail, headers: dict, given_reply
     mail.sender = sender
     mail.recipients = list(dict.fromkeys(recipients))
     mail.recipient = mail.recipients[0][:998]
-    mail.raw = message.message().as_bytes(linesep="\r\n")
+    mail.raw = message.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]  # Django's
 
 
 def request_delivery(outbound_id: int, at=None) -> None:

@@ -1,8 +1,9 @@
 """SMTP spoken by hand, so that the end of a message can wait for our commit.
 
 ``Session.begin`` sends MAIL, RCPT, DATA and the whole message, dot-stuffed, but not the
-terminating ``CRLF.CRLF``; ``Session.finish`` sends that dot and reads the server's reply. A
-server discards a message whose final dot never came (the connection closed in between). The
+terminating ``CRLF.CRLF``; ``Session.end_message`` sends that dot, ``Session.reply`` reads the
+server's answer. A server discards a message whose final dot never came (the connection closed
+in between). The
 connection's settings are Django's ``EMAIL_*``, read at call time.
 """
 
@@ -83,10 +84,14 @@ class Session:
         connection.send(data_without_end(raw))
         return refused
 
-    def finish(self) -> tuple[int, bytes]:
-        """The final dot, and the server's reply to the whole message."""
+    def end_message(self) -> None:
+        """The final dot: from now on the server may deliver the message."""
         assert self.connection is not None  # noqa: S101 - only after begin()
         self.connection.send(b"." + CRLF)
+
+    def reply(self) -> tuple[int, bytes]:
+        """The server's reply to the whole message."""
+        assert self.connection is not None  # noqa: S101 - only after begin()
         return self.connection.getreply()
 
     def abort(self) -> None:

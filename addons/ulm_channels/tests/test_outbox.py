@@ -64,11 +64,13 @@ def test_django_mail_api_records_and_the_worker_delivers_exactly_what_was_record
     sent = {m["Message-ID"]: m for m in smtp.messages}[row.message_id]
     assert sent["In-Reply-To"] == "<wohngeld-1@example.org>"
     assert ack.message_id in sent["References"]
-    assert sent["X-Ulm-Ticket"] is None and sent["X-Ulm-Kind"] is None
+    assert sent["X-Ulm-Ticket"] is None
+    assert sent["X-Ulm-Kind"] is None
     assert b"X-Ulm" not in bytes(row.raw)
     assert "\n.Zeile mit Punkt am Anfang" in sent.get_content()  # dot-stuffing undone
     row.refresh_from_db()
-    assert row.status == "sent" and row.sent_at is not None
+    assert row.status == "sent"
+    assert row.sent_at is not None
     assert deliver_outbox() == {}
 
 
@@ -78,7 +80,8 @@ def test_the_hosts_mail_is_linked_to_its_ticket_threaded_and_the_reply_threads_b
     # the agent answers on the host's ticket page (the host sends its own template)
     update_ticket(agent, ticket, comment="Den Antrag stellen Sie beim Sozialamt.", public=True)
     host_mail = OutboundMail.objects.get(ticket=ticket, kind="notification")
-    assert host_mail.to_citizen and host_mail.in_reply_to == "<wohngeld-1@example.org>"
+    assert host_mail.to_citizen
+    assert host_mail.in_reply_to == "<wohngeld-1@example.org>"
     assert deliver_outbox() == {"sent": 2}
     [sent] = [m for m in smtp.messages if m["Message-ID"] == host_mail.message_id]
     assert sent["In-Reply-To"] == "<wohngeld-1@example.org>"
@@ -109,7 +112,8 @@ def test_cc_and_bcc_are_envelope_recipients_and_bcc_stays_hidden(ticket, smtp):
     [sent] = [m for m in smtp.messages if m["Message-ID"] == row.message_id]
     assert sent.envelope_recipients == row.recipients
     assert sent["Cc"] == "kollegin@ulm.example"
-    assert sent["Bcc"] is None and b"archiv@" not in bytes(row.raw)
+    assert sent["Bcc"] is None
+    assert b"archiv@" not in bytes(row.raw)
 
 
 def test_bad_addresses_fail_permanently_with_a_clear_error_and_the_rest_go_on(ticket, smtp):
@@ -151,7 +155,8 @@ def test_header_injection_through_name_and_subject_is_neutralised(ticket, smtp):
     message.extra_headers["X-Note"] = "eins\r\nBcc: boese@example.org"
     message.send()
     row = OutboundMail.objects.get(kind="answer")
-    assert row.status == "queued" and row.recipients == ["maria.huber@example.org"]
+    assert row.status == "queued"
+    assert row.recipients == ["maria.huber@example.org"]
     deliver_outbox()
     [sent] = [m for m in smtp.messages if m["Message-ID"] == row.message_id]
     assert sent.envelope_recipients == ["maria.huber@example.org"]
@@ -188,7 +193,8 @@ def test_a_5xx_after_the_message_stops_the_retries_and_shows_on_the_ticket(
     ack = OutboundMail.objects.get(ticket=ticket)
     assert (ack.status, ack.attempts, ack.next_attempt_at) == ("failed_permanently", 1, None)
     note = FollowUp.objects.filter(ticket=ticket, public=False).latest("id")
-    assert "554 5.6.0 Message refused" in note.comment and not note.public
+    assert "554 5.6.0 Message refused" in note.comment
+    assert not note.public
     # no further attempt reaches the server
     begun = smtp.handler.begun
     assert deliver_outbox() == {}
@@ -230,9 +236,13 @@ def test_too_many_attempts_give_up_visibly(ticket, smtp, settings):
 
 
 def test_mail_in_a_transaction_that_rolls_back_is_never_sent(ticket, smtp):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        mail_about(ticket, "Nie gesendet").send()
-        raise RuntimeError("the change that caused the mail failed")
+    def change_that_fails():
+        with transaction.atomic():
+            mail_about(ticket, "Nie gesendet").send()
+            raise RuntimeError("the change that caused the mail failed")
+
+    with pytest.raises(RuntimeError):
+        change_that_fails()
     assert not OutboundMail.objects.filter(subject="Nie gesendet").exists()
 
 
@@ -260,7 +270,8 @@ def test_panel_lists_the_tickets_mails_for_whoever_may_see_the_ticket(
         page = client.get(url)
     text = visible_text(page)
     assert "E-Mails zu diesem Ticket" in text
-    assert "Antwort 4" in text and "Eingangsbestätigung einer E-Mail" in text
+    assert "Antwort 4" in text
+    assert "Eingangsbestätigung einer E-Mail" in text
     assert "wartet auf Versand" in text
     # the panel costs the same queries however many mails there are
     assert len(six_mails) == len(one_mail)
