@@ -174,7 +174,8 @@ def main() -> int:
         f"  Health:                  {url}/healthz\n"
         f"  Mail sent (the outbox):  {url}/admin/ulm_channels/outboundmail/\n"
         + (
-            f"  Mail is caught, not sent: each one as a file in {VAR / 'mail'}/\n"
+            f"  Mail is caught, not sent: each one as a file in {VAR / 'mail'}/ "
+            f"(SMTP catcher on {os.environ['EMAIL_HOST']}:{os.environ['EMAIL_PORT']})\n"
             if catcher
             else f"  Mail goes to {os.environ['EMAIL_HOST']}:{os.environ.get('EMAIL_PORT', 25)}\n"
         )

@@ -273,3 +273,36 @@ def test_request_that_cannot_be_filed_is_kept_not_lost(client, demo, settings):
     # once the queue is fixed, staff release it
     Queue.objects.filter(slug="umbenannt").update(slug="servicecenter")
     assert services.release_held_submission(held).title == "Trotzdem"
+
+
+def test_confirmation_page_says_the_mail_is_on_its_way_and_shows_the_link_to_keep(client, demo):
+    response = fill_contact_form(
+        client, email="maria@example.org", subject="Parkausweis", message="Wie lange dauert es?"
+    )
+    ticket = Ticket.objects.get(title="Parkausweis")
+    page = client.get(response["Location"])
+    text = visible_text(page)
+    # honest: on its way, not "sent"
+    assert "ist an maria@example.org unterwegs" in text
+    assert "gesendet" not in text
+    # the personal link is shown in full, to be kept
+    assert "Ihr persönlicher Link: Bitte bewahren Sie ihn auf" in text
+    assert services.status_url(ticket) in text
+    assert soup(page).select_one(".keep-link a")["href"] == services.status_url(ticket)
+
+
+def test_without_a_mail_the_confirmation_page_says_how_the_answer_comes(client, demo):
+    from ulm_channels.models import OutboundMail, UndeliverableAddress
+
+    # a bounce reported the address earlier: no confirmation mail can go there
+    UndeliverableAddress.objects.create(address="tot@example.org", reason="550 unknown user")
+    response = fill_contact_form(
+        client, email="tot@example.org", subject="Hundesteuer", message="Wie melde ich an?"
+    )
+    ticket = Ticket.objects.get(title="Hundesteuer")
+    assert not OutboundMail.objects.filter(ticket=ticket, kind="confirmation").exists()
+    text = visible_text(client.get(response["Location"]))
+    assert "Wir können Ihnen keine E-Mail senden" in text
+    assert "Unsere Antwort finden Sie unter Ihrem persönlichen Link" in text
+    assert "Behördennummer 115" in text
+    assert "unterwegs" not in text
