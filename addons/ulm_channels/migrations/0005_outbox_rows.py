@@ -28,7 +28,12 @@ def forwards(apps, schema_editor):
         if mail.status == "pending":
             mail.status = "queued"
         if mail.status in ("queued", "failed") and mail.recipient:
-            sender = mail.ticket.queue.from_address or settings.DEFAULT_FROM_EMAIL
+            queue = mail.ticket.queue  # historical model: the host's from_address by hand
+            sender = (
+                f"{queue.title} <{queue.email_address}>"
+                if queue.email_address
+                else settings.DEFAULT_FROM_EMAIL
+            )
             headers = {"Message-ID": mail.message_id}
             if mail.in_reply_to:
                 headers["In-Reply-To"] = mail.in_reply_to
