@@ -82,9 +82,18 @@ def deliver(ids: list[int], now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def deliver_due(now: datetime | None = None) -> dict[str, int]:
-    """The worker's sweep: every mail that is due."""
-    return deliver(due_ids(now), now)
+def deliver_due(now: datetime | None = None, batch: int = 500) -> dict[str, int]:
+    """The worker's sweep: every mail that is due, in batches of ``batch`` over one SMTP
+    connection each, until none is left or the server cannot be reached."""
+    counts: dict[str, int] = {}
+    seen: set[int] = set()
+    while ids := [pk for pk in due_ids(now, batch) if pk not in seen]:
+        seen.update(ids)  # a mail still due after its try (another worker has it) waits
+        for outcome, number in deliver(ids, now).items():
+            counts[outcome] = counts.get(outcome, 0) + number
+        if "unreachable" in counts:
+            break
+    return counts
 
 
 def _claim(outbound_id: int, now: datetime) -> OutboundMail | None:
@@ -92,7 +101,6 @@ def _claim(outbound_id: int, now: datetime) -> OutboundMail | None:
         OutboundMail.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(pk=outbound_id, status__in=WAITING)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .select_related("ticket")
         .first()
     )
 
