@@ -135,20 +135,24 @@ def submit_forms(base: str, count: int, tag: str) -> tuple[list[float], list[str
         )
         prepared.append((session, data))
     time.sleep(3.5)
-    latencies, errors = [], []
+    latencies: list[float] = []
+    errors: list[str] = []
     for session, data in prepared:
-        started = time.monotonic()
-        try:
-            response = session.post(
-                f"{base}/kontakt/", data=data, allow_redirects=False, timeout=60
-            )
-        except requests.RequestException as error:
-            errors.append(type(error).__name__)
-            continue
-        latencies.append(time.monotonic() - started)
-        if response.status_code != 302:
-            errors.append(f"POST /kontakt/ {response.status_code}")
+        timed_post(session, f"{base}/kontakt/", data, latencies, errors)
     return latencies, errors
+
+
+def timed_post(session, url: str, data: dict, latencies: list, errors: list) -> None:
+    """One POST that should redirect (302); its time goes to ``latencies``, else an error."""
+    started = time.monotonic()
+    try:
+        response = session.post(url, data=data, allow_redirects=False, timeout=120)
+    except requests.RequestException as error:
+        errors.append(type(error).__name__)
+        return
+    latencies.append(time.monotonic() - started)
+    if response.status_code != 302:
+        errors.append(f"POST {url.split('/', 3)[-1]} {response.status_code}")
 
 
 def agent_replies(base: str, ticket_ids: list[int], tag: str) -> tuple[list[float], list[str]]:
@@ -158,7 +162,8 @@ def agent_replies(base: str, ticket_ids: list[int], tag: str) -> tuple[list[floa
     data = form_fields(login, "form")
     data.update(username="anna.agentin", password=DEMO_PASSWORD)
     session.post(f"{base}/helpdesk/login/", data=data, timeout=30)
-    latencies, errors = [], []
+    latencies: list[float] = []
+    errors: list[str] = []
     for ticket_id in ticket_ids:
         page = session.get(f"{base}/helpdesk/tickets/{ticket_id}/", timeout=60)
         if page.status_code != 200:
@@ -166,20 +171,7 @@ def agent_replies(base: str, ticket_ids: list[int], tag: str) -> tuple[list[floa
             continue
         form = form_fields(page, "form#ticket_update_form, form[action$='update/']")
         form.update(comment=f"Antwort {tag}: die Laterne wird diese Woche repariert.", public="1")
-        started = time.monotonic()
-        try:
-            response = session.post(
-                f"{base}/helpdesk/tickets/{ticket_id}/update/",
-                data=form,
-                allow_redirects=False,
-                timeout=120,
-            )
-        except requests.RequestException as error:
-            errors.append(type(error).__name__)
-            continue
-        latencies.append(time.monotonic() - started)
-        if response.status_code != 302:
-            errors.append(f"POST update {response.status_code}")
+        timed_post(session, f"{base}/helpdesk/tickets/{ticket_id}/update/", form, latencies, errors)
     return latencies, errors
 
 

@@ -6,28 +6,18 @@ sends the contact form and a typed form, and an agent captures a phone call."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.urls import reverse
 from helpdesk.models import Ticket
 
 from tests.support.html import form_fields, visible_text
 from tests.support.processes import start_manage
+from tests.support.wait import wait_for
 from ulm_channels.models import OutboundMail
 from ulm_channels.tests.web import fill_contact_form, later
 from ulm_servicepoint.tests.test_agent_capture import sperrmuell_post
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
-
-
-def wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.25)
-    return False
 
 
 def answer_on_the_ticket_page(client, ticket: Ticket, text: str) -> None:

@@ -14,18 +14,10 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 
 from tests.support.processes import start_manage
+from tests.support.wait import wait_for
 from ulm_channels.models import OutboundMail
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(600)]
-
-
-def wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def queue_mails(count: int) -> set[str]:
@@ -82,7 +74,8 @@ def test_sigkill_during_delivery_ten_times_loses_and_doubles_nothing(db, smtp):
         process = worker(smtp)
         before = len(smtp.messages)
         target = before + chance.randint(3, 15)
-        assert wait_for(lambda t=target: len(smtp.messages) >= t, 60), "the worker sent nothing"
+        reached = wait_for(lambda t=target: len(smtp.messages) >= t, 60, every=0.005)
+        assert reached, "the worker sent nothing"
         time.sleep(chance.uniform(0, 0.03))  # anywhere in the next mail's delivery
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)

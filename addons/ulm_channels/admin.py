@@ -173,6 +173,20 @@ class TicketFilter(admin.SimpleListFilter):
         return queryset.filter(ticket_id=int(value)) if value.isdigit() else queryset.none()
 
 
+OUTBOX_STATE = [
+    "ticket_link",
+    "kind",
+    "status",
+    "last_error",
+    "attempts",
+    "next_attempt_at",
+    "sent_at",
+    "created_at",
+]
+OUTBOX_ENVELOPE = ["sender", "recipients", "to_citizen", "automatic"]
+OUTBOX_MESSAGE = ["message_id", "in_reply_to", "references", "headers", "text", "files"]
+
+
 @admin.register(OutboundMail)
 class OutboundMailAdmin(admin.ModelAdmin):
     """The outbox: every mail the product sends, read-only, with "send again" for the failed
@@ -197,50 +211,11 @@ class OutboundMailAdmin(admin.ModelAdmin):
     actions = ["send_again"]
     change_form_template = "admin/ulm_channels/outboundmail/change_form.html"
     fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "ticket_link",
-                    "kind",
-                    "status",
-                    "last_error",
-                    "attempts",
-                    "next_attempt_at",
-                    "sent_at",
-                    "created_at",
-                ]
-            },
-        ),
-        (
-            _("Envelope"),
-            {"fields": ["sender", "recipients", "to_citizen", "automatic"]},
-        ),
-        (
-            _("Message"),
-            {"fields": ["message_id", "in_reply_to", "references", "headers", "text", "files"]},
-        ),
+        (None, {"fields": OUTBOX_STATE}),
+        (_("Envelope"), {"fields": OUTBOX_ENVELOPE}),
+        (_("Message"), {"fields": OUTBOX_MESSAGE}),
     ]
-    readonly_fields = [
-        "ticket_link",
-        "kind",
-        "status",
-        "last_error",
-        "attempts",
-        "next_attempt_at",
-        "sent_at",
-        "created_at",
-        "sender",
-        "recipients",
-        "to_citizen",
-        "automatic",
-        "message_id",
-        "in_reply_to",
-        "references",
-        "headers",
-        "text",
-        "files",
-    ]
+    readonly_fields = [*OUTBOX_STATE, *OUTBOX_ENVELOPE, *OUTBOX_MESSAGE]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

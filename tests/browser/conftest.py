@@ -66,6 +66,16 @@ def site(live_server, demo, settings):
 
 
 @pytest.fixture
+def agent_page(site, page, agent, client):
+    """The page of a logged-in Servicecenter-Agentin."""
+    client.force_login(agent)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.url}]
+    )
+    return page
+
+
+@pytest.fixture
 def page(browser):
     context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
     page = context.new_page()

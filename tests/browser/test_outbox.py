@@ -14,15 +14,6 @@ from ulm_channels.models import OutboundMail
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def agent_page(site, page, agent, client):
-    client.force_login(agent)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.url}]
-    )
-    return page
-
-
 def test_agent_answers_with_smtp_down_and_sees_a_normal_german_page(site, agent_page, smtp):
     smtp.stop()  # the mail server is down
     ticket = Ticket.objects.get(submitter_email="maria.mueller@example.org")
