@@ -8,7 +8,9 @@ our confirmation to the citizen) and an agent's public reply on the helpdesk's t
 /helpdesk/tickets/<id>/update/: the host's mail to the citizen and its notifications). Each is
 sent ``--requests`` times one after the other, and the time to the response is measured.
 
-Scenarios: ``up`` — a real SMTP server (aiosmtpd) on loopback; ``down`` — nothing listens on the
+Scenarios: ``up`` — a real SMTP server (aiosmtpd) on loopback; ``idle`` — the same, but no
+worker runs beside the web server (the request's own cost, without the worker's delivery
+competing for the CPU); ``down`` — nothing listens on the
 configured port (connection refused at once); ``hanging`` — a server accepts the connection and
 never answers (what a stuck relay or a dropped packet filter does; ``EMAIL_TIMEOUT`` is set to
 ``--email-timeout`` seconds for it).
@@ -82,8 +84,9 @@ class HangingServer:
 class Stack:
     """gunicorn (3 workers) and the procrastinate worker of ``project`` on a free port."""
 
-    def __init__(self, project: Path, env: dict[str, str]) -> None:
+    def __init__(self, project: Path, env: dict[str, str], worker: bool = True) -> None:
         self.project = project
+        self.worker = worker
         self.port = free_port()
         self.env = dict(env, SITE_URL=f"http://127.0.0.1:{self.port}")
         self.base = f"http://127.0.0.1:{self.port}"
@@ -96,7 +99,15 @@ class Stack:
             subprocess.Popen(
                 [*gunicorn, "--bind", f"127.0.0.1:{self.port}"], cwd=self.project, env=self.env
             ),
-            subprocess.Popen([*manage, "procrastinate", "worker"], cwd=self.project, env=self.env),
+            *(
+                [
+                    subprocess.Popen(
+                        [*manage, "procrastinate", "worker"], cwd=self.project, env=self.env
+                    )
+                ]
+                if self.worker
+                else []
+            ),
         ]
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -192,6 +203,22 @@ def ticket_ids(env: dict[str, str], project: Path, tag: str) -> list[int]:
     return [int(part) for part in output.strip().splitlines()[-1].split()] if output.strip() else []
 
 
+def empty_outbox(env: dict[str, str], project: Path) -> None:
+    """Each scenario starts with nothing waiting (mail left from a scenario with the server
+    down would otherwise be delivered during the next one's measurement)."""
+    script = (
+        "from django.db import connection; c = connection.cursor();"
+        "c.execute(\"DELETE FROM ulm_channels_outboundmail WHERE status <> 'sent'\");"
+        "c.execute(\"DELETE FROM procrastinate_jobs WHERE status = 'todo'\")"
+    )
+    subprocess.run(
+        [sys.executable, str(project / "manage.py"), "shell", "-v", "0", "-c", script],
+        cwd=project,
+        env=env,
+        check=True,
+    )
+
+
 def line(page: str, scenario: str, latencies: list[float], errors: list[str]) -> str:
     if not latencies:
         return f"{page:<22} {scenario:<8} n=0 errors {len(errors)} {sorted(set(errors))}"
@@ -234,19 +261,20 @@ def main() -> int:
     print(f"project {project}, {os.cpu_count()} cores, {args.requests} requests per page")
     report = []
     for scenario in args.scenarios.split(","):
-        smtp = SmtpServer().start() if scenario == "up" else None
+        smtp = SmtpServer().start() if scenario in ("up", "idle") else None
         hanging = HangingServer() if scenario == "hanging" else None
         port = smtp.port if smtp else hanging.port if hanging else free_port()
         scenario_env = dict(env, EMAIL_PORT=str(port))
         if hanging:
             scenario_env["EMAIL_TIMEOUT"] = str(args.email_timeout)
         tag = f"{scenario}{secrets.token_hex(3)}"
+        empty_outbox(scenario_env, project)
         try:
-            with Stack(project, scenario_env) as stack:
+            with Stack(project, scenario_env, worker=scenario != "idle") as stack:
                 posts, post_errors = submit_forms(stack.base, args.requests, tag)
                 ids = ticket_ids(scenario_env, project, tag)
                 replies, reply_errors = agent_replies(stack.base, ids, tag)
-                if smtp:  # the worker delivers what the outbox holds
+                if smtp and scenario == "up":  # the worker delivers what the outbox holds
                     expected = 2 * len(ids)
                     deadline = time.monotonic() + 60
                     while time.monotonic() < deadline and len(smtp.messages) < expected:
@@ -258,10 +286,10 @@ def main() -> int:
                 hanging.stop()
         report.append(line("POST /kontakt/", scenario, posts, post_errors))
         report.append(line("agent reply (update)", scenario, replies, reply_errors))
-        if smtp:
+        if smtp and scenario == "up":
             citizens = sum(1 for m in smtp.messages if "messung" in str(m["To"]))
             report.append(f"{'':<22} {scenario:<8} mails to the citizens received: {citizens}")
-        print("\n".join(report[-3 if smtp else -2 :]), flush=True)
+        print("\n".join(report[-3 if smtp and scenario == "up" else -2 :]), flush=True)
     print("\n" + "\n".join(report))
     return 0
 

@@ -21,6 +21,7 @@ host's ticket reference (``[slug-id]``) is linked to that ticket as a helpdesk n
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from email.mime.base import MIMEBase
@@ -135,7 +136,8 @@ def record(message: EmailMessage, *, ticket: Ticket | None = None, kind: str = "
     """Stores ``message`` in the outbox (in the caller's transaction) and asks the worker to
     send it after the commit. A message that can never be sent is stored as failed
     permanently with the reason (shown on its ticket); this never raises because of the
-    message — only a failing database does."""
+    message — only a failing database does. The caller's message object is left as it was."""
+    message = copy.copy(message)  # _build sets its addresses and headers anew
     headers = dict(message.extra_headers)
     internal = {k.lower(): one_line(v) for k, v in headers.items() if k.lower() in INTERNAL_HEADERS}
     if ticket is None and internal.get(TICKET_HEADER.lower()):
@@ -200,7 +202,7 @@ def _build(message: EmailMessage, mail: OutboundMail, headers: dict, given_reply
         raise BadMessage(_("The e-mail has no recipient address."))
     _check_attachments(message)
     message.from_email = formataddr((from_name, sender))
-    message.subject = mail.subject
+    message.subject = one_line(message.subject)
     clean = {
         one_line(k): one_line(v)
         for k, v in headers.items()
