@@ -173,7 +173,7 @@ class TicketFilter(admin.SimpleListFilter):
         return queryset.filter(ticket_id=int(value)) if value.isdigit() else queryset.none()
 
 
-OUTBOX_STATE = [
+OUTBOX_STATE = (
     "ticket_link",
     "kind",
     "status",
@@ -182,9 +182,9 @@ OUTBOX_STATE = [
     "next_attempt_at",
     "sent_at",
     "created_at",
-]
-OUTBOX_ENVELOPE = ["sender", "recipients", "to_citizen", "automatic"]
-OUTBOX_MESSAGE = ["message_id", "in_reply_to", "references", "headers", "text", "files"]
+)
+OUTBOX_ENVELOPE = ("sender", "recipients", "to_citizen", "automatic")
+OUTBOX_MESSAGE = ("message_id", "in_reply_to", "references", "headers", "text", "files")
 
 
 @admin.register(OutboundMail)
@@ -215,7 +215,7 @@ class OutboundMailAdmin(admin.ModelAdmin):
         (_("Envelope"), {"fields": OUTBOX_ENVELOPE}),
         (_("Message"), {"fields": OUTBOX_MESSAGE}),
     ]
-    readonly_fields = [*OUTBOX_STATE, *OUTBOX_ENVELOPE, *OUTBOX_MESSAGE]
+    readonly_fields = (*OUTBOX_STATE, *OUTBOX_ENVELOPE, *OUTBOX_MESSAGE)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -50,7 +50,8 @@ class Session:
             else:
                 connection = smtplib.SMTP(host, port, timeout=timeout)
             # small writes (the final dot) go out at once, not after the peer's delayed ACK
-            connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if connection.sock is not None:
+                connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             connection.ehlo_or_helo_if_needed()
             if getattr(settings, "EMAIL_USE_TLS", False):
                 connection.starttls(context=ssl.create_default_context())
