@@ -34,6 +34,15 @@ def smtp(settings):
 
 
 @pytest.fixture
+def host_mail_templates(db):
+    """The host's German mail templates: rows its migrations load, which a transactional test
+    before this one may have flushed away (without them the host sends no mail at all)."""
+    from django.core.management import call_command
+
+    call_command("loaddata", "emailtemplate", app_label="helpdesk", verbosity=0)
+
+
+@pytest.fixture
 def imap(settings):
     """A real IMAP server (Dovecot) on loopback with TLS and one empty mailbox; the project
     trusts its self-signed certificate during the test."""

@@ -34,7 +34,7 @@ def answer_on_the_ticket_page(client, ticket: Ticket, text: str) -> None:
 
 
 def test_pages_succeed_while_smtp_is_down_and_every_mail_arrives_once_it_is_back(
-    client, demo, agent, kfz_clerk, smtp, settings
+    client, demo, agent, kfz_clerk, smtp, settings, host_mail_templates
 ):
     settings.ULM_CHANNELS_MIN_FILL_SECONDS = 0
     # given a worker retrying quickly, and a mail server that is down

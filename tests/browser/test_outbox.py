@@ -14,7 +14,9 @@ from ulm_channels.models import OutboundMail
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_agent_answers_with_smtp_down_and_sees_a_normal_german_page(site, agent_page, smtp):
+def test_agent_answers_with_smtp_down_and_sees_a_normal_german_page(
+    site, agent_page, smtp, host_mail_templates
+):
     smtp.stop()  # the mail server is down
     ticket = Ticket.objects.get(submitter_email="maria.mueller@example.org")
     page = agent_page
