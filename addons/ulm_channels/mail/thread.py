@@ -8,6 +8,7 @@ import re
 from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
+from django.db.models import Exists
 from helpdesk.models import Queue, Ticket
 
 from ulm_channels import conf
@@ -32,29 +33,32 @@ def ticket_from_subject(subject: str) -> Ticket | None:
     """The ticket a subject's reference ``[slug-number]`` names, by its number (the queue may
     have changed since); None when there is none. The one place that reads the reference."""
     for slug, number in TICKET_REFERENCE.findall(subject or ""):
-        ticket = Ticket.objects.filter(pk=int(number)).first()
-        if ticket is not None and Queue.objects.filter(slug__iexact=slug).exists():
+        ticket = (
+            Ticket.objects.filter(pk=int(number))
+            .filter(Exists(Queue.objects.filter(slug__iexact=slug)))
+            .first()
+        )
+        if ticket is not None:
             return ticket
     return None
 
 
-def thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
+def thread_headers(ticket: Ticket, keep: int = 20) -> tuple[str, list[str]]:
     """In-Reply-To and References for a new mail to the citizen about ``ticket``: the
-    citizen's mails and ours to them so far (the citizen's last mail is replied to, else our
-    last one)."""
+    citizen's mails and ours to them so far, the last ``keep`` (the citizen's last mail is
+    replied to, else our last one)."""
     from ulm_channels.models import InboundMail, OutboundMail
 
-    received = list(
-        InboundMail.objects.filter(ticket=ticket)
-        .exclude(message_id="")
-        .order_by("created_at", "id")
-        .values_list("message_id", flat=True)
-    )
-    sent = list(
-        OutboundMail.objects.filter(ticket=ticket, to_citizen=True)
-        .order_by("created_at", "id")
-        .values_list("message_id", flat=True)
-    )
-    references = list(dict.fromkeys([*received, *sent]))
-    in_reply_to = received[-1] if received else (sent[-1] if sent else "")
-    return in_reply_to, references[-20:]
+    received = InboundMail.objects.filter(ticket=ticket).exclude(message_id="")
+    sent = OutboundMail.objects.filter(ticket=ticket, to_citizen=True)
+    received_ids = _last(received, keep)
+    sent_ids = _last(sent, keep)
+    references = list(dict.fromkeys([*received_ids, *sent_ids]))
+    in_reply_to = received_ids[-1] if received_ids else (sent_ids[-1] if sent_ids else "")
+    return in_reply_to, references[-keep:]
+
+
+def _last(queryset, count: int) -> list[str]:
+    """The last ``count`` Message-IDs of ``queryset``, oldest first."""
+    newest = queryset.order_by("-created_at", "-id").values_list("message_id", flat=True)
+    return list(reversed(newest[:count]))
