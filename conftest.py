@@ -12,17 +12,34 @@ from tests.support.smtp import SmtpServer
 logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
 
 
+@pytest.fixture(autouse=True)
+def outbox_backend(settings):
+    """Mail goes through the project's own backend, the outbox, as in production (Django's
+    test set-up would switch it to its in-memory backend)."""
+    settings.EMAIL_BACKEND = "ulm_channels.mail.backend.OutboxBackend"
+
+
 @pytest.fixture
 def smtp(settings):
-    """A real SMTP server on loopback; the project's mail goes there during the test."""
+    """A real SMTP server on loopback; the worker's deliveries from the outbox go there during
+    the test (``tests.support.outbox.deliver_outbox`` delivers what waits, as the worker does
+    after the commit). Mail is recorded by the project's own backend, the outbox."""
     server = SmtpServer().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = server.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield server
     server.stop()
+
+
+@pytest.fixture
+def host_mail_templates(db):
+    """The host's German mail templates: rows its migrations load, which a transactional test
+    before this one may have flushed away (without them the host sends no mail at all)."""
+    from django.core.management import call_command
+
+    call_command("loaddata", "emailtemplate", app_label="helpdesk", verbosity=0)
 
 
 @pytest.fixture

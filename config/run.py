@@ -1,9 +1,11 @@
 """``make run``: the demo installation on http://127.0.0.1:8000 with a worker, in one terminal.
 
 Starts the embedded PostgreSQL (unless DATABASE_URL is set), loads the demo data once, runs
-gunicorn and the procrastinate worker, prints the addresses and demo logins, and on Ctrl-C stops
-all of it, PostgreSQL included. It runs with production settings (DEBUG off, a secret key kept in
-var/), relaxed only for plain http on the loopback address.
+gunicorn, the procrastinate worker and — unless EMAIL_HOST is set — a local SMTP catcher that
+writes every mail the worker sends to var/mail/*.eml (config/mailcatcher.py), prints the
+addresses and demo logins, and on Ctrl-C stops all of it, PostgreSQL included. It runs with
+production settings (DEBUG off, a secret key kept in var/), relaxed only for plain http on the
+loopback address.
 """
 
 from __future__ import annotations
@@ -69,6 +71,38 @@ def local_environment() -> None:
     os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 
 
+def free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_mail_catcher() -> subprocess.Popen | None:
+    """The demo's mail goes to a catcher on loopback, never out: EMAIL_HOST/EMAIL_PORT point
+    there for the web server and the worker. Not when EMAIL_HOST is set (a real relay)."""
+    if os.environ.get("EMAIL_HOST"):
+        return None
+    port = free_loopback_port()
+    catcher = subprocess.Popen(
+        [PYTHON, "-m", "config.mailcatcher", "--port", str(port), "--dir", str(VAR / "mail")],
+        cwd=BASE_DIR,
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and catcher.poll() is None:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    else:
+        catcher.kill()
+        fail("The local mail catcher did not start (config/mailcatcher.py).")
+    os.environ["EMAIL_HOST"], os.environ["EMAIL_PORT"] = "127.0.0.1", str(port)
+    os.environ["EMAIL_USE_TLS"] = os.environ["EMAIL_USE_SSL"] = "false"
+    os.environ["EMAIL_HOST_USER"] = os.environ["EMAIL_HOST_PASSWORD"] = ""
+    return catcher
+
+
 def manage(*args: str) -> None:
     result = subprocess.run([PYTHON, str(BASE_DIR / "manage.py"), *args], cwd=BASE_DIR, check=False)
     if result.returncode != 0:
@@ -108,6 +142,7 @@ def main() -> int:
     manage("load_demo_knowledge")
     manage("load_demo_routing")
 
+    catcher = start_mail_catcher()
     children = [
         subprocess.Popen(
             [
@@ -127,6 +162,7 @@ def main() -> int:
         subprocess.Popen(
             [PYTHON, str(BASE_DIR / "manage.py"), "procrastinate", "worker"], cwd=BASE_DIR
         ),
+        *([catcher] if catcher else []),
     ]
     from ulm_servicepoint.services import DEMO_LOGINS
 
@@ -137,7 +173,14 @@ def main() -> int:
         f"  Agents (login):          {url}/helpdesk/login/\n"
         f"  Administration:          {url}/admin/\n"
         f"  Health:                  {url}/healthz\n"
-        "Demo logins (user / password / role):"
+        f"  Mail sent (the outbox):  {url}/admin/ulm_channels/outboundmail/\n"
+        + (
+            f"  Mail is caught, not sent: each one as a file in {VAR / 'mail'}/ "
+            f"(SMTP catcher on {os.environ['EMAIL_HOST']}:{os.environ['EMAIL_PORT']})\n"
+            if catcher
+            else f"  Mail goes to {os.environ['EMAIL_HOST']}:{os.environ.get('EMAIL_PORT', 25)}\n"
+        )
+        + "Demo logins (user / password / role):"
     )
     for login in DEMO_LOGINS:
         print(f"  {login.username:<14} {login.password:<14} {login.role}")
@@ -154,7 +197,7 @@ def main() -> int:
     exit_code = 0
     while not stopping:
         for child in children:
-            if child.poll() is not None:
+            if child.poll() is not None and not stopping:
                 print(
                     f"{child.args[2]} stopped unexpectedly (exit {child.returncode}).",
                     file=sys.stderr,

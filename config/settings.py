@@ -198,7 +198,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- E-mail ---------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Every mail goes through the outbox: recorded with the change that caused it, delivered by the
+# worker to EMAIL_HOST (read there at call time), retried, visible when it fails (ulm_channels).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "ulm_channels.mail.backend.OutboxBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -309,3 +311,9 @@ ULM_CHANNELS_EMBED_ORIGINS = env_list("ULM_CHANNELS_EMBED_ORIGINS", [])
 # per address and hour before further submissions are kept aside for review (README)
 ULM_CHANNELS_RATE_LIMIT_PER_EMAIL = env_int("ULM_CHANNELS_RATE_LIMIT_PER_EMAIL", 5)
 ULM_CHANNELS_RATE_LIMIT_PER_IP = env_int("ULM_CHANNELS_RATE_LIMIT_PER_IP", 20)
+# the outbox: first wait after a failed attempt (doubled each time up to the maximum), attempts
+# before a mail is given up, and the largest attachment a mail may carry
+ULM_CHANNELS_OUTBOX_RETRY_SECONDS = env_int("ULM_CHANNELS_OUTBOX_RETRY_SECONDS", 60)
+ULM_CHANNELS_OUTBOX_RETRY_MAX_SECONDS = env_int("ULM_CHANNELS_OUTBOX_RETRY_MAX_SECONDS", 3600)
+ULM_CHANNELS_OUTBOX_MAX_ATTEMPTS = env_int("ULM_CHANNELS_OUTBOX_MAX_ATTEMPTS", 50)
+ULM_CHANNELS_OUTBOX_MAX_ATTACHMENT_BYTES = HELPDESK_MAX_EMAIL_ATTACHMENT_SIZE

@@ -11,6 +11,7 @@ from django.urls import reverse
 from helpdesk.models import FollowUp, KBCategory, KBItem, Queue, Ticket
 
 from tests.support.html import form_fields, ticket_list_ids, visible_text
+from tests.support.outbox import deliver_outbox
 from ulm_channels.services import status_url
 from ulm_channels.tests.web import later
 
@@ -41,7 +42,8 @@ def test_citizen_submits_public_form_and_gets_german_acknowledgement(client, dem
     # then the ticket waits in the service-center queue …
     assert ticket.queue.slug == "servicecenter"
     assert ticket.status == Ticket.OPEN_STATUS
-    # … and the citizen received a German acknowledgement over SMTP
+    # … and the citizen received a German acknowledgement over SMTP (sent by the worker)
+    deliver_outbox()
     mails = smtp.to("buergerin@example.org")
     assert len(mails) == 1
     body = mails[0].get_body(("plain",)).get_content()
@@ -58,6 +60,7 @@ def test_agent_works_a_ticket_from_list_to_close(client, agent, smtp):
         message="Ist UL-XY 42 noch frei?",
         email="fahrer@example.org",
     )
+    deliver_outbox()
     smtp.messages.clear()
 
     # the agent logs in through the login page
@@ -83,6 +86,7 @@ def test_agent_works_a_ticket_from_list_to_close(client, agent, smtp):
     form.update({"comment": "Das Kennzeichen ist frei, wir reservieren es.", "public": "1"})
     assert client.post(update_url, form).status_code == 302
     assert FollowUp.objects.filter(ticket=ticket, comment__startswith="Das Kennzeichen").exists()
+    deliver_outbox()
     assert len(smtp.to("fahrer@example.org")) == 1
 
     # moves it to the department Kfz-Zulassung

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.urls import reverse
 
 from tests.support.processes import start_manage
+from tests.support.wait import wait_for
 from ulm_servicepoint.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def wait_for(predicate, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_job_from_web_request_runs_in_worker_process(client, admin_user):

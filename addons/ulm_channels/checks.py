@@ -78,6 +78,38 @@ def check_channel_settings(app_configs, **kwargs):
     return errors
 
 
+OUTBOX_BACKEND = "ulm_channels.mail.backend.OutboxBackend"
+OUTBOX_POSITIVE = [
+    "ULM_CHANNELS_OUTBOX_RETRY_SECONDS",
+    "ULM_CHANNELS_OUTBOX_RETRY_MAX_SECONDS",
+    "ULM_CHANNELS_OUTBOX_MAX_ATTEMPTS",
+    "ULM_CHANNELS_OUTBOX_MAX_ATTACHMENT_BYTES",
+]
+
+
+@checks.register()
+def check_outbox_settings(app_configs, **kwargs):
+    from django.conf import settings
+
+    errors: list[checks.CheckMessage] = [
+        checks.Error(
+            f"{name} must be a positive integer, not {conf.get(name)!r}.", id="ulm_channels.E201"
+        )
+        for name in OUTBOX_POSITIVE
+        if not isinstance(conf.get(name), int) or conf.get(name) <= 0
+    ]
+    if settings.EMAIL_BACKEND != OUTBOX_BACKEND:
+        errors.append(
+            checks.Warning(
+                f"EMAIL_BACKEND is {settings.EMAIL_BACKEND!r}: the host's mails and every "
+                "send_mail bypass the outbox (sent inside the request, not retried).",
+                hint=f"Set EMAIL_BACKEND = {OUTBOX_BACKEND!r}.",
+                id="ulm_channels.W201",
+            )
+        )
+    return errors
+
+
 @checks.register()
 def check_mail_settings(app_configs, **kwargs):
     errors: list[checks.CheckMessage] = []

@@ -36,6 +36,12 @@ DEFAULTS = {
     "ULM_CHANNELS_MAIL_MAILBOXES": [],  # dicts like Mailbox's fields, in addition to the DB's
     "ULM_CHANNELS_MAIL_IMAP_TIMEOUT": 30,  # seconds
     "ULM_CHANNELS_MAIL_CAFILE": "",  # CA bundle for the IMAP servers; empty: the system's
+    # the outbox: first wait after a failed attempt (doubled per failure, up to the maximum),
+    # attempts before giving up, and the largest attachment a mail may carry
+    "ULM_CHANNELS_OUTBOX_RETRY_SECONDS": 60,
+    "ULM_CHANNELS_OUTBOX_RETRY_MAX_SECONDS": 60 * 60,
+    "ULM_CHANNELS_OUTBOX_MAX_ATTEMPTS": 50,
+    "ULM_CHANNELS_OUTBOX_MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
 }
 
 

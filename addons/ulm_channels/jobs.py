@@ -1,6 +1,5 @@
 """Background jobs of ulm_channels (procrastinate). Each is one call into services."""
 
-from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
 from ulm_channels import services
@@ -17,22 +16,26 @@ def prune_web_submissions(timestamp: int) -> None:
     services.prune_web_submissions()
 
 
-@app.task(
-    name="ulm_channels.send_outbound_mail",
-    queue="mail",
-    retry=RetryStrategy(max_attempts=10, exponential_wait=2),
-)
+@app.task(name="ulm_channels.send_outbound_mail", queue="outbox")
 def send_outbound_mail(outbound_id: int) -> None:
-    """Sends one mail to a citizen; a failure raises and is retried."""
+    """Sends one mail from the outbox. A failure is recorded on the mail, which schedules its
+    own retry (back-off); the job itself never fails."""
     services.send_outbound_mail(outbound_id)
+
+
+@app.periodic(cron="* * * * *", periodic_id="outbox")
+@app.task(name="ulm_channels.send_due_mail", queue="outbox", queueing_lock="send_due_mail")
+def send_due_mail(timestamp: int) -> None:
+    """Every minute: the outbox's sweep sends what is due (retries, and mail whose job was
+    lost, e.g. to a worker killed mid-send)."""
+    services.send_due_mail()
 
 
 @app.periodic(cron="* * * * *", periodic_id="mail")
 @app.task(name="ulm_channels.poll_mail", queue="mail", queueing_lock="poll_mail")
 def poll_mail(timestamp: int) -> None:
-    """Every minute: fetch from every mailbox, then send what waits or failed before."""
+    """Every minute: fetch from every mailbox."""
     services.poll_mailboxes()
-    services.send_pending_mail()
 
 
 @app.task(name="ulm_channels.poll_mail_now", queue="mail", queueing_lock="poll_mail_now")

@@ -4,8 +4,8 @@
 sends ``ticket_anonymised``; this erases the channels' copies of the same personal data, inside
 the same transaction: the citizen's private link (the status page stops working), the caller's
 number of calls captured for the ticket, the raw received mails and their sender and subject,
-the sent mails' recipient, subject and text, and a released held submission's details, values
-and files.
+the sent mails' recipients, subject, text and the message itself, and a released held
+submission's details, values and files.
 """
 
 from __future__ import annotations
@@ -25,7 +25,14 @@ def erase_ticket_data(ticket_id: int) -> None:
     Call.objects.filter(ticket_id=ticket_id).update(caller="", caller_normalised="")
     InboundMail.objects.filter(ticket_id=ticket_id).update(raw=b"", sender="", subject="")
     OutboundMail.objects.filter(ticket_id=ticket_id).update(
-        recipient="", subject="", body="", references="", in_reply_to=""
+        recipient="",
+        recipients=[],
+        subject="",
+        body="",
+        raw=b"",
+        references="",
+        in_reply_to="",
+        last_error="",
     )
     for held in HeldSubmission.objects.filter(ticket_id=ticket_id):
         if held.attachment:

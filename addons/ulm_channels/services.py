@@ -10,7 +10,9 @@ link to our status page (``CitizenLink``) instead of the host's.
 Phone calls are recorded by ``record_call_event`` (the PBX's events, see phone.py).
 
 E-mail goes through ``ingest_message`` / ``ingest_paths`` / ``poll_mailboxes`` (the work is in
-the ``mail`` subpackage) and out through ``send_outbound_mail``.
+the ``mail`` subpackage). Every mail the product sends — ours, the host's, any addon's
+``send_mail`` — goes through the outbox (``mail/outbox.py``, recorded in the transaction that
+caused it) and is delivered by the worker (``send_outbound_mail``, ``send_due_mail``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
@@ -336,11 +337,14 @@ def add_citizen_message(
     return followup
 
 
-def send_confirmation(ticket: Ticket) -> bool:
-    """The citizen's German confirmation with the reference and the private status link.
+def send_confirmation(ticket: Ticket):
+    """The citizen's German confirmation with the reference and the private status link,
+    recorded in the outbox with the request (the worker sends it after the commit; a mail
+    server that is down delays it, never loses it). None when there is no address to send to
+    (then the confirmation page says how the answer comes)."""
+    from ulm_channels.mail import outbound
+    from ulm_channels.models import OutboundMail
 
-    A mail server that is down must not lose the request: the failure is logged, the citizen
-    still sees the link on the confirmation page."""
     with translation.override("de"):
         context = {"ticket": ticket, "reference": ticket.ticket, "status_url": status_url(ticket)}
         subject = _("%(reference)s Your request: %(title)s") % {
@@ -348,18 +352,21 @@ def send_confirmation(ticket: Ticket) -> bool:
             "title": ticket.title,
         }
         body = render_to_string("ulm_channels/email/confirmation.txt", context)
-    message = EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=ticket.queue.from_address or settings.DEFAULT_FROM_EMAIL,
-        to=[ticket.submitter_email],
+    return outbound.queue_mail(
+        ticket, OutboundMail.Kind.CONFIRMATION, subject, body, automatic=outbound.AUTO_GENERATED
     )
-    try:
-        message.send()
-    except Exception:  # any transport error: the ticket stands, the link is on the page
-        logger.exception("confirmation mail for ticket %s not sent", ticket.pk)
-        return False
-    return True
+
+
+def confirmation_mail(ticket: Ticket):
+    """The confirmation mail of a web request (its state for the confirmation page), or None
+    when none was recorded (no address, or one a bounce reported undeliverable)."""
+    from ulm_channels.models import OutboundMail
+
+    return (
+        OutboundMail.objects.filter(ticket=ticket, kind=OutboundMail.Kind.CONFIRMATION)
+        .order_by("created_at", "id")
+        .first()
+    )
 
 
 # --- Phone ------------------------------------------------------------------------------------
@@ -471,24 +478,53 @@ def discard_mail(record_id: int) -> None:
     )
 
 
-def send_outbound_mail(outbound_id: int) -> bool:
-    from ulm_channels.mail import outbound
+# --- The outbox: every mail the product sends (mail/outbox.py, mail/delivery.py) --------------
+def send_outbound_mail(outbound_id: int) -> dict[str, int]:
+    """The worker: delivers one recorded mail if it is still waiting and due."""
+    from ulm_channels.mail import delivery
 
-    return outbound.deliver(outbound_id)
+    return delivery.deliver([outbound_id])
 
 
-def send_pending_mail() -> int:
-    """The worker's sweep: sends what is waiting and retries what failed; returns how many
-    went out."""
-    from ulm_channels.mail import outbound
+def send_due_mail(now: datetime | None = None) -> dict[str, int]:
+    """The worker's sweep: delivers every waiting mail whose time has come (also those whose
+    job was lost); returns the counts per outcome ("sent", "failed", …)."""
+    from ulm_channels.mail import delivery
 
-    sent = 0
-    for outbound_id in outbound.pending_ids():
-        try:
-            sent += bool(outbound.deliver(outbound_id))
-        except outbound.SendFailed:
-            continue
-    return sent
+    return delivery.deliver_due(now)
+
+
+def send_mail_again(mail) -> bool:
+    """Staff ("Erneut senden"): a failed or bounced mail is queued once more; never a sent one."""
+    from ulm_channels.mail import outbox
+
+    return outbox.send_again(mail)
+
+
+def outbound_message(mail):
+    """A recorded mail's message as it is sent (headers and parts), for reading; None when it
+    was never built or has been erased."""
+    import email
+    import email.policy
+
+    if not mail.raw:
+        return None
+    return email.message_from_bytes(bytes(mail.raw), policy=email.policy.default)
+
+
+def ticket_mails(ticket: Ticket, user, limit: int = 50):
+    """The mails about ``ticket`` for its page, newest first (at most ``limit``); None for a
+    user who may not see the ticket (``ulm_servicepoint.services.tickets_visible_to``)."""
+    from ulm_channels.models import OutboundMail
+    from ulm_servicepoint.services import tickets_visible_to
+
+    if user is None or not tickets_visible_to(user).filter(pk=ticket.pk).exists():
+        return None
+    return list(
+        OutboundMail.objects.filter(ticket=ticket)
+        .defer("raw", "body")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 def send_interim_notice(ticket: Ticket, department: str):

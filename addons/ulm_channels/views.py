@@ -190,6 +190,8 @@ def _confirmation(request: HttpRequest, token: str, embedded: bool) -> HttpRespo
             "reference": ticket.ticket,
             "status_url": services.status_url(ticket),
             "embedded": embedded,
+            # the confirmation is on its way (or there is none: the page says how we answer)
+            "mail": services.confirmation_mail(ticket),
         },
     )
 

@@ -494,9 +494,28 @@ def capture_request(
         resolve_at_first_contact(case, answer, captured_by)
     request_captured.send(sender="ulm_servicepoint", case=case)
     if outcome != Outcome.FIRST_CONTACT and ticket.submitter_email and acknowledge:
-        transaction.on_commit(lambda: _acknowledge(ticket, followup, attached))
+        _acknowledge(ticket, followup, attached)
     transaction.on_commit(lambda: _announce(ticket))
     return case
+
+
+def capture_done_text(case: CaseRecord) -> str:
+    """What the agent is told after capturing: the reference, and how the citizen hears from
+    us (the acknowledgement is on its way, not sent yet; without an address, by the reference
+    number)."""
+    ticket = case.ticket
+    text = _("Request %(ticket)s captured.") % {"ticket": ticket.ticket}
+    if case.resolved_at_first_contact:
+        return text
+    if ticket.submitter_email:
+        return f"{text} " + _(
+            "The acknowledgement to %(address)s is on its way; the ticket page shows when it "
+            "has been sent."
+        ) % {"address": ticket.submitter_email}
+    return f"{text} " + _(
+        "The citizen gave no e-mail address and gets no acknowledgement: tell them the "
+        "reference number %(ticket)s. The answer reaches them by phone or by letter."
+    ) % {"ticket": ticket.ticket}
 
 
 def _announce(ticket: Ticket) -> None:
@@ -512,25 +531,29 @@ def _announce(ticket: Ticket) -> None:
             )
 
 
+# Headers the project's mail backend (ulm_channels' outbox) reads and removes before sending: the
+# ticket a mail is about, and its kind. Plain mail headers, so this addon needs no import of it.
+MAIL_TICKET_HEADER = "X-Ulm-Ticket"
+MAIL_KIND_HEADER = "X-Ulm-Kind"
+
+
 def _acknowledge(ticket: Ticket, followup: FollowUp, files: list) -> None:
     """The host's German acknowledgement ("newticket_submitter" in the queue's locale).
 
-    Runs after the commit: the request is saved whatever happens to the mail. A mail server that
-    cannot be reached is logged (the host's fail_silently does not cover a refused connection)
-    and the follow-up keeps no recipients, so the agents see that nothing went out."""
+    Sent through Django's mail API, which the project points at the outbox: the mail is
+    recorded in the capture's transaction and delivered by the worker after the commit, so a
+    mail server that is down neither fails nor delays the capture. The follow-up lists the
+    address the acknowledgement was queued for."""
     context = safe_template_context(ticket)
     context["comment"] = followup.comment
     sent_to: set[str] = set()
-    try:
-        ticket.send(
-            {"submitter": ("newticket_submitter", context)},
-            sent_to=sent_to,
-            fail_silently=True,
-            files=files,
-        )
-    except Exception:  # SMTP down or refusing: the captured request must not fail with it
-        logger.exception("acknowledgement for ticket %s not sent", ticket.pk)
-        return
+    ticket.send(
+        {"submitter": ("newticket_submitter", context)},
+        sent_to=sent_to,
+        fail_silently=True,
+        files=files,
+        extra_headers={MAIL_TICKET_HEADER: str(ticket.pk), MAIL_KIND_HEADER: "capture_ack"},
+    )
     FollowUp.objects.filter(pk=followup.pk).update(email_recipients=sorted(sent_to))
 
 

@@ -171,10 +171,7 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
             _add_errors(invalid, values_form, citizen_form, meta_form)
         else:
             services.link_call(request.GET.get("anruf", ""), case.ticket)
-            messages.success(
-                request,
-                _("Request %(ticket)s captured.") % {"ticket": case.ticket.ticket},
-            )
+            messages.success(request, services.capture_done_text(case))
             return redirect(reverse("helpdesk:view", args=[case.ticket_id]))
     _style(values_form, citizen_form, meta_form)
     forms_ = [meta_form, values_form, citizen_form]

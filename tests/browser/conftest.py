@@ -66,6 +66,16 @@ def site(live_server, demo, settings):
 
 
 @pytest.fixture
+def agent_page(site, page, agent, client):
+    """The page of a logged-in Servicecenter-Agentin."""
+    client.force_login(agent)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.url}]
+    )
+    return page
+
+
+@pytest.fixture
 def page(browser):
     context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -73,13 +83,14 @@ def page(browser):
     context.close()
 
 
-def axe_violations(page) -> list[str]:
-    """WCAG 2.1 A/AA violations axe-core finds on the page, one line each. axe-core is
-    evaluated through the DevTools protocol: our Content-Security-Policy refuses an injected
-    inline <script>, as it should."""
+def axe_violations(page, within: str = "") -> list[str]:
+    """WCAG 2.1 A/AA violations axe-core finds on the page (or only ``within`` a CSS selector,
+    e.g. our panel on a host page), one line each. axe-core is evaluated through the DevTools
+    protocol: our Content-Security-Policy refuses an injected inline <script>, as it should."""
     page.evaluate(AXE.read_text() + "\n;undefined")
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
+        "([tags, within]) => axe.run(within || document, {runOnly: {type: 'tag', values: tags}})",
+        [WCAG_21_AA, within],
     )
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"

@@ -7,23 +7,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.urls import reverse
 from helpdesk.models import Queue, Ticket
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, screenshot
 from ulm_knowledge.models import AnswerUse, Service, SuggestionFeedback
-
-
-@pytest.fixture
-def agent_page(site, page, agent, client):
-    """The page of a logged-in Servicecenter-Agentin."""
-    client.force_login(agent)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.url}]
-    )
-    return page
 
 
 def test_agent_searches_in_the_ticket_and_inserts_the_answer(site, demo_knowledge, agent_page):

@@ -14,7 +14,6 @@ import email.parser
 import email.policy
 import hashlib
 import logging
-import re
 import traceback
 from dataclasses import dataclass
 
@@ -23,19 +22,19 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from helpdesk.models import FollowUp, FollowUpAttachment, Queue, Ticket
+from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
 from helpdesk.signals import new_ticket_done, update_ticket_done
 
 from ulm_channels import conf
-from ulm_channels.mail import outbound
+from ulm_channels.mail import outbound, outbox
 from ulm_channels.mail.classify import Kind, classify
 from ulm_channels.mail.parse import NotAMail, ParsedMail, message_ids, parse, repair_headers
 from ulm_channels.mail.text import sanitize_html
+from ulm_channels.mail.thread import ticket_from_subject
 from ulm_channels.models import InboundMail, OutboundMail, UndeliverableAddress
 
 log = logging.getLogger(__name__)
 Outcome = InboundMail.Outcome
-TICKET_REFERENCE = re.compile(r"\[([a-z0-9][a-z0-9_-]*)-(\d+)\]", re.IGNORECASE)
 CLOSED = (Ticket.CLOSED_STATUS, Ticket.RESOLVED_STATUS, Ticket.DUPLICATE_STATUS)
 
 
@@ -202,7 +201,11 @@ def find_ticket(mail: ParsedMail) -> Ticket | None:
     ticket reference in the subject (its number; the queue may have changed since)."""
     ids = [*mail.in_reply_to, *reversed(mail.references)]
     if ids:
-        sent = OutboundMail.objects.filter(message_id__in=ids).select_related("ticket").first()
+        sent = (
+            OutboundMail.objects.filter(message_id__in=ids, ticket__isnull=False)
+            .select_related("ticket")
+            .first()
+        )
         if sent is not None:
             return sent.ticket
         received = (
@@ -215,11 +218,7 @@ def find_ticket(mail: ParsedMail) -> Ticket | None:
         hosts = FollowUp.objects.filter(message_id__in=ids).select_related("ticket").first()
         if hosts is not None:
             return hosts.ticket
-    for slug, number in TICKET_REFERENCE.findall(mail.subject):
-        ticket = Ticket.objects.filter(pk=int(number)).first()
-        if ticket is not None and Queue.objects.filter(slug__iexact=slug).exists():
-            return ticket
-    return None
+    return ticket_from_subject(mail.subject)
 
 
 # --- Storing through the host's models ------------------------------------------------------
@@ -334,20 +333,15 @@ def _record_bounce(mail: ParsedMail, why: str) -> str:
     sent = OutboundMail.objects.filter(message_id__in=ids).select_related("ticket").first()
     recipients = list(report.recipients) if report else []
     if sent is not None:
-        sent.status = OutboundMail.Status.BOUNCED
-        sent.last_error = why
-        sent.save()
-        recipients = recipients or [sent.recipient]
-        _note(
-            sent.ticket,
-            _("The e-mail to %(address)s could not be delivered (%(status)s).")
-            % {"address": ", ".join(recipients), "status": report.status if report else why},
-        )
+        recipients = recipients or list(sent.recipients) or [sent.recipient]
+        outbox.mark_bounced(sent, why, recipients, report.status if report else why)
     for address in recipients:
         if "@" in address:
             UndeliverableAddress.objects.update_or_create(
                 address=address[:254], defaults={"reason": why, "outbound": sent}
             )
-    if sent is not None:
+    if sent is not None and sent.ticket is not None:
         return _("bounce of our mail to ticket %(ref)s") % {"ref": sent.ticket.ticket}
+    if sent is not None:
+        return _("bounce of our mail “%(subject)s”") % {"subject": sent.subject}
     return _("bounce: %(why)s") % {"why": why}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -102,50 +103,86 @@ class InboundMail(models.Model):
 
 
 class OutboundMail(models.Model):
-    """A mail to a citizen: acknowledgement, interim notice or answer. Its Message-ID threads
-    the citizen's reply back to the ticket; a bounce is matched to it."""
+    """One mail the city sends, recorded in the transaction that caused it (the outbox).
+
+    It keeps the envelope (sender, every recipient including cc and bcc) and the complete
+    message as Django built it (``raw``), so that the worker sends exactly what was recorded,
+    and its delivery state. Its Message-ID threads the citizen's reply back to the ticket; a
+    bounce is matched to it. Written by ``ulm_channels.mail.outbox.record``, delivered by
+    ``ulm_channels.mail.delivery.deliver``."""
 
     class Kind(models.TextChoices):
-        ACKNOWLEDGEMENT = "acknowledgement", _("acknowledgement")
+        NOTIFICATION = "notification", _("helpdesk notification")
+        CONFIRMATION = "confirmation", _("confirmation of a web request")
+        CAPTURE_ACKNOWLEDGEMENT = "capture_ack", _("acknowledgement of a captured request")
+        ACKNOWLEDGEMENT = "acknowledgement", _("acknowledgement of an e-mail")
         INTERIM = "interim", _("interim notice")
         ANSWER = "answer", _("answer")
+        REMINDER = "reminder", _("reminder")
+        ESCALATION = "escalation", _("escalation")
+        OTHER = "other", _("other")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("waiting to be sent")
+        QUEUED = "queued", _("waiting to be sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("sending failed, will be retried")
-        BOUNCED = "bounced", _("undeliverable")
+        FAILED_PERMANENTLY = "failed_permanently", _("sending failed permanently")
+        BOUNCED = "bounced", _("undeliverable (bounced)")
 
     ticket = models.ForeignKey(
         "helpdesk.Ticket",
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="outbound_mails",
         verbose_name=_("ticket"),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     automatic = models.BooleanField(_("automatic"), default=False)
+    to_citizen = models.BooleanField(
+        _("to the citizen"),
+        default=False,
+        help_text=_("Sent to the ticket's submitter: carries the ticket's thread headers."),
+    )
     message_id = models.CharField(_("Message-ID"), max_length=998, unique=True)
     in_reply_to = models.CharField(_("In-Reply-To"), max_length=998, blank=True)
     references = models.TextField(_("References"), blank=True)
-    recipient = models.EmailField(_("recipient"))
-    subject = models.CharField(_("subject"), max_length=500)
-    body = models.TextField(_("text"))
+    sender = models.CharField(_("envelope sender"), max_length=998, blank=True)
+    recipient = models.CharField(_("recipient"), max_length=998, blank=True)
+    recipients = ArrayField(
+        models.CharField(max_length=998),
+        verbose_name=_("envelope recipients"),
+        default=list,
+        blank=True,
+        help_text=_("Every address the mail goes to, including cc and bcc."),
+    )
+    subject = models.CharField(_("subject"), max_length=500, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    raw = models.BinaryField(_("message as sent"), default=bytes, blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("sent e-mail")
-        verbose_name_plural = _("sent e-mails")
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="ulm_outbox_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient}"
+
+    @property
+    def waiting(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.FAILED)
 
 
 class UndeliverableAddress(models.Model):

@@ -6,8 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 from helpdesk.models import FollowUp, FollowUpAttachment, Queue, Ticket
 
+from tests.support.html import visible_text
+from tests.support.outbox import deliver_outbox
 from ulm_channels import services
 from ulm_channels.mail import intake
 from ulm_channels.models import InboundMail, OutboundMail, UndeliverableAddress
@@ -101,7 +105,7 @@ def test_acknowledgement_in_german_with_threading_headers(mail_ticket, smtp):
     ack = OutboundMail.objects.get(ticket=mail_ticket)
     assert ack.kind == "acknowledgement"
     assert ack.in_reply_to == "<first-0001@example.org>"
-    assert services.send_pending_mail() == 1
+    assert deliver_outbox() == {"sent": 1}
     [sent] = smtp.to("maria.huber@example.org")
     assert sent["Message-ID"] == ack.message_id
     assert sent["In-Reply-To"] == "<first-0001@example.org>"
@@ -110,7 +114,7 @@ def test_acknowledgement_in_german_with_threading_headers(mail_ticket, smtp):
     assert mail_ticket.ticket in sent["Subject"]
     assert "Ihr Anliegen ist eingegangen" in sent["Subject"]
     assert "Aktenzeichen" in sent.get_content()
-    assert services.send_pending_mail() == 0  # sent once
+    assert deliver_outbox() == {}  # sent once: nothing waits any more
 
 
 def test_reply_threads_by_our_message_id_after_the_ticket_moved_to_a_department(mail_ticket):
@@ -220,17 +224,22 @@ def test_discarded_mail_keeps_its_raw_copy(demo):
     assert bytes(record.raw) == raw("spam.eml")
 
 
-def test_failed_sending_is_visible_on_the_ticket_and_retried(mail_ticket, settings, smtp):
+def test_failed_sending_is_visible_on_the_ticket_and_retried(
+    mail_ticket, settings, smtp, admin_client
+):
     from tests.support.net import free_port
 
     settings.EMAIL_PORT = free_port()  # nothing listens there
-    assert services.send_pending_mail() == 0
+    assert deliver_outbox() == {"unreachable": 1}
     ack = OutboundMail.objects.get(ticket=mail_ticket)
     assert (ack.status, ack.attempts) == ("failed", 1)
-    note = FollowUp.objects.filter(ticket=mail_ticket, public=False).latest("id")
-    assert "automatisch erneut" in note.comment
+    assert ack.next_attempt_at > timezone.now()  # tried again after the back-off
+    assert "konnte nicht erreicht werden" in ack.last_error
+    # the ticket's page shows the mail and that it will be tried again
+    page = visible_text(admin_client.get(reverse("helpdesk:view", args=[mail_ticket.pk])))
+    assert "Versand fehlgeschlagen, wird wiederholt" in page
     settings.EMAIL_PORT = smtp.port
-    assert services.send_pending_mail() == 1
+    assert deliver_outbox() == {"sent": 1}
     ack.refresh_from_db()
     assert ack.status == "sent"
     assert len(smtp.to("maria.huber@example.org")) == 1

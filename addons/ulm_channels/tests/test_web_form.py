@@ -10,6 +10,7 @@ from django.urls import reverse
 from helpdesk.models import FollowUpAttachment, Ticket
 
 from tests.support.html import form_fields, soup, visible_text
+from tests.support.outbox import deliver_outbox
 from ulm_channels import services
 from ulm_channels.models import CitizenLink, HeldSubmission
 from ulm_channels.tests.web import fill_contact_form, later
@@ -36,6 +37,7 @@ def test_citizen_gets_ticket_and_german_mail_with_private_link(client, demo, smt
     assert ticket.queue.slug == "servicecenter"
     link = CitizenLink.objects.get(ticket=ticket)
     # one mail to the citizen, German, with the reference and our private status link
+    deliver_outbox()  # what the worker does after the commit
     mails = smtp.to("maria@example.org")
     assert len(mails) == 1
     body = mails[0].get_body(("plain",)).get_content()
@@ -92,6 +94,7 @@ def test_filled_honeypot_is_kept_aside_not_dropped_and_can_be_released(client, d
     assert ticket.title == "Billig"
     held.refresh_from_db()
     assert held.state == HeldSubmission.State.RELEASED
+    deliver_outbox()
     assert len(smtp.to("robot@example.org")) == 1
 
 
@@ -270,3 +273,36 @@ def test_request_that_cannot_be_filed_is_kept_not_lost(client, demo, settings):
     # once the queue is fixed, staff release it
     Queue.objects.filter(slug="umbenannt").update(slug="servicecenter")
     assert services.release_held_submission(held).title == "Trotzdem"
+
+
+def test_confirmation_page_says_the_mail_is_on_its_way_and_shows_the_link_to_keep(client, demo):
+    response = fill_contact_form(
+        client, email="maria@example.org", subject="Parkausweis", message="Wie lange dauert es?"
+    )
+    ticket = Ticket.objects.get(title="Parkausweis")
+    page = client.get(response["Location"])
+    text = visible_text(page)
+    # honest: on its way, not "sent"
+    assert "ist an maria@example.org unterwegs" in text
+    assert "gesendet" not in text
+    # the personal link is shown in full, to be kept
+    assert "Ihr persönlicher Link: Bitte bewahren Sie ihn auf" in text
+    assert services.status_url(ticket) in text
+    assert soup(page).select_one(".keep-link a")["href"] == services.status_url(ticket)
+
+
+def test_without_a_mail_the_confirmation_page_says_how_the_answer_comes(client, demo):
+    from ulm_channels.models import OutboundMail, UndeliverableAddress
+
+    # a bounce reported the address earlier: no confirmation mail can go there
+    UndeliverableAddress.objects.create(address="tot@example.org", reason="550 unknown user")
+    response = fill_contact_form(
+        client, email="tot@example.org", subject="Hundesteuer", message="Wie melde ich an?"
+    )
+    ticket = Ticket.objects.get(title="Hundesteuer")
+    assert not OutboundMail.objects.filter(ticket=ticket, kind="confirmation").exists()
+    text = visible_text(client.get(response["Location"]))
+    assert "Wir können Ihnen keine E-Mail senden" in text
+    assert "Unsere Antwort finden Sie unter Ihrem persönlichen Link" in text
+    assert "Behördennummer 115" in text
+    assert "unterwegs" not in text

@@ -10,6 +10,7 @@ from django.urls import reverse
 from helpdesk.models import FollowUpAttachment
 
 from tests.support.html import form_fields, soup, visible_text
+from tests.support.outbox import deliver_outbox
 from ulm_channels import services
 from ulm_channels.models import CitizenLink, HeldSubmission
 from ulm_channels.tests.web import later
@@ -112,6 +113,7 @@ def test_typed_request_becomes_typed_ticket_with_link_and_german_mail(client, de
     assert ticket.queue.slug == "servicecenter"
     link = CitizenLink.objects.get(ticket=ticket)
     # our German confirmation with the private link, and not the host's acknowledgement too
+    deliver_outbox()  # what the worker does after the commit
     mails = smtp.to("lena@example.org")
     assert len(mails) == 1
     body = mails[0].get_body(("plain",)).get_content()
@@ -195,6 +197,7 @@ def test_honeypot_holds_typed_request_and_staff_release_it_as_typed_ticket(clien
     assert case.values["foto"]["name"] == "laterne.png"
     assert FollowUpAttachment.objects.filter(followup__ticket=ticket).count() == 1
     assert CitizenLink.objects.filter(ticket=ticket).exists()
+    deliver_outbox()
     assert len(smtp.to("lena@example.org")) == 1
     held.refresh_from_db()
     assert not held.files.exists()
@@ -253,7 +256,8 @@ def test_typed_request_failing_after_the_ticket_is_rolled_back_and_kept_with_its
     kept = held.files.get()
     with kept.file.open("rb") as stored:
         assert stored.read() == PNG
-    assert smtp.to("lena@example.org") == []
+    deliver_outbox()
+    assert smtp.to("lena@example.org") == []  # no confirmation of a request rolled back
     # fixed: staff release it as the typed ticket it should have been
     case = CaseRecord.objects.get(ticket=services.release_held_submission(held))
     assert case.values["foto"]["name"] == "laterne.png"

@@ -10,6 +10,7 @@ import pytest
 from helpdesk.models import Queue
 
 from tests.support.html import soup, visible_text
+from tests.support.outbox import deliver_outbox
 from ulm_knowledge import services
 from ulm_knowledge.models import ItemVersion, Status
 from ulm_knowledge.tests.conftest import by_external_id
@@ -81,6 +82,7 @@ def test_review_reminder_mailed_to_owner_department_once_a_day(catalogue, demo, 
     assert services.send_review_reminders(today=date(2026, 11, 24)) == 1
     assert services.send_review_reminders(today=date(2026, 11, 24)) == 0
 
+    assert deliver_outbox() == {"sent": 1}  # what the worker does after the commit
     (message,) = smtp.messages
     assert message["To"] == "buergerdienste@ulm.example"
     assert "Personalausweis (fällig seit 01.11.2026)" in message.get_payload(decode=True).decode()

@@ -364,3 +364,19 @@ def test_navigation_links_capture_counter_and_calls_for_the_service_center_only(
         "Wissenslücken",
         "Dienstleistungen A–Z",
     }
+
+
+def test_the_agent_is_told_how_the_citizen_hears_from_us(agent_client):
+    url = reverse("ulm_servicepoint:capture", args=["sperrmuell-abholung"])
+    with_mail = visible_text(agent_client.post(url, sperrmuell_post(), follow=True))
+    assert "Die Eingangsbestätigung an j.schneider@example.org ist unterwegs" in with_mail
+    without = visible_text(
+        agent_client.post(
+            url,
+            sperrmuell_post(**{"c-email": "", "c-name": "Ohne Mail", "c-phone": "0731 999888"}),
+            follow=True,
+        )
+    )
+    ticket = Ticket.objects.latest("id")
+    assert "erhält die Bürgerin / der Bürger keine Eingangsbestätigung" in without
+    assert f"Nennen Sie die Vorgangsnummer {ticket.ticket}" in without
