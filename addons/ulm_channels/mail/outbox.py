@@ -27,8 +27,10 @@ import re
 from email.mime.base import MIMEBase
 from email.utils import formataddr
 
+import nh3
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.core.mail.message import EmailAlternative
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from django.template.defaultfilters import filesizeformat
@@ -127,6 +129,22 @@ def _check_attachments(message: EmailMessage) -> None:
         )
 
 
+def sanitise_html_parts(message: EmailMessage) -> None:
+    """The HTML version of a mail is cleaned like any untrusted HTML (nh3): no script, no event
+    handler, no ``javascript:`` link. django-helpdesk renders its HTML mails with the ticket's
+    comment marked safe, unescaped, so a citizen's text would reach staff mail clients as
+    markup; mail from our own code is plain text."""
+    alternatives = getattr(message, "alternatives", None)
+    if not alternatives:
+        return
+    message.alternatives = [  # type: ignore[attr-defined]
+        EmailAlternative(nh3.clean(str(content), url_schemes={"http", "https", "mailto"}), mimetype)
+        if mimetype == "text/html"
+        else EmailAlternative(content, mimetype)
+        for content, mimetype in alternatives
+    ]
+
+
 def _ticket_from_header(value: str) -> Ticket | None:
     value = value.strip()
     return Ticket.objects.filter(pk=int(value)).first() if value.isdigit() else None
@@ -201,6 +219,7 @@ def _build(message: EmailMessage, mail: OutboundMail, headers: dict, given_reply
     if not recipients:
         raise BadMessage(_("The e-mail has no recipient address."))
     _check_attachments(message)
+    sanitise_html_parts(message)
     message.from_email = formataddr((from_name, sender))
     message.subject = one_line(message.subject)
     clean = {

@@ -291,3 +291,22 @@ def test_send_again_queues_a_failed_mail_but_never_a_sent_one(ticket, smtp):
     assert services.send_mail_again(ack) is False  # sent: it would arrive twice
     assert deliver_outbox() == {}
     assert len(smtp.to("maria.huber@example.org")) == 1
+
+
+def test_the_hosts_html_mail_carries_no_markup_that_runs(ticket, agent, smtp):
+    """The host renders a follow-up's comment unescaped into its HTML mail; the outbox cleans
+    every HTML part, so markup in a comment never reaches a mail client as markup."""
+    # given a comment with markup (e.g. quoted from the citizen), sent by the host as HTML mail
+    hostile = (
+        "<img src=x onerror=alert(1)><script>alert(2)</script>"
+        "<a href=\"javascript:alert(3)\">Antrag</a> <b>fett</b>"
+    )
+    update_ticket(agent, ticket, comment=hostile, public=True)
+    # when the outbox delivers it
+    deliver_outbox()
+    [sent] = [m for m in smtp.to("maria.huber@example.org") if m.get_body(("html",))]
+    html = sent.get_body(("html",)).get_content()
+    # then the HTML part keeps the text and harmless markup, nothing that runs
+    assert "<b>fett</b>" in html
+    for dangerous in ("onerror", "<script", "javascript:"):
+        assert dangerous not in html, dangerous
