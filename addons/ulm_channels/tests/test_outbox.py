@@ -299,7 +299,7 @@ def test_the_hosts_html_mail_carries_no_markup_that_runs(ticket, agent, smtp):
     # given a comment with markup (e.g. quoted from the citizen), sent by the host as HTML mail
     hostile = (
         "<img src=x onerror=alert(1)><script>alert(2)</script>"
-        "<a href=\"javascript:alert(3)\">Antrag</a> <b>fett</b>"
+        '<a href="javascript:alert(3)">Antrag</a> <b>fett</b>'
     )
     update_ticket(agent, ticket, comment=hostile, public=True)
     # when the outbox delivers it
