@@ -308,6 +308,8 @@ ULM_CHANNELS_PHONE_TOKEN = env_str("ULM_CHANNELS_PHONE_TOKEN")
 ULM_CHANNELS_CALLER_LOOKUP = "ulm_servicepoint.services.ticket_ids_of_phone"
 ULM_CHANNELS_CAPTURE_URL = "/helpdesk/erfassen/?telefon={number}&anruf={call}"
 ULM_CHANNELS_EMBED_ORIGINS = env_list("ULM_CHANNELS_EMBED_ORIGINS", [])
+# CA bundle the IMAP servers' certificates are checked against (empty: the system's)
+ULM_CHANNELS_MAIL_CAFILE = env_str("ULM_CHANNELS_MAIL_CAFILE")
 # per address and hour before further submissions are kept aside for review (README)
 ULM_CHANNELS_RATE_LIMIT_PER_EMAIL = env_int("ULM_CHANNELS_RATE_LIMIT_PER_EMAIL", 5)
 ULM_CHANNELS_RATE_LIMIT_PER_IP = env_int("ULM_CHANNELS_RATE_LIMIT_PER_IP", 20)

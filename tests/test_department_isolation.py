@@ -51,9 +51,18 @@ def test_list_shows_only_own_department(karl, tickets):
 def test_search_finds_nothing_outside_own_department(karl, tickets):
     assert ticket_list_ids(karl, search="Tonne") == set()
     assert ticket_list_ids(karl, search="Wunschkennzeichen") == {tickets["kfz"].id}
-    # the quick search by number does not open a foreign ticket either
-    response = karl.get(reverse("helpdesk:list"), {"q": str(tickets["waste"].id)}, follow=True)
+    # the quick search by number does not open a foreign ticket either …
+    header = {"search_type": "header"}  # the navigation bar's search box
+    response = karl.get(
+        reverse("helpdesk:list"), {"q": str(tickets["waste"].id), **header}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain == []  # not sent to the foreign ticket
     assert "Gelbe Tonne" not in visible_text(response)
+    # … while it opens his own
+    own = karl.get(reverse("helpdesk:list"), {"q": str(tickets["kfz"].id), **header}, follow=True)
+    assert own.redirect_chain[-1][0].endswith(reverse("helpdesk:view", args=[tickets["kfz"].id]))
+    assert "Wunschkennzeichen" in visible_text(own)
 
 
 def test_foreign_ticket_page_and_actions_are_refused(karl, tickets):
@@ -80,7 +89,10 @@ def test_foreign_ticket_page_and_actions_are_refused(karl, tickets):
 
 
 def test_dashboard_shows_no_foreign_tickets(karl, tickets):
-    page = visible_text(karl.get(reverse("helpdesk:dashboard")))
+    response = karl.get(reverse("helpdesk:dashboard"))
+    assert response.status_code == 200
+    page = visible_text(response)
+    assert "Wunschkennzeichen" in page  # his own open ticket is there
     assert "Gelbe Tonne" not in page
     assert "Lärmbeschwerde" not in page
     assert "Frage zu Öffnungszeiten" not in page  # service-center queue is not his either
@@ -110,11 +122,14 @@ def test_api_shows_only_own_department(karl, tickets, attachments):
     assert {row["ticket"] for row in followups} <= {tickets["kfz"].id}
     assert followups, "his own department's follow-ups are listed"
     files = karl.get("/helpdesk/api/followups-attachments/").json()["results"]
-    assert all(row["filename"] != "waste.pdf" for row in files)
+    assert {row["filename"] for row in files} == {"kfz.pdf"}
 
 
 def test_feeds_show_only_own_department(karl, tickets):
-    activity = karl.get(reverse("helpdesk:rss_activity")).content.decode()
+    response = karl.get(reverse("helpdesk:rss_activity"))
+    assert response.status_code == 200
+    activity = response.content.decode()
+    assert "Wunschkennzeichen" in activity  # his own department's activity is there
     assert "Gelbe Tonne" not in activity
     queue_feed = karl.get(reverse("helpdesk:rss_queue", args=["abfallwirtschaft"]))
     assert queue_feed.status_code in (403, 404)

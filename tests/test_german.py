@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from helpdesk.models import FollowUp, FollowUpAttachment, KBCategory, KBItem, Ticket
 
-from tests.support.html import soup
+from tests.support.html import soup, visible_text
 from tests.support.i18n import BASE_DIR, detectable, english_source_texts
 from ulm_channels.tests.web import fill_contact_form
 
@@ -219,12 +219,16 @@ def test_login_page_has_no_english(client, demo):
 
 def test_citizen_pages_have_no_english(client, demo, ticket_with_history):
     form = client.get(reverse("ulm_channels:contact"))
+    assert form.status_code == 200
+    assert "Ihr Anliegen" in visible_text(form)
     assert english_on_page(form) == []
     with_errors = client.post(reverse("ulm_channels:contact"), {"email": "kein-at"})
     assert with_errors.status_code == 400
     assert english_on_page(with_errors) == []
     sent = fill_contact_form(client, email="b@example.org", subject="Frage", message="Text")
     confirmation = client.get(sent["Location"])
+    assert confirmation.status_code == 200
+    assert "Vorgangsnummer" in visible_text(confirmation)
     assert english_on_page(confirmation) == []
     ticket = Ticket.objects.get(title="Frage")
     host_status = client.get(
@@ -237,6 +241,9 @@ def test_citizen_pages_have_no_english(client, demo, ticket_with_history):
     assert status.status_code == 200
     assert english_on_page(status) == []
     statement = client.get(reverse("ulm_channels:accessibility"))
+    assert statement.status_code == 200
+    assert "Barrierefreiheit" in visible_text(statement)
     assert english_on_page(statement) == []
     kb = client.get(reverse("helpdesk:kb_category", args=["kfz"]))
+    assert kb.status_code == 200
     assert english_on_page(kb) == []

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from pathlib import Path
 
 import psutil
@@ -177,10 +176,12 @@ def test_embedded_server_starts_over_a_stale_lock(pg_dir):
         pidfile = pg_dir / "data" / "postmaster.pid"
         lines = pidfile.read_text().splitlines()
         pidfile.write_text("\n".join([str(impostor.pid), *lines[1:]]) + "\n")
-        time.sleep(0.5)
-        # when the next process needs the database, it starts
+        # when the next process needs the database, a new PostgreSQL starts (not the impostor)
         again = start_user(pg_dir)
-        assert postmaster(pg_dir) is not None
+        server = postmaster(pg_dir)
+        assert server is not None
+        assert server.pid != impostor.pid
+        assert "postgres" in server.name()
         again.communicate("\n", timeout=120)
     finally:
         impostor.kill()

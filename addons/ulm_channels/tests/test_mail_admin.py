@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 from helpdesk.models import Ticket
 
 from tests.support.html import visible_text
+from tests.support.processes import start_manage
+from tests.support.wait import wait_for
 from ulm_channels import services
 from ulm_channels.models import InboundMail
 
@@ -54,17 +57,35 @@ def test_mail_that_made_a_ticket_is_never_processed_again(demo):
     assert InboundMail.objects.get(pk=result.record).outcome == "ticket"
 
 
-def test_admin_fetches_mail_on_demand_through_the_worker(client, admin_user):
+@pytest.mark.django_db(transaction=True)
+def test_admin_fetches_mail_on_demand_through_the_worker(client, admin_user, imap):
+    """The admin's "fetch now" is a job that a real worker process runs: the mail waiting in
+    the (real, Dovecot) mailbox becomes a ticket without waiting for the minutely poll."""
     from procrastinate.contrib.django.models import ProcrastinateJob
 
     from ulm_channels.models import Mailbox
 
-    box = Mailbox.objects.create(name="Servicecenter", host="imap.example", username="sc")
-    client.force_login(admin_user)
-    response = client.post(
-        reverse("admin:ulm_channels_mailbox_changelist"),
-        {"action": "poll_now", "_selected_action": [box.pk]},
-        follow=True,
-    )
-    assert "Der Hintergrunddienst ruft die E-Mails jetzt ab." in visible_text(response)
-    assert ProcrastinateJob.objects.filter(task_name="ulm_channels.poll_mail_now").exists()
+    # given a mail waiting in the mailbox, and a worker that trusts the server's certificate
+    box = Mailbox.objects.create(**imap.mailbox_settings())
+    imap.deliver((MAILS / "html_only_utf8.eml").read_bytes())
+    worker = start_manage("procrastinate", "worker", ULM_CHANNELS_MAIL_CAFILE=imap.cafile)
+    try:
+        # when the admin asks for it
+        client.force_login(admin_user)
+        response = client.post(
+            reverse("admin:ulm_channels_mailbox_changelist"),
+            {"action": "poll_now", "_selected_action": [box.pk]},
+            follow=True,
+        )
+        assert "Der Hintergrunddienst ruft die E-Mails jetzt ab." in visible_text(response)
+
+        # then the worker ran that very job, and the mail became a ticket
+        def fetched() -> bool:
+            job = ProcrastinateJob.objects.filter(task_name="ulm_channels.poll_mail_now").first()
+            return bool(job and job.status == "succeeded")
+
+        assert wait_for(fetched, timeout=60), "the worker did not run the on-demand poll"
+        assert InboundMail.objects.filter(mailbox=box, outcome="ticket").count() == 1
+    finally:
+        worker.terminate()
+        worker.communicate(timeout=30)

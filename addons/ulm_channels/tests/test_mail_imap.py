@@ -38,7 +38,9 @@ def test_new_mail_is_fetched_stored_and_flagged_and_a_second_poll_does_nothing(i
     }
     assert Ticket.objects.count() == tickets + 1
     assert InboundMail.objects.filter(mailbox=mailbox).count() == 3
-    assert all("$UlmProcessed" in flags and "\\Seen" in flags for flags in imap.flags())
+    flags = imap.flags()
+    assert len(flags) == 3, flags
+    assert all("$UlmProcessed" in f and "\\Seen" in f for f in flags), flags
     mailbox.refresh_from_db()
     assert mailbox.last_polled_at is not None
     assert mailbox.last_error == ""

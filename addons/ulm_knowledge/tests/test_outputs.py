@@ -81,7 +81,10 @@ def test_public_pages_speak_german(catalogue, client):
         "/dienstleistungen/?q=Ausweis",
         f"/dienstleistungen/{perso.uuid}/",
     ):
-        assert english_on_page(client.get(url)) == []
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        assert "Personalausweis" in visible_text(response), url
+        assert english_on_page(response) == []
 
 
 def test_api_answers_with_phone_version(catalogue, client, agent, kfz_clerk):
