@@ -12,6 +12,18 @@ from tests.support.smtp import SmtpServer
 logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """The demo city's staff get their passwords hashed anew in every test that loads it:
+    with the production hasher (PBKDF2, a million rounds) that is seconds per test. The tests
+    check who may log in, not the hash's strength (Django's testing documentation advises
+    this)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def outbox_backend(settings):
     """Mail goes through the project's own backend, the outbox, as in production (Django's
