@@ -2,7 +2,9 @@
 
 Business calendars and SLA clocks (``calendars``, ``sla``), rules (``rulebook``, ``rules_io``,
 ``rules``), routing a ticket (``routing``), assignment (``assignment``), the what-if
-(``whatif``) and the demo (``demo``) live in modules of their own; this module re-exports what
+(``whatif``), the tracked handoff (``handoffs``), the rules at intake (``intake``), callbacks
+(``callbacks``), work lists (``worklists``), escalation (``escalation``) and the demo (``demo``)
+live in modules of their own; this module re-exports what
 is meant to be called from outside."""
 
 from __future__ import annotations
@@ -18,6 +20,28 @@ from ulm_routing.calendars import (
 )
 from ulm_routing.demo import load_demo_routing
 from ulm_routing.facts import TicketFacts, facts_of
+from ulm_routing.handoffs import (
+    HandoffConflict,
+    HandoffInvalid,
+    answer,
+    ask,
+    citizen_replied,
+    feedback_due,
+    forward,
+    handoffs_visible_to,
+    host_moved,
+    is_first_level,
+    may_act_for_department,
+    member_departments,
+    open_handoff,
+    pass_on,
+    proposal,
+    reject,
+    reply_to_question,
+    send_prepared_answer,
+    take,
+)
+from ulm_routing.intake import intake_mode, route_at_intake
 from ulm_routing.routing import (
     DryRun,
     apply_decision,
@@ -63,15 +87,20 @@ __all__ = [
     "ClockStopped",
     "Decision",
     "DryRun",
+    "HandoffConflict",
+    "HandoffInvalid",
     "RuleInvalid",
     "RuleOutcome",
     "Target",
     "TicketFacts",
     "WhatIfInvalid",
     "WhatIfResult",
+    "answer",
     "apply_decision",
     "apply_policy",
+    "ask",
     "available",
+    "citizen_replied",
     "compiled_live",
     "create_draft",
     "default_policy",
@@ -83,23 +112,39 @@ __all__ = [
     "evaluate_ticket",
     "export_rules",
     "facts_of",
+    "feedback_due",
     "forget_compiled",
+    "forward",
+    "handoffs_visible_to",
+    "host_moved",
     "import_rules",
+    "intake_mode",
+    "is_first_level",
     "is_paused",
     "load_calendar",
     "load_demo_routing",
+    "may_act_for_department",
+    "member_departments",
+    "open_handoff",
     "open_time_left",
     "parse_local",
+    "pass_on",
     "pause_clock",
     "pauses_of",
     "pick_assignee",
+    "proposal",
     "publish_draft",
+    "reject",
     "replay",
+    "reply_to_question",
     "resume_clock",
+    "route_at_intake",
     "route_ticket",
     "save_rule",
     "save_rule_set",
+    "send_prepared_answer",
     "set_forwarder",
     "standard_calendar",
+    "take",
     "target_due",
 ]
