@@ -80,7 +80,8 @@ def test_capture_forward_opens_a_tracked_handoff(city, agent):
     # the department the rules chose, the rule recorded, the agent stays the owner
     assert handoff.department.slug == ticket.queue.slug == "abfallwirtschaft"
     assert handoff.rule.name == "Sperrmüll"
-    assert handoff.owner == agent and handoff.state == HandoffState.OPEN
+    assert handoff.owner == agent
+    assert handoff.state == HandoffState.OPEN
     assert ticket.case_record.level == Level.SECOND
     # a pre-qualified summary with the typed values in German
     assert ["Elektrogeräte dabei", "Nein"] in handoff.values or any(
@@ -93,7 +94,8 @@ def test_capture_forward_opens_a_tracked_handoff(city, agent):
     # the citizen's interim notice, with the stable reference in the subject
     [interim] = mails(ticket, "interim")
     assert f"[{reference_of(ticket)}]" in interim.subject
-    assert "weitergeleitet" in interim.subject and "Abfallwirtschaft" in interim.body
+    assert "weitergeleitet" in interim.subject
+    assert "Abfallwirtschaft" in interim.body
 
 
 def test_override_needs_a_reason_and_is_recorded(city, agent):
@@ -101,7 +103,8 @@ def test_override_needs_a_reason_and_is_recorded(city, agent):
     standesamt = Queue.objects.get(slug="standesamt")
     with pytest.raises(routing.HandoffInvalid) as refused:
         routing.forward(ticket, agent, standesamt, "")
-    assert "Abfallwirtschaft" in str(refused.value) and "Begründung" in str(refused.value)
+    assert "Abfallwirtschaft" in str(refused.value)
+    assert "Begründung" in str(refused.value)
     assert not Handoff.objects.filter(ticket=ticket).exists()
     handoff = routing.forward(ticket, agent, standesamt, "Bürger wünscht Beratung vor Ort")
     assert handoff.proposed_department.slug == "abfallwirtschaft"
@@ -120,10 +123,12 @@ def test_department_answers_the_citizen_once(city, agent, berta, kfz_clerk):
     routing.answer(handoff, berta, "Die Abholung ist am 12.12. ab 7 Uhr.")
     handoff.refresh_from_db()
     ticket.refresh_from_db()
-    assert handoff.state == HandoffState.ANSWERED and handoff.feedback_at
+    assert handoff.state == HandoffState.ANSWERED
+    assert handoff.feedback_at
     assert ticket.status == Ticket.RESOLVED_STATUS
     [answer] = mails(ticket, "answer")
-    assert "ab 7 Uhr" in answer.body and reference_of(ticket) in answer.subject
+    assert "ab 7 Uhr" in answer.body
+    assert reference_of(ticket) in answer.subject
     # the agent who owns the case hears of it
     assert OutboundMail.objects.filter(ticket=ticket, recipients__contains=[agent.email]).exists()
     with pytest.raises(routing.HandoffConflict) as conflict:
@@ -157,7 +162,8 @@ def test_question_to_the_citizen_pauses_until_the_reply(city, agent, berta):
     due_before = handoff.due_at
     routing.ask(handoff, berta, "Wie viele Teile sind es genau?", "citizen")
     handoff.refresh_from_db()
-    assert handoff.state == HandoffState.ASKED_CITIZEN and handoff.due_at is None
+    assert handoff.state == HandoffState.ASKED_CITIZEN
+    assert handoff.due_at is None
     assert "Wie viele Teile" in mails(ticket, "other")[0].body
     # the question is public: the citizen sees it on the status page
     assert FollowUp.objects.filter(ticket=ticket, public=True, comment__contains="Teile").exists()
@@ -165,7 +171,8 @@ def test_question_to_the_citizen_pauses_until_the_reply(city, agent, berta):
     add_citizen_message(link, "Es sind drei Teile.")
     handoff.refresh_from_db()
     assert handoff.state == HandoffState.OPEN
-    assert handoff.due_at is not None and handoff.due_at >= due_before
+    assert handoff.due_at is not None
+    assert handoff.due_at >= due_before
     assert handoff.events.filter(kind="citizen_replied", text__contains="drei Teile").exists()
 
 
@@ -189,7 +196,8 @@ def test_not_responsible_returns_to_the_first_level_and_flags_the_rule(city, age
     assert ticket.queue.slug == "servicecenter"
     assert ticket.case_record.level == Level.FIRST
     rule = Rule.objects.get(name="Sperrmüll")
-    assert rule.needs_review and "Gewerbeabfall" in rule.review_note
+    assert rule.needs_review
+    assert "Gewerbeabfall" in rule.review_note
 
 
 def test_pass_on_keeps_history_and_clock(city, agent, berta):
@@ -200,9 +208,11 @@ def test_pass_on_keeps_history_and_clock(city, agent, berta):
     )
     first.refresh_from_db()
     ticket.refresh_from_db()
-    assert first.state == HandoffState.PASSED_ON and second.previous == first
+    assert first.state == HandoffState.PASSED_ON
+    assert second.previous == first
     assert second.clock_started_at == first.clock_started_at
-    assert second.owner == agent and ticket.queue.slug == "ordnungsamt"
+    assert second.owner == agent
+    assert ticket.queue.slug == "ordnungsamt"
     assert len(mails(ticket, "interim")) == 1  # the citizen is told once
 
 
@@ -266,7 +276,8 @@ def test_failing_rule_never_blocks_intake(city, agent):
     routing.route_at_intake(ticket)
     ticket.refresh_from_db()
     record = RoutingRecord.objects.filter(ticket=ticket).first()
-    assert record is not None and record.errors
+    assert record is not None
+    assert record.errors
     # the first-match set "Zuständigkeit" still decided; intake went on
     assert ticket.queue.slug in ("abfallwirtschaft", "servicecenter")
 
