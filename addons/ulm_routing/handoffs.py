@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -74,8 +74,10 @@ def is_first_level(user: Any) -> bool:
 
 
 def may_act_for_department(user: Any, department: Queue | int) -> bool:
-    queue = department if isinstance(department, Queue) else Queue(pk=department)
-    return bool(getattr(user, "is_superuser", False)) or platform.is_department_member(user, queue)
+    if getattr(user, "is_superuser", False):
+        return True
+    queue = department if isinstance(department, Queue) else Queue.objects.get(pk=department)
+    return platform.is_department_member(user, queue)
 
 
 def handoffs_visible_to(user: Any):
@@ -672,3 +674,65 @@ def clock_text(due: datetime | None, now: datetime | None = None) -> str:
     if due is None:
         return _("paused")
     return date_format(timezone.localtime(due), "d.m.Y H:i")
+
+
+def visible_ticket_for_reference(user: Any, text: str) -> Ticket | None:
+    """The ticket with this stable reference, if the user may see it."""
+    ticket = platform.ticket_for_reference(text)
+    if ticket is None or not platform.tickets_visible_to(user).filter(pk=ticket.pk).exists():
+        return None
+    return ticket
+
+
+def panel_context(ticket: Ticket, user: Any) -> dict[str, Any]:
+    """The ticket page's "Weiterleitung" panel: the handoffs with their history, the current
+    one's clock, what the user may do, the rules' proposal (for the 1st level when nothing is
+    open) and the warning of a routing that failed."""
+    from ulm_routing.models import RoutingRecord
+    from ulm_routing.worklists import Calendars
+
+    handoffs = list(
+        Handoff.objects.filter(ticket=ticket)
+        .select_related(
+            "department", "owner", "forwarded_by", "assignee", "rule", "proposed_department"
+        )
+        .prefetch_related("events__by")
+        .order_by("forwarded_at", "pk")
+    )
+    current = next((h for h in handoffs if h.state in OPEN_STATES), None)
+    first_level = is_first_level(user) or bool(getattr(user, "is_superuser", False))
+    department_clerk = current is not None and may_act_for_department(user, current.department)
+    latest = RoutingRecord.objects.filter(ticket=ticket).first()
+    context: dict[str, Any] = {
+        "handoffs": handoffs,
+        "current": current,
+        "first_level": first_level,
+        "department_clerk": department_clerk,
+        "warning": latest.errors if latest is not None and latest.errors else [],
+        "departments": platform.departments(),
+    }
+    if current is not None:
+        paused = current.state == HandoffState.ASKED_CITIZEN
+        context["clock"] = Calendars().clock(
+            current.department_id, current.due_at, timezone.now(), paused=paused
+        )
+    closed = ticket.status in (Ticket.CLOSED_STATUS, Ticket.RESOLVED_STATUS)
+    context["can_forward"] = current is None and first_level and not closed
+    if context["can_forward"]:
+        proposed, decision = proposal(ticket)
+        rule = decision.decided_by.get("department")
+        context["proposed"] = proposed
+        context["proposed_rule"] = rule.name if rule else ""
+        if decision.errors:
+            context["warning"] = [*context["warning"], *decision.errors]
+    return context
+
+
+def default_callback_window() -> dict[str, datetime]:
+    """From now until the end of the next working day (17:00)."""
+    now = timezone.localtime()
+    end = now.replace(hour=17, minute=0, second=0, microsecond=0)
+    end = end + timedelta(days=1)
+    while end.weekday() >= 5:
+        end += timedelta(days=1)
+    return {"window_start": now.replace(second=0, microsecond=0), "window_end": end}

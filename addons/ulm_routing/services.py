@@ -18,6 +18,13 @@ from ulm_routing.calendars import (
     parse_local,
     standard_calendar,
 )
+from ulm_routing.callbacks import (
+    callbacks_visible_to,
+    called_back,
+    may_act_on_callback,
+    not_reached,
+    record_callback,
+)
 from ulm_routing.demo import load_demo_routing
 from ulm_routing.facts import TicketFacts, facts_of
 from ulm_routing.handoffs import (
@@ -26,6 +33,8 @@ from ulm_routing.handoffs import (
     answer,
     ask,
     citizen_replied,
+    clock_text,
+    default_callback_window,
     feedback_due,
     forward,
     handoffs_visible_to,
@@ -34,14 +43,17 @@ from ulm_routing.handoffs import (
     may_act_for_department,
     member_departments,
     open_handoff,
+    panel_context,
     pass_on,
     proposal,
     reject,
     reply_to_question,
     send_prepared_answer,
     take,
+    visible_ticket_for_reference,
 )
 from ulm_routing.intake import intake_mode, route_at_intake
+from ulm_routing.models.handoffs import OPEN_STATES, WITH_DEPARTMENT
 from ulm_routing.routing import (
     DryRun,
     apply_decision,
@@ -76,11 +88,14 @@ from ulm_routing.sla import (
     target_due,
 )
 from ulm_routing.whatif import WhatIfInvalid, WhatIfResult, replay
+from ulm_routing.worklists import callback_list, handoff_list
 
 # ``evaluate(ticket)``: the decision of the live rules, with ``.explain()`` per rule
 evaluate = evaluate_ticket
 
 __all__ = [
+    "OPEN_STATES",
+    "WITH_DEPARTMENT",
     "CalendarError",
     "CalendarSpec",
     "ClockError",
@@ -100,9 +115,14 @@ __all__ = [
     "apply_policy",
     "ask",
     "available",
+    "callback_list",
+    "callbacks_visible_to",
+    "called_back",
     "citizen_replied",
+    "clock_text",
     "compiled_live",
     "create_draft",
+    "default_callback_window",
     "default_policy",
     "delete_rule",
     "department_members",
@@ -115,6 +135,7 @@ __all__ = [
     "feedback_due",
     "forget_compiled",
     "forward",
+    "handoff_list",
     "handoffs_visible_to",
     "host_moved",
     "import_rules",
@@ -124,9 +145,12 @@ __all__ = [
     "load_calendar",
     "load_demo_routing",
     "may_act_for_department",
+    "may_act_on_callback",
     "member_departments",
+    "not_reached",
     "open_handoff",
     "open_time_left",
+    "panel_context",
     "parse_local",
     "pass_on",
     "pause_clock",
@@ -134,6 +158,7 @@ __all__ = [
     "pick_assignee",
     "proposal",
     "publish_draft",
+    "record_callback",
     "reject",
     "replay",
     "reply_to_question",
@@ -147,4 +172,5 @@ __all__ = [
     "standard_calendar",
     "take",
     "target_due",
+    "visible_ticket_for_reference",
 ]

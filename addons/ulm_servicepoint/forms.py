@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from helpdesk.models import Queue
 
 from ulm_servicepoint.models.case import Channel
 from ulm_servicepoint.models.citizen import ReplyChannel
@@ -60,6 +61,23 @@ class CaptureMetaForm(forms.Form):
         required=False,
         help_text=_("PDF or image; required for letters."),
     )
+    forward_to = forms.ModelChoiceField(
+        label=_("Forward to another department"),
+        queryset=Queue.objects.none(),
+        required=False,
+        empty_label=_("the proposed one"),
+        help_text=_("Only when the proposed department is wrong; give the reason below."),
+    )
+    forward_reason = forms.CharField(
+        label=_("Reason for another department"), required=False, max_length=500
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ulm_servicepoint.services import departments
+
+        self.fields["forward_to"].queryset = departments()
+        self.fields["forward_to"].label_from_instance = lambda queue: queue.title
 
 
 class CounterForm(forms.Form):
