@@ -279,7 +279,7 @@ def forward(ticket: Ticket, by: Any, department: Queue | None = None, reason: st
         )
     rule_ref = decision.decided_by.get("department")
     rule = None
-    if rule_ref is not None and proposed is not None and chosen.pk == proposed.pk:
+    if rule_ref is not None and rule_ref.id and proposed is not None and chosen.pk == proposed.pk:
         rule = Rule.objects.filter(pk=rule_ref.id).first()
     with transaction.atomic():
         handoff = open_handoff(ticket, chosen, by, proposed=proposed, reason=reason, rule=rule)
@@ -327,7 +327,7 @@ def handoff_forwarder(ticket: Ticket, queue: Queue, decision: Decision, by: Any)
     """The rules' forward action (``set_forwarder``): a tracked handoff instead of a bare
     queue change."""
     rule_ref = decision.decided_by.get("department")
-    rule = Rule.objects.filter(pk=rule_ref.id).first() if rule_ref else None
+    rule = Rule.objects.filter(pk=rule_ref.id).first() if rule_ref and rule_ref.id else None
     open_handoff(ticket, queue, by, proposed=queue, rule=rule)
 
 

@@ -3,6 +3,8 @@ Every input is bounded; messages are German and name their field."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -22,12 +24,19 @@ def _local_datetime(label, required=True):
     )
 
 
+class ChoicesMixin:
+    fields: dict
+
+    def _choices(self, name: str) -> forms.ModelChoiceField:
+        return cast(forms.ModelChoiceField, self.fields[name])
+
+
 class DepartmentChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.title
 
 
-class ForwardForm(forms.Form):
+class ForwardForm(ChoicesMixin, forms.Form):
     department = DepartmentChoice(
         label=_("Department"),
         queryset=departments(),
@@ -40,7 +49,7 @@ class ForwardForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments()
+        self._choices("department").queryset = departments()
 
 
 class TextForm(forms.Form):
@@ -62,15 +71,15 @@ class ReasonForm(forms.Form):
     )
 
 
-class PassOnForm(ReasonForm):
+class PassOnForm(ChoicesMixin, ReasonForm):
     department = DepartmentChoice(label=_("Department"), queryset=departments())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments()
+        self._choices("department").queryset = departments()
 
 
-class CallbackForm(forms.Form):
+class CallbackForm(ChoicesMixin, forms.Form):
     caller_name = forms.CharField(label=_("Who called"), max_length=200)
     phone = forms.CharField(
         label=_("Phone number"),
@@ -97,8 +106,8 @@ class CallbackForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments()
-        self.fields["person"].queryset = (
+        self._choices("department").queryset = departments()
+        self._choices("person").queryset = (
             get_user_model()
             .objects.filter(is_active=True, is_staff=True, is_superuser=False)
             .order_by("last_name", "username")

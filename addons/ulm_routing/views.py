@@ -4,9 +4,12 @@ change is a POST (CSRF); each view makes one call into the services."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -164,6 +167,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     kind = "rueckrufe" if request.GET.get("art") == "rueckrufe" else "weiterleitungen"
     params = _params(request)
     state = request.GET.get("status", "")[:30]
+    queryset: QuerySet
+    states: Sequence[str]
     if kind == "weiterleitungen":
         states = [state] if state in services.WITH_DEPARTMENT else services.WITH_DEPARTMENT
         queryset = services.handoff_list(departments=departments, states=states, **params)
@@ -239,7 +244,7 @@ def callback_new(request: HttpRequest) -> HttpResponse:
     """The service center records a callback request (Rückrufbitte / Telefonnotiz)."""
     if not services.is_first_level(request.user):
         raise PermissionDenied
-    initial = {"phone": request.GET.get("telefon", "")[:40]}
+    initial: dict[str, object] = {"phone": request.GET.get("telefon", "")[:40]}
     initial.update(services.default_callback_window())
     form = CallbackForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

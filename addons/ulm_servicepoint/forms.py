@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Queue
@@ -35,6 +37,11 @@ class CitizenForm(forms.Form):
     )
 
 
+class QueueChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.title
+
+
 class CaptureMetaForm(forms.Form):
     """How the request came in and what the agent did with it."""
 
@@ -61,7 +68,7 @@ class CaptureMetaForm(forms.Form):
         required=False,
         help_text=_("PDF or image; required for letters."),
     )
-    forward_to = forms.ModelChoiceField(
+    forward_to = QueueChoiceField(
         label=_("Forward to another department"),
         queryset=Queue.objects.none(),
         required=False,
@@ -76,8 +83,7 @@ class CaptureMetaForm(forms.Form):
         super().__init__(*args, **kwargs)
         from ulm_servicepoint.services import departments
 
-        self.fields["forward_to"].queryset = departments()
-        self.fields["forward_to"].label_from_instance = lambda queue: queue.title
+        cast(forms.ModelChoiceField, self.fields["forward_to"]).queryset = departments()
 
 
 class CounterForm(forms.Form):

@@ -100,7 +100,9 @@ ForwardHandler = Callable[[CaseRecord, Any, Queue | None, str], None]
 
 
 def move_to_department(case: CaseRecord, by: Any, department: Queue | None, reason: str) -> None:
-    queue = department or case.request_type.default_queue
+    queue = department or (case.request_type.default_queue if case.request_type else None)
+    if queue is None:
+        return
     ticket = case.ticket
     ticket.queue = queue
     ticket.save(update_fields=["queue", "modified"])
