@@ -26,6 +26,7 @@ from ulm_routing.callbacks import (
     record_callback,
 )
 from ulm_routing.demo import load_demo_routing
+from ulm_routing.escalation import escalate_overdue
 from ulm_routing.facts import TicketFacts, facts_of
 from ulm_routing.handoffs import (
     HandoffConflict,
@@ -128,6 +129,7 @@ __all__ = [
     "department_members",
     "dry_run",
     "due_at",
+    "escalate_overdue",
     "evaluate",
     "evaluate_ticket",
     "export_rules",
