@@ -25,7 +25,7 @@ from ulm_routing.callbacks import (
     not_reached,
     record_callback,
 )
-from ulm_routing.demo import load_demo_routing
+from ulm_routing.demo import load_demo_loop, load_demo_routing
 from ulm_routing.escalation import escalate_overdue
 from ulm_routing.facts import TicketFacts, facts_of
 from ulm_routing.handoffs import (
@@ -145,6 +145,7 @@ __all__ = [
     "is_first_level",
     "is_paused",
     "load_calendar",
+    "load_demo_loop",
     "load_demo_routing",
     "may_act_for_department",
     "may_act_on_callback",
