@@ -92,7 +92,14 @@ def member_departments(user: Any) -> list[Queue]:
     """The departments the user belongs to (own group, not the service center's access)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return [q for q in platform.departments() if platform.is_department_member(user, q)]
+    from django.contrib.auth.models import Permission
+
+    own_groups = user.groups.exclude(name=platform.SERVICE_CENTER_GROUP)
+    codenames = Permission.objects.filter(
+        content_type__app_label="helpdesk", group__in=own_groups
+    ).values_list("codename", flat=True)
+    names = [f"helpdesk.{codename}" for codename in codenames]
+    return list(platform.departments().filter(permission_name__in=names))
 
 
 # --- Clocks ---------------------------------------------------------------------------------
