@@ -44,8 +44,11 @@ def generate(
     )
     cursor.execute(
         """
-        INSERT INTO ulm_servicepoint_ticketreference (ticket_id, reference, created_at, updated_at)
-        SELECT %(base)s + g, %(prefix)s || '-1999-' || lpad(g::text, 6, '0'), now(), now()
+        INSERT INTO ulm_servicepoint_ticketreference (ticket_id, reference, created_at,
+            updated_at)
+        SELECT %(base)s + g,
+            %(prefix)s || '-1999-' || lpad(g::text, greatest(6, length(g::text)), '0'),
+            now(), now()
         FROM generate_series(1, %(n)s) AS g
         """,
         {"base": base, "n": tickets, "prefix": prefix},
@@ -72,7 +75,8 @@ def generate(
         INSERT INTO ulm_routing_callback (uuid, caller_name, phone, subject, department_id,
             window_start, window_end, state, attempts, note, escalation_step, created_at,
             updated_at)
-        SELECT gen_random_uuid(), 'Anrufer ' || g, '+49731' || lpad(g::text, 6, '0'),
+        SELECT gen_random_uuid(), 'Anrufer ' || g,
+            '+49731' || lpad(g::text, greatest(6, length(g::text)), '0'),
             'Rückruf ' || g, (%(queues)s::int[])[1 + g %% %(nq)s],
             now() - interval '3 days', now() + ((g %% 96) - 48) * interval '1 hour',
             CASE WHEN g %% 10 = 0 THEN 'open' ELSE 'done' END, 0, '', 0, now(), now()

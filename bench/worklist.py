@@ -7,7 +7,8 @@ work list in-process (Django test client) — handoffs sorted by due time, the o
 page 2, a search by reference, the callbacks — and the service center's list of all open
 handoffs, then rolls everything back.
 
-    DEBUG=false SECRET_KEY=x SECURE_SSL_REDIRECT=false .venv/bin/python bench/worklist.py [TICKETS] [RUNS]
+    DEBUG=false SECRET_KEY=x SECURE_SSL_REDIRECT=false \
+        .venv/bin/python bench/worklist.py [TICKETS] [RUNS] [--slow]
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Rollback(Exception):
 def measure(label: str, call, runs: int) -> None:
     call()  # warm-up
     timings, queries, rows = [], set(), 0
+    slowest: dict[str, float] = {}
     for _ in range(runs):
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
@@ -50,6 +52,9 @@ def measure(label: str, call, runs: int) -> None:
             timings.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, response.status_code
         queries.add(len(captured))
+        for query in captured.captured_queries:
+            key = query["sql"][:160]
+            slowest[key] = max(slowest.get(key, 0.0), float(query["time"]) * 1000)
         rows = response.content.count(b'class="handoff-row"') + response.content.count(
             b'class="callback-row"'
         )
@@ -60,6 +65,9 @@ def measure(label: str, call, runs: int) -> None:
         f"p50 {statistics.median(timings):6.1f} ms  p95 {p95:6.1f} ms  (n={runs})",
         flush=True,
     )
+    if "--slow" in sys.argv:
+        for sql, ms in sorted(slowest.items(), key=lambda kv: -kv[1])[:3]:
+            print(f"    {ms:6.1f} ms  {sql}")
 
 
 def main(tickets: int, runs: int) -> None:
@@ -90,7 +98,9 @@ def main(tickets: int, runs: int) -> None:
                 lambda: clerk.get(url, {"seite": "2", "sortierung": "-eingang"}),
                 runs,
             )
-            measure("work list, search by reference", lambda: clerk.get(url, {"q": reference}), runs)
+            measure(
+                "work list, search by reference", lambda: clerk.get(url, {"q": reference}), runs
+            )
             measure("work list, callbacks", lambda: clerk.get(url, {"art": "rueckrufe"}), runs)
             overview = reverse("ulm_routing:overview")
             measure("service center: all open handoffs", lambda: lead.get(overview), runs)

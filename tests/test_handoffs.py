@@ -316,3 +316,12 @@ def test_two_clerks_at_once_one_wins(transactional_db, django_user_model):
     assert any("Nichts wurde geändert" in r for r in results)
     assert OutboundMail.objects.filter(ticket=ticket, kind="answer").count() == 1
     routing.forget_compiled()
+
+
+def test_summary_says_what_the_citizen_was_told(city, demo_knowledge, agent):
+    from ulm_knowledge.models import Service
+
+    service = Service.objects.exclude(kbitem=None).select_related("kbitem").first()
+    ticket = capture(agent, Outcome.FORWARD, kbitem=service.kbitem_id)
+    handoff = Handoff.objects.get(ticket=ticket)
+    assert f"„{service.kbitem.title}“, Version {service.version}" in handoff.told_citizen

@@ -985,6 +985,9 @@ DEMO_LOGINS = [
     DemoLogin("anna.agentin", "Servicecenter-Agentin (1st level)"),
     DemoLogin("karl.kfz", "Sachbearbeiter Kfz-Zulassung"),
     DemoLogin("berta.abfall", "Sachbearbeiterin Abfallwirtschaft"),
+    # made by `manage.py load_demo_routing` (make run), with a clerk and a head per department
+    DemoLogin("olga.ordnung", "Sachbearbeiterin Ordnungsamt"),
+    DemoLogin("lena.leitung", "Servicecenter-Leitung"),
 ]
 
 DEMO_TICKETS = [
