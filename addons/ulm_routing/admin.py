@@ -417,8 +417,8 @@ class IntakePolicyAdmin(admin.ModelAdmin):
 class HandoffEventInline(admin.TabularInline):
     model = HandoffEvent
     extra = 0
-    fields = ["created_at", "kind", "by", "text"]
-    readonly_fields = fields
+    fields = ("created_at", "kind", "by", "text")
+    readonly_fields = ("created_at", "kind", "by", "text")
 
     def has_add_permission(self, request, obj=None):
         return False
