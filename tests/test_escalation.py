@@ -11,31 +11,17 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from helpdesk.models import Queue
 
+from tests.support.routing import capture_sperrmuell
 from ulm_channels.models import OutboundMail
 from ulm_routing import services as routing
 from ulm_routing.models import Absence, DepartmentSettings, Escalation, Handoff
-from ulm_servicepoint.models import RequestType
-from ulm_servicepoint.services import CitizenData, Outcome, capture_request
+from ulm_servicepoint.services import Outcome
 
 pytestmark = pytest.mark.django_db
 
-VALUES = {
-    "abholadresse": {
-        "street": "Frauenstraße",
-        "house_number": "12",
-        "postcode": "89073",
-        "city": "Ulm",
-    },
-    "gegenstaende": "1 Sofa",
-    "menge": "2",
-    "elektro": False,
-}
-
 
 @pytest.fixture
-def setup(demo, agent, django_user_model):
-    routing.forget_compiled()
-    routing.load_demo_routing()
+def setup(city, agent, django_user_model):
     waste = Queue.objects.get(slug="abfallwirtschaft")
     head = django_user_model.objects.create_user(
         "hans.chef", email="hans.chef@ulm.example", is_staff=True
@@ -46,17 +32,8 @@ def setup(demo, agent, django_user_model):
     Group.objects.get_or_create(name="Servicecenter-Leitung")[0].user_set.add(lead)
     settings_row, _new = DepartmentSettings.objects.get_or_create(queue=waste)
     settings_row.heads.set([head])
-    ticket = capture_request(
-        RequestType.objects.get(slug="sperrmuell-abholung"),
-        VALUES,
-        channel="phone",
-        citizen=CitizenData(name="Jonas", email="jonas@example.org"),
-        captured_by=agent,
-        outcome=Outcome.FORWARD,
-        acknowledge=False,
-    ).ticket
-    yield {"ticket": ticket, "head": head, "lead": lead, "waste": waste}
-    routing.forget_compiled()
+    ticket = capture_sperrmuell(agent, Outcome.FORWARD)
+    return {"ticket": ticket, "head": head, "lead": lead, "waste": waste}
 
 
 def staff_mails(ticket):

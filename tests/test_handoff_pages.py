@@ -14,50 +14,16 @@ from django.utils import timezone
 from helpdesk.models import Queue
 
 from tests.support.html import visible_text
+from tests.support.routing import capture_sperrmuell
 from ulm_routing import services as routing
 from ulm_routing.models import Callback, CallbackState, Handoff, HandoffState
-from ulm_servicepoint.models import RequestType
-from ulm_servicepoint.services import CitizenData, Outcome, capture_request, reference_of
+from ulm_servicepoint.services import Outcome, reference_of
 
 pytestmark = pytest.mark.django_db
 
-SPERRMUELL = {
-    "abholadresse": {
-        "street": "Frauenstraße",
-        "house_number": "12",
-        "postcode": "89073",
-        "city": "Ulm",
-    },
-    "gegenstaende": "1 Sofa",
-    "menge": "2",
-    "elektro": False,
-}
-
-
-@pytest.fixture
-def city(demo):
-    routing.forget_compiled()
-    routing.load_demo_routing()
-    yield demo
-    routing.forget_compiled()
-
-
-@pytest.fixture
-def berta(city, django_user_model):
-    return django_user_model.objects.get(username="berta.abfall")
-
 
 def captured(agent, outcome=Outcome.OPEN, title=""):
-    return capture_request(
-        RequestType.objects.get(slug="sperrmuell-abholung"),
-        SPERRMUELL,
-        channel="phone",
-        citizen=CitizenData(name="Jonas Schneider", email="jonas@example.org"),
-        captured_by=agent,
-        outcome=outcome,
-        acknowledge=False,
-        title=title,
-    ).ticket
+    return capture_sperrmuell(agent, outcome, title=title)
 
 
 def test_ticket_page_proposes_and_forwards(city, agent, client):

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from helpdesk.models import FollowUp, Queue, Ticket
 
+from tests.support.routing import SPERRMUELL, capture_sperrmuell
 from ulm_channels.models import OutboundMail
 from ulm_routing import services as routing
 from ulm_routing.calendars import load_calendar
@@ -29,44 +30,7 @@ from ulm_servicepoint.services import CitizenData, Outcome, capture_request, ref
 
 pytestmark = pytest.mark.django_db
 
-SPERRMUELL = {
-    "abholadresse": {
-        "street": "Frauenstraße",
-        "house_number": "12",
-        "postcode": "89073",
-        "city": "Ulm",
-    },
-    "gegenstaende": "1 Sofa",
-    "menge": "2",
-    "elektro": False,
-}
-
-
-@pytest.fixture
-def city(demo):
-    routing.forget_compiled()
-    routing.load_demo_routing()
-    yield demo
-    routing.forget_compiled()
-
-
-@pytest.fixture
-def berta(city, django_user_model):
-    """Sachbearbeiterin Abfallwirtschaft."""
-    return django_user_model.objects.get(username="berta.abfall")
-
-
-def capture(agent, outcome=Outcome.OPEN, email="jonas@example.org", **kwargs):
-    return capture_request(
-        RequestType.objects.get(slug="sperrmuell-abholung"),
-        SPERRMUELL,
-        channel="phone",
-        citizen=CitizenData(name="Jonas Schneider", email=email),
-        captured_by=agent,
-        outcome=outcome,
-        acknowledge=False,
-        **kwargs,
-    ).ticket
+capture = capture_sperrmuell
 
 
 def mails(ticket, kind):

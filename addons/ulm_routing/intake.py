@@ -11,13 +11,11 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from django.db import transaction
 from django.db.models import Q
-from django.utils.translation import gettext as _
 from helpdesk.models import Ticket
 
 from ulm_routing.models import Handoff, IntakeMode, IntakePolicy, RoutingRecord
-from ulm_routing.routing import apply_decision, evaluate_ticket
+from ulm_routing.routing import apply_safely, evaluate_ticket
 from ulm_servicepoint import conf as platform_conf
 from ulm_servicepoint.models import CaseRecord
 
@@ -59,16 +57,4 @@ def route_at_intake(ticket: Ticket) -> RoutingRecord | None:
     decision = evaluate_ticket(ticket)
     if mode != IntakeMode.FORWARD:
         decision = replace(decision, department=None, assignment=None)
-    try:
-        with transaction.atomic():
-            return apply_decision(ticket, decision)
-    except Exception as exc:  # intake must go on
-        logger.exception("routing: decision could not be applied to ticket %s", ticket.pk)
-        try:
-            return RoutingRecord.objects.create(
-                ticket=ticket,
-                errors=[*decision.errors, _("Routing failed: %(error)s") % {"error": exc}],
-            )
-        except Exception:
-            logger.exception("routing: failure of ticket %s not recorded", ticket.pk)
-            return None
+    return apply_safely(ticket, decision)

@@ -43,6 +43,20 @@ def _form_refusal(request: HttpRequest, form) -> HttpResponse:
     return refuse(request, " ".join(parts), status=400)
 
 
+def _carry_out(request: HttpRequest, action) -> HttpResponse | None:
+    """Runs a state change; its refusals become German 400 (bad input), 409 (someone acted
+    first) or 403 answers. None when it was done."""
+    try:
+        action()
+    except PermissionError:
+        raise PermissionDenied from None
+    except services.HandoffInvalid as invalid:
+        return refuse(request, str(invalid), status=400)
+    except services.HandoffConflict as conflict:
+        return refuse(request, str(conflict), status=409)
+    return None
+
+
 def _ticket_page(ticket_id: int) -> str:
     return reverse("helpdesk:view", args=[ticket_id]) + "#weiterleitung"
 
@@ -57,14 +71,18 @@ def forward(request: HttpRequest, ticket_id: int) -> HttpResponse:
     form = ForwardForm(request.POST)
     if not form.is_valid():
         return _form_refusal(request, form)
-    try:
-        handoff = services.forward(
-            ticket, request.user, form.cleaned_data["department"], form.cleaned_data["reason"]
-        )
-    except services.HandoffInvalid as invalid:
-        return refuse(request, str(invalid), status=400)
-    except services.HandoffConflict as conflict:
-        return refuse(request, str(conflict), status=409)
+    result: list = []
+    refused = _carry_out(
+        request,
+        lambda: result.append(
+            services.forward(
+                ticket, request.user, form.cleaned_data["department"], form.cleaned_data["reason"]
+            )
+        ),
+    )
+    if refused is not None:
+        return refused
+    handoff = result[0]
     messages.success(
         request,
         _("Forwarded to %(department)s; feedback is due %(due)s.")
@@ -129,14 +147,9 @@ def handoff_action(request: HttpRequest, uuid: str, action: str) -> HttpResponse
         if not form.is_valid():
             return _form_refusal(request, form)
         data = form.cleaned_data
-    try:
-        call(str(handoff.uuid), request.user, data)
-    except PermissionError:
-        raise PermissionDenied from None
-    except services.HandoffInvalid as invalid:
-        return refuse(request, str(invalid), status=400)
-    except services.HandoffConflict as conflict:
-        return refuse(request, str(conflict), status=409)
+    refused = _carry_out(request, lambda: call(str(handoff.uuid), request.user, data))
+    if refused is not None:
+        return refused
     messages.success(request, str(done))
     if request.POST.get("weiter") == "liste":
         return redirect("ulm_routing:worklist")
@@ -315,14 +328,13 @@ def callback_action(request: HttpRequest, uuid: str, action: str) -> HttpRespons
     form = form_class(request.POST)
     if not form.is_valid():
         return _form_refusal(request, form)
-    try:
-        done = call(str(callback.uuid), request.user, form.cleaned_data)
-    except PermissionError:
-        raise PermissionDenied from None
-    except services.HandoffInvalid as invalid:
-        return refuse(request, str(invalid), status=400)
-    except services.HandoffConflict as conflict:
-        return refuse(request, str(conflict), status=409)
+    result: list = []
+    refused = _carry_out(
+        request, lambda: result.append(call(str(callback.uuid), request.user, form.cleaned_data))
+    )
+    if refused is not None:
+        return refused
+    done = result[0]
     messages.success(
         request,
         _("Callback for %(name)s: %(state)s.")
