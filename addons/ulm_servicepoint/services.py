@@ -119,8 +119,11 @@ def set_forward_handler(handler: ForwardHandler | None) -> None:
 
 
 def forward_case(case: CaseRecord, by: Any, department: Queue | None = None, reason: str = ""):
-    """Forwards a captured request through the registered handler."""
+    """Forwards a captured request through the registered handler (the case and its ticket
+    are read again: the handler may have changed them in the database)."""
     FORWARD_HANDLER[0](case, by, department, reason)
+    case.refresh_from_db(fields=["level", "forwarded_at", "updated_at"])
+    case.ticket.refresh_from_db()
 
 
 def departments() -> QuerySet[Queue]:
