@@ -238,3 +238,60 @@ def test_my_tickets_lists_only_tickets_the_clerk_may_see(karl, tickets, kfz_cler
     listed = karl.get("/helpdesk/api/user_tickets/").json()["results"]
     assert {row["id"] for row in listed} == {tickets["kfz"].id}
     assert karl.get(f"/helpdesk/api/user_tickets/{tickets['waste'].id}/").status_code == 404
+
+
+def test_handoffs_and_callbacks_only_of_own_department(karl, tickets, agent):
+    """The routing pages (issue 11): Karl's work list shows his department's handoffs and
+    callbacks only; another department's handoff, its actions and callbacks do not exist for
+    him; the service center's pages are not his; a reference search opens nothing foreign."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ulm_routing import services as routing
+    from ulm_routing.models import Handoff
+    from ulm_servicepoint.services import reference_of
+
+    waste_queue = Queue.objects.get(slug="abfallwirtschaft")
+    kfz_queue = Queue.objects.get(slug="kfz-zulassung")
+    foreign = routing.open_handoff(tickets["waste"], waste_queue, agent)
+    Ticket.objects.filter(pk=tickets["kfz"].pk).update(
+        queue=Queue.objects.get(slug="servicecenter")
+    )
+    own = routing.open_handoff(Ticket.objects.get(pk=tickets["kfz"].pk), kfz_queue, agent)
+    window = {"window_start": timezone.now(), "window_end": timezone.now() + timedelta(hours=2)}
+    foreign_call = routing.record_callback(
+        caller_name="Frau Fremd", phone="0731 111111", subject="Tonne",
+        department=waste_queue, by=agent, **window,
+    )  # fmt: skip
+    routing.record_callback(
+        caller_name="Herr Eigen", phone="0731 222222", subject="Kennzeichen",
+        department=kfz_queue, by=agent, **window,
+    )  # fmt: skip
+    handoffs = visible_text(karl.get(reverse("ulm_routing:worklist")))
+    assert reference_of(own.ticket) in handoffs
+    assert reference_of(foreign.ticket) not in handoffs
+    # asking for the other department's list shows his own
+    other = visible_text(
+        karl.get(reverse("ulm_routing:worklist"), {"abteilung": "abfallwirtschaft"})
+    )
+    assert reference_of(foreign.ticket) not in other
+    calls = visible_text(karl.get(reverse("ulm_routing:worklist"), {"art": "rueckrufe"}))
+    assert "Herr Eigen" in calls
+    assert "Frau Fremd" not in calls
+    for action in ("antworten", "rueckfrage", "nicht-zustaendig", "weitergeben", "uebernehmen"):
+        url = reverse("ulm_routing:handoff_action", args=[foreign.uuid, action])
+        assert karl.post(url, {"text": "x", "reason": "x", "to": "citizen"}).status_code == 404
+        assert karl.get(url).status_code == 405  # and never a state change on GET
+    for action in ("erledigt", "nicht-erreicht"):
+        url = reverse("ulm_routing:callback_action", args=[foreign_call.uuid, action])
+        assert karl.post(url).status_code == 404
+    assert karl.post(reverse("ulm_routing:forward", args=[tickets["waste"].pk])).status_code == 403
+    assert karl.get(reverse("ulm_routing:overview")).status_code == 403
+    assert karl.get(reverse("ulm_routing:callback_new")).status_code == 403
+    found = karl.get(reverse("helpdesk:list"), {"q": reference_of(tickets["waste"])}, follow=True)
+    assert "Gelbe Tonne" not in visible_text(found)
+    mine = karl.get(reverse("helpdesk:list"), {"q": reference_of(own.ticket)})
+    assert mine.status_code == 302
+    assert mine["Location"] == own.ticket.get_absolute_url()
+    assert Handoff.objects.get(pk=foreign.pk).state == "open"

@@ -56,6 +56,7 @@ SAME_IN_GERMAN = {
     "Optional",
     "(Optional)",
     "HTML",
+    "UUID",
     "IMAP",
     "Info:",
     "Information",
@@ -182,6 +183,9 @@ AGENT_PAGES = [
     ("helpdesk:password_change", []),
     ("helpdesk:checklist_templates", []),
     ("ulm_channels:calls", []),
+    ("ulm_routing:worklist", []),
+    ("ulm_routing:overview", []),
+    ("ulm_routing:callback_new", []),
 ]
 
 

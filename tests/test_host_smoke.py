@@ -14,6 +14,7 @@ from tests.support.html import form_fields, ticket_list_ids, visible_text
 from tests.support.outbox import deliver_outbox
 from ulm_channels.services import status_url
 from ulm_channels.tests.web import later
+from ulm_servicepoint.services import reference_of
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_citizen_submits_public_form_and_gets_german_acknowledgement(client, dem
     body = mails[0].get_body(("plain",)).get_content()
     assert "Anwohnerparkausweis" in str(mails[0]["Subject"])
     assert "vielen dank" in body.lower(), body[:400]
-    assert ticket.ticket in body  # the reference number …
+    assert reference_of(ticket) in body  # the stable reference number …
     assert status_url(ticket) in body  # … and the private status link
 
 

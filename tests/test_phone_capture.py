@@ -12,6 +12,7 @@ from tests.support.html import form_fields, soup, visible_text
 from ulm_channels.models import Call
 from ulm_servicepoint import services
 from ulm_servicepoint.models import CaseRecord, Citizen, RequestType
+from ulm_servicepoint.services import reference_of
 
 pytestmark = pytest.mark.django_db
 
@@ -68,12 +69,12 @@ def test_known_caller_opens_capture_screen_and_the_call_gets_the_ticket(
     assert start.status_code == 200
     text = visible_text(start)
     assert "Fritz Hund" in text
-    assert known_citizen.ticket.ticket in text
+    assert reference_of(known_citizen.ticket) in text
     # she picks the type (the link keeps number and call) …
     type_link = soup(start).find("a", string="Lärmbeschwerde")
     screen = client.get(type_link["href"])
     assert screen.status_code == 200
-    assert known_citizen.ticket.ticket in visible_text(screen)
+    assert reference_of(known_citizen.ticket) in visible_text(screen)
     fields = form_fields(screen, "form#erfassung")
     assert fields["c-citizen"] == str(known_citizen.citizen.uuid)
     assert fields["channel"] == "phone"

@@ -36,6 +36,7 @@ from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
 
 from ulm_channels import conf, phone
 from ulm_channels.models import Call, CitizenLink, HeldFile, HeldSubmission, WebSubmission
+from ulm_servicepoint.services import reference_of
 
 logger = logging.getLogger(__name__)
 
@@ -334,7 +335,21 @@ def add_citizen_message(
     if reopen:
         ticket.status = Ticket.REOPENED_STATUS
         ticket.save(update_fields=["status", "modified"])
+    announce_citizen_reply(ticket, followup)
     return followup
+
+
+def announce_citizen_reply(ticket: Ticket, followup: FollowUp) -> None:
+    """Tells other addons (ulm_routing: a handoff waiting for the citizen) that the citizen
+    replied, in the transaction that stores the reply; a failing receiver is logged, never
+    stops the reply."""
+    from ulm_servicepoint.services import citizen_replied
+
+    for receiver, result in citizen_replied.send_robust(
+        sender="ulm_channels", ticket=ticket, followup=followup
+    ):
+        if isinstance(result, Exception):
+            logger.error("citizen_replied receiver %r failed", receiver, exc_info=result)
 
 
 def send_confirmation(ticket: Ticket):
@@ -346,9 +361,10 @@ def send_confirmation(ticket: Ticket):
     from ulm_channels.models import OutboundMail
 
     with translation.override("de"):
-        context = {"ticket": ticket, "reference": ticket.ticket, "status_url": status_url(ticket)}
-        subject = _("%(reference)s Your request: %(title)s") % {
-            "reference": ticket.ticket,
+        ref = reference_of(ticket)
+        context = {"ticket": ticket, "reference": ref, "status_url": status_url(ticket)}
+        subject = _("[%(reference)s] Your request: %(title)s") % {
+            "reference": ref,
             "title": ticket.title,
         }
         body = render_to_string("ulm_channels/email/confirmation.txt", context)

@@ -36,6 +36,7 @@ from ulm_channels.forms import (
     started_token,
 )
 from ulm_channels.models import Call
+from ulm_servicepoint.services import reference_of
 
 CONFIRMATION_SALT = "ulm_channels.confirmation"
 
@@ -187,7 +188,7 @@ def _confirmation(request: HttpRequest, token: str, embedded: bool) -> HttpRespo
         request,
         "ulm_channels/confirmation.html",
         {
-            "reference": ticket.ticket,
+            "reference": reference_of(ticket),
             "status_url": services.status_url(ticket),
             "embedded": embedded,
             # the confirmation is on its way (or there is none: the page says how we answer)

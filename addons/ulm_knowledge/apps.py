@@ -16,9 +16,14 @@ class UlmKnowledgeConfig(AppConfig):
         )
         from ulm_knowledge.signals import after_capture, before_kbitem_delete
         from ulm_servicepoint.host_guard import register_host_check
-        from ulm_servicepoint.services import register_capture_panel, request_captured
+        from ulm_servicepoint.services import (
+            register_capture_panel,
+            register_told_citizen,
+            request_captured,
+        )
 
         pre_delete.connect(before_kbitem_delete, sender=KBItem, dispatch_uid="ulm_kb_guard")
         request_captured.connect(after_capture, dispatch_uid="ulm_kb_capture")
         register_capture_panel("ulm_knowledge/capture_slot.html")
+        register_told_citizen(services.answers_told)
         register_host_check("kb_vote", lambda request, url: services.vote_refused(url["item_id"]))

@@ -982,6 +982,17 @@ def suggestions_for_ticket(ticket: Ticket, limit: int = 5) -> list[Hit]:
 
 
 @transaction.atomic
+def answers_told(ticket: Ticket) -> list[str]:
+    """What the citizen was told from the knowledge base: each item given, with its version
+    (for the summary of a handoff; ulm_servicepoint's ``register_told_citizen``)."""
+    uses = AnswerUse.objects.filter(ticket=ticket).select_related("kbitem").order_by("pk")
+    return [
+        gettext("“%(title)s”, version %(version)d")
+        % {"title": use.kbitem.title, "version": use.version}
+        for use in uses
+    ]
+
+
 def record_answer_use(ticket: Ticket, kbitem: KBItem, user: User | None = None) -> AnswerUse:
     """Proof of what the citizen was told: the item and its current version, linked to the
     ticket (``Ticket.kbitem``); also feeds the usage signal."""

@@ -21,8 +21,14 @@ from ulm_routing.forms import DryRunForm, ImportForm, RuleForm, WhatIfForm
 from ulm_routing.models import (
     Absence,
     BusinessCalendar,
+    Callback,
     ClockPause,
     ClosingDay,
+    DepartmentSettings,
+    Escalation,
+    Handoff,
+    HandoffEvent,
+    IntakePolicy,
     OpeningHours,
     PlannedNotification,
     RoutingRecord,
@@ -313,13 +319,17 @@ class RuleSetAdmin(admin.ModelAdmin):
 @admin.register(Rule)
 class RuleAdmin(admin.ModelAdmin):
     form = RuleForm
-    list_display = ["name", "rule_set", "position", "active", "summary"]
-    list_filter = ["rule_set", "active"]
+    list_display = ["name", "rule_set", "position", "active", "needs_review", "summary"]
+    list_filter = ["needs_review", "rule_set", "active"]
     search_fields = ["name", "description"]
     readonly_fields = ["history"]
     fieldsets = [
         (None, {"fields": ["rule_set", "position", "name", "active", "description"]}),
         (gettext_lazy("Conditions and actions"), {"fields": ["conditions_yaml", "actions_yaml"]}),
+        (
+            gettext_lazy("Review (a department said “not responsible”)"),
+            {"fields": ["needs_review", "review_note"]},
+        ),
         (gettext_lazy("History"), {"fields": ["history"]}),
     ]
 
@@ -388,3 +398,51 @@ class ClockPauseAdmin(ReadOnlyAdmin):
     list_display = ["ticket", "started_at", "ended_at", "reason"]
     list_select_related = ["ticket"]
     raw_id_fields = ["ticket"]
+
+
+@admin.register(DepartmentSettings)
+class DepartmentSettingsAdmin(admin.ModelAdmin):
+    list_display = ["queue", "answer_mode", "notify_citizen_on_escalation"]
+    list_select_related = ["queue"]
+    filter_horizontal = ["heads"]
+
+
+@admin.register(IntakePolicy)
+class IntakePolicyAdmin(admin.ModelAdmin):
+    list_display = ["request_type", "channel", "mode"]
+    list_filter = ["mode", "channel"]
+    list_select_related = ["request_type"]
+
+
+class HandoffEventInline(admin.TabularInline):
+    model = HandoffEvent
+    extra = 0
+    fields = ("created_at", "kind", "by", "text")
+    readonly_fields = ("created_at", "kind", "by", "text")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Handoff)
+class HandoffAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "department", "state", "forwarded_at", "due_at", "owner", "rule"]
+    list_filter = ["state", "department"]
+    list_select_related = ["ticket", "department", "owner", "rule"]
+    raw_id_fields = ["ticket"]
+    inlines = [HandoffEventInline]
+
+
+@admin.register(Callback)
+class CallbackAdmin(ReadOnlyAdmin):
+    list_display = ["caller_name", "department", "person", "window_end", "state", "attempts"]
+    list_filter = ["state", "department"]
+    list_select_related = ["department", "person"]
+    search_fields = ["caller_name", "subject"]
+
+
+@admin.register(Escalation)
+class EscalationAdmin(ReadOnlyAdmin):
+    list_display = ["handoff", "callback", "step", "recipients", "created_at"]
+    list_filter = ["step"]
+    list_select_related = ["handoff__ticket", "handoff__department", "callback"]

@@ -29,4 +29,18 @@ def check_routing_settings(app_configs, **kwargs):
             errors.append(
                 checks.Error(f"{name} must be a positive whole number.", id="ulm_routing.E002")
             )
+    hours = conf.get("ULM_ROUTING_ESCALATION_HOURS")
+    if (
+        not isinstance(hours, (list, tuple))
+        or len(hours) != 3
+        or any(not isinstance(h, (int, float)) or isinstance(h, bool) or h < 0 for h in hours)
+        or list(hours) != sorted(hours)
+    ):
+        errors.append(
+            checks.Error(
+                "ULM_ROUTING_ESCALATION_HOURS must be three ascending non-negative numbers "
+                "(open hours after the due time of steps 1, 2 and 3).",
+                id="ulm_routing.E003",
+            )
+        )
     return errors

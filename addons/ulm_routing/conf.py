@@ -11,6 +11,11 @@ DEFAULTS = {
     "ULM_ROUTING_WHATIF_MAX_DAYS": 366,
     # the largest YAML rules file an import accepts (bytes)
     "ULM_ROUTING_MAX_RULES_FILE_BYTES": 2 * 1024 * 1024,
+    # escalation of overdue handoffs and callbacks: open hours after the due time at which
+    # step 1 (the clerk), step 2 (the department's heads), step 3 (the service-center lead) run
+    "ULM_ROUTING_ESCALATION_HOURS": (0, 4, 8),
+    # the group of the service-center lead (escalation step 3)
+    "ULM_ROUTING_LEAD_GROUP": "Servicecenter-Leitung",
 }
 
 

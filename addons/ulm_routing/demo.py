@@ -10,9 +10,18 @@ from typing import Any
 from django.db import transaction
 from helpdesk.models import Queue
 
-from ulm_routing import rules_io
+from ulm_routing import conf, rules_io
 from ulm_routing.calendars import STANDARD_NAME
-from ulm_routing.models import BusinessCalendar, ClosingDay, OpeningHours, RuleSet, SLAPolicy
+from ulm_routing.models import (
+    AnswerMode,
+    BusinessCalendar,
+    ClosingDay,
+    DepartmentSettings,
+    Handoff,
+    OpeningHours,
+    RuleSet,
+    SLAPolicy,
+)
 
 CITY_CLOSING_DAYS: list[tuple[str, str, dict[str, Any]]] = [
     # (name, kind, fields)
@@ -151,3 +160,155 @@ def load_demo_routing() -> bool:
         )
     rules_io.import_rules(DEMO_RULES)
     return True
+
+
+# --- The whole loop for `make run`: people, department settings, handoffs, callbacks ---------
+# (not part of load_demo_routing, which the tests' fixtures use: the demo fixture's people and
+# ticket counts stay as they are)
+DEMO_CLERKS = [
+    # (user name, first name, last name, department slug)
+    ("bernd.buerger", "Bernd", "Bürger", "buergerdienste"),
+    ("olga.ordnung", "Olga", "Ordner", "ordnungsamt"),
+    ("stefan.standesamt", "Stefan", "Stand", "standesamt"),
+    ("bruno.bau", "Bruno", "Baumann", "bauordnung"),
+    ("sina.steuer", "Sina", "Steuer", "steuern"),
+    ("sonja.sozial", "Sonja", "Sozial", "soziales"),
+]
+LEAD_USER = ("lena.leitung", "Lena", "Leitung")
+
+
+def load_demo_loop() -> bool:
+    """A clerk for every department the demo's request types name (those without one), a
+    head per department (``<slug>.leitung``), the service-center lead ``lena.leitung`` in the
+    group "Servicecenter-Leitung", department settings (Standesamt answers through the service
+    center), and a few handoffs and callbacks in different states. Once; False when loaded."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from ulm_servicepoint import services as platform
+
+    users = get_user_model()
+    if users.objects.filter(username=LEAD_USER[0]).exists():
+        return False
+    with transaction.atomic():
+        password = platform.DEMO_PASSWORD
+
+        def person(username, first, last, groups):
+            user = users.objects.create_user(
+                username=username,
+                email=f"{username}@ulm.example",
+                password=password,
+                first_name=first,
+                last_name=last,
+                is_staff=True,
+            )
+            user.groups.set(Group.objects.filter(name__in=groups))
+            return user
+
+        for username, first, last, slug in DEMO_CLERKS:
+            queue = Queue.objects.get(slug=slug)
+            if not users.objects.filter(username=username).exists():
+                person(username, first, last, [queue.title])
+        lead_group, _new = Group.objects.get_or_create(name=conf.get("ULM_ROUTING_LEAD_GROUP"))
+        lead = person(*LEAD_USER, [platform.SERVICE_CENTER_GROUP])
+        lead.groups.add(lead_group)
+        for queue in platform.departments():
+            head = users.objects.filter(username=f"{queue.slug}.leitung").first() or person(
+                f"{queue.slug}.leitung", "Leitung", queue.title, []
+            )
+            row, _new = DepartmentSettings.objects.get_or_create(queue=queue)
+            row.heads.add(head)
+        DepartmentSettings.objects.filter(queue__slug="standesamt").update(
+            answer_mode=AnswerMode.VIA_FIRST_LEVEL
+        )
+    _demo_handoffs()
+    return True
+
+
+def _demo_handoffs() -> None:
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from ulm_routing import callbacks, handoffs
+    from ulm_servicepoint.models import RequestType
+    from ulm_servicepoint.services import CitizenData, Outcome, capture_request
+
+    users = get_user_model()
+    agent = users.objects.get(username="anna.agentin")
+    berta = users.objects.get(username="berta.abfall")
+    olga = users.objects.get(username="olga.ordnung")
+
+    def forward(slug, values, name, email, title=""):
+        case = capture_request(
+            RequestType.objects.get(slug=slug),
+            values,
+            channel="phone",
+            citizen=CitizenData(name=name, email=email),
+            captured_by=agent,
+            outcome=Outcome.FORWARD,
+            title=title,
+        )
+        return Handoff.objects.get(ticket=case.ticket, state__in=["open"])
+
+    address = {"street": "Hirschstraße", "house_number": "4", "postcode": "89073", "city": "Ulm"}
+    # with the department, overdue (forwarded three working days ago)
+    late = forward(
+        "sperrmuell-abholung",
+        {"abholadresse": address, "gegenstaende": "Kleiderschrank", "menge": "2", "elektro": False},
+        "Paula Weiß",
+        "paula.weiss@example.org",
+    )
+    Handoff.objects.filter(pk=late.pk).update(
+        forwarded_at=timezone.now() - timedelta(days=5),
+        clock_started_at=timezone.now() - timedelta(days=5),
+        due_at=timezone.now() - timedelta(days=2),
+    )
+    # asked back: the citizen (clock paused) and the service center
+    asked = forward(
+        "sperrmuell-abholung",
+        {"abholadresse": address, "gegenstaende": "Waschmaschine", "menge": "1", "elektro": True},
+        "Ömer Yılmaz",
+        "oemer.yilmaz@example.org",
+    )
+    handoffs.ask(asked, berta, "In welchem Stockwerk steht die Waschmaschine?", "citizen")
+    noise = forward(
+        "laermbeschwerde",
+        {
+            "quelle": "Gaststätte",
+            "ort": "Fischerviertel",
+            "datum": "2026-11-28",
+            "uhrzeit": "23:40",
+        },
+        "Klaus Nacht",
+        "k.nacht@example.org",
+    )
+    handoffs.ask(noise, olga, "Ist das die Gaststätte am Schiefen Haus?", "first_level")
+    # answered: the loop closed
+    done = forward(
+        "sperrmuell-abholung",
+        {"abholadresse": address, "gegenstaende": "Sofa", "menge": "1", "elektro": False},
+        "Greta Sommer",
+        "greta.sommer@example.org",
+    )
+    handoffs.answer(
+        done,
+        berta,
+        "Ihre Abholung ist am Dienstag ab 7 Uhr; bitte stellen Sie das Sofa bis dahin "
+        "an die Straße.",
+    )
+    now = timezone.now()
+    for name, phone, subject, slug, hours in (
+        ("Herr Albrecht", "0731 9876543", "Rückfrage zum Bauantrag", "bauordnung", 3),
+        ("Frau Kaya", "0151 23456789", "Termin Eheschließung", "standesamt", -2),
+    ):
+        callbacks.record_callback(
+            caller_name=name,
+            phone=phone,
+            subject=subject,
+            department=Queue.objects.get(slug=slug),
+            window_start=now - timedelta(hours=4),
+            window_end=now + timedelta(hours=hours) if hours > 0 else now + timedelta(minutes=1),
+            by=agent,
+        )

@@ -47,7 +47,15 @@ class RuleForm(forms.ModelForm):
 
     class Meta:
         model = Rule
-        fields = ["rule_set", "position", "name", "active", "description"]
+        fields = [
+            "rule_set",
+            "position",
+            "name",
+            "active",
+            "description",
+            "needs_review",
+            "review_note",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -171,9 +171,15 @@ def route_ticket(ticket: Ticket, by: Any = None) -> RoutingRecord | None:
     """Evaluates and applies the live rules. Never raises: a failure while applying is logged
     and recorded as a routing record with the error (None if even that fails); the ticket then
     stays where it is."""
-    decision = evaluate_ticket(ticket)
+    return apply_safely(ticket, evaluate_ticket(ticket), by)
+
+
+def apply_safely(ticket: Ticket, decision: Decision, by: Any = None) -> RoutingRecord | None:
+    """``apply_decision`` that never raises: a failure is rolled back, logged and recorded
+    as a routing record with the error (None if even that fails)."""
     try:
-        return apply_decision(ticket, decision, by)
+        with transaction.atomic():
+            return apply_decision(ticket, decision, by)
     except Exception as exc:  # intake must go on
         logger.exception("routing: decision could not be applied to ticket %s", ticket.pk)
         try:

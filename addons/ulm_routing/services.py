@@ -2,7 +2,9 @@
 
 Business calendars and SLA clocks (``calendars``, ``sla``), rules (``rulebook``, ``rules_io``,
 ``rules``), routing a ticket (``routing``), assignment (``assignment``), the what-if
-(``whatif``) and the demo (``demo``) live in modules of their own; this module re-exports what
+(``whatif``), the tracked handoff (``handoffs``), the rules at intake (``intake``), callbacks
+(``callbacks``), work lists (``worklists``), escalation (``escalation``) and the demo (``demo``)
+live in modules of their own; this module re-exports what
 is meant to be called from outside."""
 
 from __future__ import annotations
@@ -16,8 +18,43 @@ from ulm_routing.calendars import (
     parse_local,
     standard_calendar,
 )
-from ulm_routing.demo import load_demo_routing
+from ulm_routing.callbacks import (
+    callbacks_visible_to,
+    called_back,
+    may_act_on_callback,
+    not_reached,
+    record_callback,
+)
+from ulm_routing.demo import load_demo_loop, load_demo_routing
+from ulm_routing.escalation import escalate_overdue
 from ulm_routing.facts import TicketFacts, facts_of
+from ulm_routing.handoffs import (
+    HandoffConflict,
+    HandoffInvalid,
+    answer,
+    ask,
+    citizen_replied,
+    clock_text,
+    default_callback_window,
+    feedback_due,
+    forward,
+    handoffs_visible_to,
+    host_moved,
+    is_first_level,
+    may_act_for_department,
+    member_departments,
+    open_handoff,
+    panel_context,
+    pass_on,
+    proposal,
+    reject,
+    reply_to_question,
+    send_prepared_answer,
+    take,
+    visible_ticket_for_reference,
+)
+from ulm_routing.intake import intake_mode, route_at_intake
+from ulm_routing.models.handoffs import OPEN_STATES, WITH_DEPARTMENT
 from ulm_routing.routing import (
     DryRun,
     apply_decision,
@@ -52,54 +89,91 @@ from ulm_routing.sla import (
     target_due,
 )
 from ulm_routing.whatif import WhatIfInvalid, WhatIfResult, replay
+from ulm_routing.worklists import callback_list, handoff_list
 
 # ``evaluate(ticket)``: the decision of the live rules, with ``.explain()`` per rule
 evaluate = evaluate_ticket
 
 __all__ = [
+    "OPEN_STATES",
+    "WITH_DEPARTMENT",
     "CalendarError",
     "CalendarSpec",
     "ClockError",
     "ClockStopped",
     "Decision",
     "DryRun",
+    "HandoffConflict",
+    "HandoffInvalid",
     "RuleInvalid",
     "RuleOutcome",
     "Target",
     "TicketFacts",
     "WhatIfInvalid",
     "WhatIfResult",
+    "answer",
     "apply_decision",
     "apply_policy",
+    "ask",
     "available",
+    "callback_list",
+    "callbacks_visible_to",
+    "called_back",
+    "citizen_replied",
+    "clock_text",
     "compiled_live",
     "create_draft",
+    "default_callback_window",
     "default_policy",
     "delete_rule",
     "department_members",
     "dry_run",
     "due_at",
+    "escalate_overdue",
     "evaluate",
     "evaluate_ticket",
     "export_rules",
     "facts_of",
+    "feedback_due",
     "forget_compiled",
+    "forward",
+    "handoff_list",
+    "handoffs_visible_to",
+    "host_moved",
     "import_rules",
+    "intake_mode",
+    "is_first_level",
     "is_paused",
     "load_calendar",
+    "load_demo_loop",
     "load_demo_routing",
+    "may_act_for_department",
+    "may_act_on_callback",
+    "member_departments",
+    "not_reached",
+    "open_handoff",
     "open_time_left",
+    "panel_context",
     "parse_local",
+    "pass_on",
     "pause_clock",
     "pauses_of",
     "pick_assignee",
+    "proposal",
     "publish_draft",
+    "record_callback",
+    "reject",
     "replay",
+    "reply_to_question",
     "resume_clock",
+    "route_at_intake",
     "route_ticket",
     "save_rule",
     "save_rule_set",
+    "send_prepared_answer",
     "set_forwarder",
     "standard_calendar",
+    "take",
     "target_due",
+    "visible_ticket_for_reference",
 ]

@@ -7,7 +7,8 @@ class UlmServicepointConfig(AppConfig):
     verbose_name = _("Service center")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, post_save
+        from helpdesk.models import Ticket
         from helpdesk.signals import update_ticket_done
 
         from ulm_servicepoint import (
@@ -15,9 +16,14 @@ class UlmServicepointConfig(AppConfig):
             host_guard,
             host_views,
         )
-        from ulm_servicepoint.signals import after_migrate, after_ticket_update
+        from ulm_servicepoint.signals import (
+            after_migrate,
+            after_ticket_saved,
+            after_ticket_update,
+        )
 
         post_migrate.connect(after_migrate, sender=self)
+        post_save.connect(after_ticket_saved, sender=Ticket, dispatch_uid="ulm_servicepoint.ref")
         update_ticket_done.connect(after_ticket_update, dispatch_uid="ulm_servicepoint.kpi")
         for name, view in host_views.REPLACEMENTS.items():
             host_guard.register_host_view(name, view)

@@ -14,6 +14,8 @@ DEFAULTS = {
     "ULM_SERVICEPOINT_MAX_REQUEST_BYTES": 32 * 1024 * 1024,
     # deepest nesting of a JSON request body (400 above it)
     "ULM_SERVICEPOINT_MAX_JSON_DEPTH": 32,
+    # the letters before the year in a ticket's stable reference (SC-2026-000123)
+    "ULM_SERVICEPOINT_REFERENCE_PREFIX": "SC",
 }
 
 

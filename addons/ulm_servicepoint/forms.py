@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from helpdesk.models import Queue
 
 from ulm_servicepoint.models.case import Channel
 from ulm_servicepoint.models.citizen import ReplyChannel
@@ -34,6 +37,11 @@ class CitizenForm(forms.Form):
     )
 
 
+class QueueChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.title
+
+
 class CaptureMetaForm(forms.Form):
     """How the request came in and what the agent did with it."""
 
@@ -60,6 +68,22 @@ class CaptureMetaForm(forms.Form):
         required=False,
         help_text=_("PDF or image; required for letters."),
     )
+    forward_to = QueueChoiceField(
+        label=_("Forward to another department"),
+        queryset=Queue.objects.none(),
+        required=False,
+        empty_label=_("the proposed one"),
+        help_text=_("Only when the proposed department is wrong; give the reason below."),
+    )
+    forward_reason = forms.CharField(
+        label=_("Reason for another department"), required=False, max_length=500
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ulm_servicepoint.services import departments
+
+        cast(forms.ModelChoiceField, self.fields["forward_to"]).queryset = departments()
 
 
 class CounterForm(forms.Form):

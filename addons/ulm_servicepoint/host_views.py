@@ -5,7 +5,8 @@ host's; registered with ``host_guard.register_host_view`` in ``apps.py``.
 - "depends on" / "resolves": only tickets the user may see are offered and accepted;
 - copies (CC) to a user: only users who may see the ticket (a CC receives its mails), and an
   address without markup;
-- "my tickets" (the host's API behind it): only tickets the user may see.
+- "my tickets" (the host's API behind it): only tickets the user may see;
+- the ticket list: a search for a stable reference opens that ticket.
 """
 
 from __future__ import annotations
@@ -141,10 +142,26 @@ class VisibleUserTicketViewSet(UserTicketViewSet):
         return tickets
 
 
+@helpdesk_staff_member_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    """The host's ticket list; a search for a stable reference (``SC-2026-000123``, also
+    written ``sc 2026 123``) opens that ticket when the user may see it."""
+    from helpdesk.views.staff import ticket_list as host_ticket_list
+
+    from ulm_servicepoint.reference import ticket_for_reference
+
+    query = request.GET.get("q", "")[:40]
+    found = ticket_for_reference(query) if query else None
+    if found is not None and tickets_visible_to(request.user).filter(pk=found.pk).exists():
+        return redirect(found.get_absolute_url())
+    return host_ticket_list(request)
+
+
 user_tickets_list = VisibleUserTicketViewSet.as_view({"get": "list"})
 user_tickets_detail = VisibleUserTicketViewSet.as_view({"get": "retrieve"})
 
 REPLACEMENTS = {
+    "list": ticket_list,
     "ticket_dependency_add": ticket_dependency_add,
     "ticket_resolves_add": ticket_resolves_add,
     "ticket_cc_add": ticket_cc_add,

@@ -8,7 +8,7 @@ import contextlib
 import logging
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,7 +27,7 @@ from helpdesk.models import FollowUp, FollowUpAttachment, KBIAttachment, KBItem,
 from helpdesk.signals import new_ticket_done
 from helpdesk.user import HelpdeskUser
 
-from ulm_servicepoint import conf
+from ulm_servicepoint import conf, reference
 from ulm_servicepoint.models import (
     CaptureField,
     CaptureSchema,
@@ -66,6 +66,84 @@ CAPTURE_PANELS: list[str] = []
 def register_capture_panel(template_name: str) -> None:
     if template_name not in CAPTURE_PANELS:
         CAPTURE_PANELS.append(template_name)
+
+
+# What the citizen has already been told about a ticket, for the summary a handoff carries:
+# functions ``f(ticket) -> list[str]`` (ulm_knowledge: the items and versions given).
+TOLD_CITIZEN: list[Callable[[Ticket], list[str]]] = []
+
+
+def register_told_citizen(provider: Callable[[Ticket], list[str]]) -> None:
+    if provider not in TOLD_CITIZEN:
+        TOLD_CITIZEN.append(provider)
+
+
+def told_citizen(ticket: Ticket) -> list[str]:
+    """Lines saying what the citizen was told (knowledge items with their version); a provider
+    that fails is logged and left out."""
+    lines: list[str] = []
+    for provider in TOLD_CITIZEN:
+        try:
+            lines += provider(ticket)
+        except Exception:
+            logger.exception("told_citizen provider %r failed for ticket %s", provider, ticket.pk)
+    if not lines and ticket.kbitem_id:
+        lines.append(ticket.kbitem.title)
+    return lines
+
+
+# "Weiterleiten" from the capture screen: ``handler(case, by, department, reason)`` moves the
+# captured request to its department. The default moves it into ``department`` (or the request
+# type's default queue); ulm_routing registers its tracked handoff (rules propose, an override
+# needs a reason). A handler raises CaptureInvalid to refuse; the capture is then rolled back.
+ForwardHandler = Callable[[CaseRecord, Any, Queue | None, str], None]
+
+
+def move_to_department(case: CaseRecord, by: Any, department: Queue | None, reason: str) -> None:
+    queue = department or (case.request_type.default_queue if case.request_type else None)
+    if queue is None:
+        return
+    ticket = case.ticket
+    ticket.queue = queue
+    ticket.save(update_fields=["queue", "modified"])
+    case.level = Level.SECOND
+    case.forwarded_at = timezone.now()
+    case.save(update_fields=["level", "forwarded_at", "updated_at"])
+
+
+FORWARD_HANDLER: list[ForwardHandler] = [move_to_department]
+
+
+def set_forward_handler(handler: ForwardHandler | None) -> None:
+    FORWARD_HANDLER[0] = handler or move_to_department
+
+
+def forward_case(case: CaseRecord, by: Any, department: Queue | None = None, reason: str = ""):
+    """Forwards a captured request through the registered handler (the case and its ticket
+    are read again: the handler may have changed them in the database)."""
+    FORWARD_HANDLER[0](case, by, department, reason)
+    case.refresh_from_db(fields=["level", "forwarded_at", "updated_at"])
+    case.ticket.refresh_from_db()
+
+
+def departments() -> QuerySet[Queue]:
+    """Every department's queue (all queues but the service center's), by title."""
+    return Queue.objects.exclude(slug=conf.get("ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE")).order_by(
+        "title"
+    )
+
+
+# Citizens' replies (by mail, on the status page): sent by the channels inside the transaction
+# that stores the reply, with ``ticket`` and ``followup``; ulm_routing resumes a handoff's clock.
+citizen_replied = Signal()
+
+
+# --- Stable references (SC-2026-000123) ----------------------------------------------------------
+assign_reference = reference.assign
+reference_of = reference.reference_of
+references_of = reference.references_of
+references_in = reference.references_in
+ticket_for_reference = reference.ticket_for_reference
 
 
 # --- Who sees what ----------------------------------------------------------------------------
@@ -395,6 +473,8 @@ def capture_request(
     received_at: Any = None,
     acknowledge: bool = True,
     kbitem: KBItem | int | str | None = None,
+    forward_to: Queue | None = None,
+    forward_reason: str = "",
 ) -> CaseRecord:
     """Every channel's one way in: validates ``values`` (JSON shape, see schema_forms) against
     the type's current schema for ``audience``, finds or creates the citizen, creates the
@@ -450,7 +530,7 @@ def capture_request(
 
     typed = form.typed_values()
     now = timezone.now()
-    queue = request_type.default_queue if outcome == Outcome.FORWARD else service_center_queue()
+    queue = service_center_queue()  # a forward goes through the forward handler below
     # the address given with this request is where its answer goes, whatever the citizen
     # record it was matched to says
     given = citizen.email.strip().lower() if isinstance(citizen, CitizenData) else ""
@@ -484,17 +564,18 @@ def capture_request(
         values=typed,
         channel=channel,
         citizen=person,
-        level=Level.SECOND if outcome == Outcome.FORWARD else Level.FIRST,
+        level=Level.FIRST,
         captured_by=captured_by,
         received_at=received_at or now,
         captured_at=now,
-        forwarded_at=now if outcome == Outcome.FORWARD else None,
     )
     if outcome == Outcome.FIRST_CONTACT:
         resolve_at_first_contact(case, answer, captured_by)
     request_captured.send(sender="ulm_servicepoint", case=case)
     if outcome != Outcome.FIRST_CONTACT and ticket.submitter_email and acknowledge:
         _acknowledge(ticket, followup, attached)
+    if outcome == Outcome.FORWARD:
+        forward_case(case, captured_by, forward_to, forward_reason[:500])
     transaction.on_commit(lambda: _announce(ticket))
     return case
 
@@ -504,7 +585,7 @@ def capture_done_text(case: CaseRecord) -> str:
     us (the acknowledgement is on its way, not sent yet; without an address, by the reference
     number)."""
     ticket = case.ticket
-    text = _("Request %(ticket)s captured.") % {"ticket": ticket.ticket}
+    text = _("Request %(ticket)s captured.") % {"ticket": reference_of(ticket)}
     if case.resolved_at_first_contact:
         return text
     if ticket.submitter_email:
@@ -515,7 +596,7 @@ def capture_done_text(case: CaseRecord) -> str:
     return f"{text} " + _(
         "The citizen gave no e-mail address and gets no acknowledgement: tell them the "
         "reference number %(ticket)s. The answer reaches them by phone or by letter."
-    ) % {"ticket": ticket.ticket}
+    ) % {"ticket": reference_of(ticket)}
 
 
 def _announce(ticket: Ticket) -> None:
@@ -907,6 +988,9 @@ DEMO_LOGINS = [
     DemoLogin("anna.agentin", "Servicecenter-Agentin (1st level)"),
     DemoLogin("karl.kfz", "Sachbearbeiter Kfz-Zulassung"),
     DemoLogin("berta.abfall", "Sachbearbeiterin Abfallwirtschaft"),
+    # made by `manage.py load_demo_routing` (make run), with a clerk and a head per department
+    DemoLogin("olga.ordnung", "Sachbearbeiterin Ordnungsamt"),
+    DemoLogin("lena.leitung", "Servicecenter-Leitung"),
 ]
 
 DEMO_TICKETS = [

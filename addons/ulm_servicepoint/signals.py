@@ -9,3 +9,8 @@ def after_migrate(sender, **kwargs):
 
 def after_ticket_update(sender, followup, **kwargs):
     services.note_ticket_update(followup)
+
+
+def after_ticket_saved(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        services.assign_reference(instance)

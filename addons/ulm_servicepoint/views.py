@@ -166,6 +166,8 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
                 answer=meta_form.cleaned_data["answer"],
                 scan=meta_form.cleaned_data["scan"],
                 kbitem=request.POST.get("kbitem", ""),
+                forward_to=meta_form.cleaned_data["forward_to"],
+                forward_reason=meta_form.cleaned_data["forward_reason"],
             )
         except services.CaptureInvalid as invalid:
             _add_errors(invalid, values_form, citizen_form, meta_form)

@@ -32,6 +32,7 @@ from ulm_channels.mail.parse import NotAMail, ParsedMail, message_ids, parse, re
 from ulm_channels.mail.text import sanitize_html
 from ulm_channels.mail.thread import ticket_from_subject
 from ulm_channels.models import InboundMail, OutboundMail, UndeliverableAddress
+from ulm_servicepoint.services import reference_of
 
 log = logging.getLogger(__name__)
 Outcome = InboundMail.Outcome
@@ -171,10 +172,10 @@ def _handle(record: InboundMail, force_ticket: bool) -> None:
         if conf.get("ULM_CHANNELS_MAIL_CLOSED_REPLY") == "new":
             new = _open_ticket(record, mail, follows=ticket)
             _note(ticket, _("The citizen replied by e-mail; new ticket %(ref)s opened.") % {
-                "ref": new.ticket
+                "ref": reference_of(new)
             })  # fmt: skip
             _set(record, Outcome.TICKET, _("reply to closed ticket %(ref)s") % {
-                "ref": ticket.ticket
+                "ref": reference_of(ticket)
             }, new)  # fmt: skip
             return
         followup = _add_followup(ticket, mail, reopen=True)
@@ -244,7 +245,7 @@ def _open_ticket(record: InboundMail, mail: ParsedMail, follows: Ticket | None =
 
     description = _description(mail)
     if follows is not None:
-        description = _("Reply to the closed ticket %(ref)s:") % {"ref": follows.ticket} + (
+        description = _("Reply to the closed ticket %(ref)s:") % {"ref": reference_of(follows)} + (
             "\n\n" + description
         )
     ticket = Ticket.objects.create(
@@ -282,6 +283,9 @@ def _add_followup(ticket: Ticket, mail: ParsedMail, reopen: bool = False) -> Fol
         ticket.status = Ticket.REOPENED_STATUS
     followup.save()  # saves the ticket too
     _attach(followup, mail)
+    from ulm_channels.services import announce_citizen_reply
+
+    announce_citizen_reply(ticket, followup)
     transaction.on_commit(lambda: _signal(update_ticket_done, followup=followup))
     return followup
 

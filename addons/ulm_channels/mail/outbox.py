@@ -40,7 +40,12 @@ from django.utils.translation import gettext as _
 from helpdesk.models import FollowUp, Ticket
 
 from ulm_channels import conf
-from ulm_channels.mail.thread import new_message_id, thread_headers, ticket_from_subject
+from ulm_channels.mail.thread import (
+    new_message_id,
+    stable_subject,
+    thread_headers,
+    ticket_from_subject,
+)
 from ulm_channels.models import OutboundMail
 
 log = logging.getLogger(__name__)
@@ -164,6 +169,8 @@ def record(message: EmailMessage, *, ticket: Ticket | None = None, kind: str = "
     if ticket is None:
         ticket = ticket_from_subject(one_line(message.subject))
         found_by_subject = ticket is not None
+    # the host's "[queue-slug-id]" changes with the queue: mails carry the stable reference
+    message.subject = stable_subject(one_line(message.subject), ticket)
     kind = kind or internal.get(KIND_HEADER.lower(), "")
     if kind not in OutboundMail.Kind.values:
         kind = OutboundMail.Kind.NOTIFICATION if found_by_subject else OutboundMail.Kind.OTHER

@@ -12,6 +12,7 @@ from django.db.models import Exists
 from helpdesk.models import Queue, Ticket
 
 from ulm_channels import conf
+from ulm_servicepoint.services import reference_of, references_in, ticket_for_reference
 
 # the host writes "[queue-slug-id]" into its subjects (HELPDESK_EMAIL_SUBJECT_TEMPLATE)
 TICKET_REFERENCE = re.compile(r"\[([a-z0-9][a-z0-9_-]*)-(\d+)\]", re.IGNORECASE)
@@ -30,8 +31,14 @@ def new_message_id() -> str:
 
 
 def ticket_from_subject(subject: str) -> Ticket | None:
-    """The ticket a subject's reference ``[slug-number]`` names, by its number (the queue may
-    have changed since); None when there is none. The one place that reads the reference."""
+    """The ticket a subject's reference names: the stable reference (``SC-2026-000123``,
+    ulm_servicepoint's), else the host's ``[slug-number]`` by its number (the queue may have
+    changed since; mail sent before the stable reference carries it); None when there is none.
+    The one place that reads a reference in a subject."""
+    for reference in references_in(subject or ""):
+        found = ticket_for_reference(reference)
+        if found is not None:
+            return found
     for slug, number in TICKET_REFERENCE.findall(subject or ""):
         ticket = (
             Ticket.objects.filter(pk=int(number))
@@ -41,6 +48,21 @@ def ticket_from_subject(subject: str) -> Ticket | None:
         if ticket is not None:
             return ticket
     return None
+
+
+def stable_subject(subject: str, ticket: Ticket | None) -> str:
+    """The subject with the host's reference of ``ticket`` (``[queue-slug-id]``, which changes
+    with the queue) replaced by the ticket's stable reference. The one place that rewrites a
+    host subject: the outbox calls it for every mail it records."""
+    if ticket is None or not subject:
+        return subject
+
+    def replace(match: re.Match) -> str:
+        if int(match[2]) != ticket.pk or references_in(match[0]):
+            return match[0]  # another ticket's, or a stable reference already
+        return f"[{reference_of(ticket)}]"
+
+    return TICKET_REFERENCE.sub(replace, subject)
 
 
 def thread_headers(ticket: Ticket, keep: int = 20) -> tuple[str, list[str]]:

@@ -15,6 +15,7 @@ from tests.support.outbox import deliver_outbox
 from ulm_channels import services
 from ulm_channels.mail import intake
 from ulm_channels.models import InboundMail, OutboundMail, UndeliverableAddress
+from ulm_servicepoint.services import reference_of
 
 MAILS = Path(__file__).parent / "mails"
 
@@ -111,7 +112,7 @@ def test_acknowledgement_in_german_with_threading_headers(mail_ticket, smtp):
     assert sent["In-Reply-To"] == "<first-0001@example.org>"
     assert "<first-0001@example.org>" in sent["References"]
     assert sent["Auto-Submitted"] == "auto-replied"
-    assert mail_ticket.ticket in sent["Subject"]
+    assert reference_of(mail_ticket) in sent["Subject"]
     assert "Ihr Anliegen ist eingegangen" in sent["Subject"]
     assert "Aktenzeichen" in sent.get_content()
     assert deliver_outbox() == {}  # sent once: nothing waits any more
@@ -154,11 +155,11 @@ def test_reply_to_a_closed_ticket_opens_a_linked_new_one_when_configured(mail_ti
     )
     assert result.outcome == "ticket"
     assert result.ticket != mail_ticket.pk
-    assert mail_ticket.ticket in Ticket.objects.get(pk=result.ticket).description
+    assert reference_of(mail_ticket) in Ticket.objects.get(pk=result.ticket).description
     mail_ticket.refresh_from_db()
     assert mail_ticket.status == Ticket.CLOSED_STATUS
     note = FollowUp.objects.filter(ticket=mail_ticket, public=False).latest("id")
-    assert f"-{result.ticket}]" in note.comment
+    assert reference_of(result.ticket) in note.comment
 
 
 @pytest.mark.parametrize("name", ["auto_reply_abwesenheit.eml", "auto_reply_subject.eml"])

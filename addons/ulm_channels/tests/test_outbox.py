@@ -18,6 +18,7 @@ from tests.support.html import visible_text
 from tests.support.outbox import deliver_outbox
 from ulm_channels import services
 from ulm_channels.models import OutboundMail
+from ulm_servicepoint.services import reference_of
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,7 @@ def test_the_hosts_mail_is_linked_to_its_ticket_threaded_and_the_reply_threads_b
     assert deliver_outbox() == {"sent": 2}
     [sent] = [m for m in smtp.messages if m["Message-ID"] == host_mail.message_id]
     assert sent["In-Reply-To"] == "<wohngeld-1@example.org>"
-    assert ticket.ticket in sent["Subject"]
+    assert reference_of(ticket) in sent["Subject"]
     # the citizen replies to it, with a subject that lost the reference: it threads by ID
     reply = (
         b"From: maria.huber@example.org\r\nTo: servicecenter@ulm.example\r\nSubject: Danke\r\n"

@@ -14,6 +14,7 @@ from tests.support.outbox import deliver_outbox
 from ulm_channels import services
 from ulm_channels.models import CitizenLink, HeldSubmission
 from ulm_channels.tests.web import fill_contact_form, later
+from ulm_servicepoint.services import reference_of
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +42,12 @@ def test_citizen_gets_ticket_and_german_mail_with_private_link(client, demo, smt
     mails = smtp.to("maria@example.org")
     assert len(mails) == 1
     body = mails[0].get_body(("plain",)).get_content()
-    assert ticket.ticket in str(mails[0]["Subject"])
+    assert reference_of(ticket) in str(mails[0]["Subject"])
     assert "Vielen Dank" in body or "vielen Dank" in body
     assert f"/mein-anliegen/{link.token}/" in body
     # the confirmation page shows the same link and reference
     page = client.get(response["Location"])
-    assert ticket.ticket in visible_text(page)
+    assert reference_of(ticket) in visible_text(page)
     assert soup(page).find("a", href=lambda h: h and str(link.token) in h)
 
 

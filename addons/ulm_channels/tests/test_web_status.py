@@ -13,6 +13,7 @@ from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
 from tests.support.html import form_fields, visible_text
 from ulm_channels import services
 from ulm_channels.tests.web import fill_contact_form
+from ulm_servicepoint.services import reference_of
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_status_page_shows_status_and_public_replies_only(client, agent, request
         user=agent,
     )
     text = visible_text(client.get(url))
-    assert ticket.ticket in text
+    assert reference_of(ticket) in text
     assert "Offen" in text
     assert "Vor Haus 12." in text
     assert "Wir haben den Bauhof informiert." in text

@@ -15,6 +15,7 @@ from ulm_channels import services
 from ulm_channels.models import CitizenLink, HeldSubmission
 from ulm_channels.tests.web import later
 from ulm_servicepoint.models import CaseRecord, Citizen
+from ulm_servicepoint.services import reference_of
 
 pytestmark = pytest.mark.django_db
 
@@ -117,10 +118,10 @@ def test_typed_request_becomes_typed_ticket_with_link_and_german_mail(client, de
     mails = smtp.to("lena@example.org")
     assert len(mails) == 1
     body = mails[0].get_body(("plain",)).get_content()
-    assert ticket.ticket in str(mails[0]["Subject"])
+    assert reference_of(ticket) in str(mails[0]["Subject"])
     assert f"/mein-anliegen/{link.token}/" in body
     page = client.get(response["Location"])
-    assert ticket.ticket in visible_text(page)
+    assert reference_of(ticket) in visible_text(page)
     assert soup(page).find("a", href=lambda h: h and str(link.token) in h)
     # the status page shows the request as typed
     status = visible_text(client.get(reverse("ulm_channels:status", args=[link.token])))

@@ -67,6 +67,9 @@ class Rule(models.Model):
     active = models.BooleanField(_("active"), default=True)
     conditions = models.JSONField(_("conditions"), default=list, blank=True)
     actions = models.JSONField(_("actions"), default=list, blank=True)
+    # a department rejected a handoff this rule sent ("Nicht zuständig"): an admin looks at it
+    needs_review = models.BooleanField(_("needs review"), default=False)
+    review_note = models.TextField(_("why review"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

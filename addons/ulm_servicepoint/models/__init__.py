@@ -3,6 +3,7 @@
 from ulm_servicepoint.models.case import CaseRecord, CounterVisit
 from ulm_servicepoint.models.citizen import Citizen
 from ulm_servicepoint.models.heartbeat import WorkerHeartbeat
+from ulm_servicepoint.models.reference import TicketReference
 from ulm_servicepoint.models.request_type import CaptureField, CaptureSchema, RequestType
 from ulm_servicepoint.models.retention import AnonymisedTicket
 
@@ -14,5 +15,6 @@ __all__ = [
     "Citizen",
     "CounterVisit",
     "RequestType",
+    "TicketReference",
     "WorkerHeartbeat",
 ]

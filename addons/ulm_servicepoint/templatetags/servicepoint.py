@@ -1,4 +1,4 @@
-"""The case record panel in the helpdesk's ticket page."""
+"""The case record panel in the helpdesk's ticket page, the stable reference, the navigation."""
 
 from django import template
 
@@ -12,6 +12,13 @@ def case_panel(context, ticket):
     request = context.get("request")
     user = getattr(request, "user", None)
     return {"request": request, **services.case_panel_context(ticket, user)}
+
+
+@register.filter
+def reference(ticket) -> str:
+    """The ticket's stable reference (``SC-2026-000123``); lists select_related
+    ``stable_reference`` so that this costs no query per row."""
+    return services.reference_of(ticket) if ticket is not None else ""
 
 
 @register.simple_tag

@@ -11,7 +11,7 @@ from tests.support.outbox import deliver_outbox
 from ulm_servicepoint import services
 from ulm_servicepoint.models import CaptureField, CaseRecord, Citizen, RequestType
 from ulm_servicepoint.schema_forms import normalise_phone, normalise_vehicle_registration
-from ulm_servicepoint.services import CaptureInvalid, CitizenData, Outcome
+from ulm_servicepoint.services import CaptureInvalid, CitizenData, Outcome, reference_of
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SPERRMUELL = {
@@ -88,7 +88,9 @@ def test_phone_capture_creates_ticket_case_record_and_german_acknowledgement(
     assert deliver_outbox() == {"sent": 1}
     mails = smtp.to("eva.ernst@example.org")
     assert len(mails) == 1
-    assert ticket.ticket in mails[0]["Subject"]
+    # the host's "[queue-id]" is rewritten by the outbox to the stable reference
+    assert reference_of(ticket) in mails[0]["Subject"]
+    assert ticket.ticket not in mails[0]["Subject"]
     body = mails[0].get_body(preferencelist=("plain",)).get_content()
     # the host's German template (English would say "We have received your request")
     assert "dass wir Ihre Helpdesk-Anforderung" in body

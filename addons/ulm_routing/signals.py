@@ -1,0 +1,15 @@
+"""Signal receivers of ulm_routing: one call each."""
+
+from ulm_routing import services
+
+
+def after_new_ticket(sender, ticket, **kwargs):
+    services.route_at_intake(ticket)
+
+
+def after_ticket_update(sender, followup, **kwargs):
+    services.host_moved(followup.ticket, followup.user)
+
+
+def after_citizen_reply(sender, ticket, followup, **kwargs):
+    services.citizen_replied(ticket, followup.comment or "")
