@@ -12,6 +12,6 @@ def create_cache_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ulm_servicepoint", "0004_citizen_possible_duplicate")]
+    dependencies = [("ulm_servicepoint", "0006_references_for_existing_tickets")]
 
     operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]
