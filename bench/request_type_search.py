@@ -64,6 +64,8 @@ def measure(path: Path, show: bool) -> None:
         counter_wrong += picked is not None and picked.slug not in expected
         if show and rank != 1:
             print(f"  rank {rank}: {query!r} expected {sorted(expected)} got {found[:3]}")
+        if show and picked is not None and picked.slug not in expected:
+            print(f"  counter mode took {picked.slug} for {query!r}")
     n = len(queries)
     latencies.sort()
     print(f"{path.name}: {n} queries")

@@ -252,6 +252,35 @@ class SearchEntry(models.Model):
         return self.title
 
 
+class RequestTypeEntry(models.Model):
+    """The searchable form of an active request type (ulm_servicepoint's Anliegenart), weighted
+    as a ``SearchEntry``: ``document`` A its name and compound parts, B topic group and LeiKa
+    keys, C the descriptions for citizens; ``body`` the words of its capture fields. Citizens
+    and agents find request types through these words and the services linked to them."""
+
+    request_type = models.OneToOneField(
+        "ulm_servicepoint.RequestType",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("request type"),
+    )
+    title = models.CharField(_("title"), max_length=500)
+    document = SearchVectorField(_("document"))
+    body = SearchVectorField(_("full text"), null=True)
+    name_norm = models.TextField(_("title, normalised"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("request type search entry")
+        verbose_name_plural = _("request type search entries")
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class LexiconWord(models.Model):
     """A word of the catalogue's own vocabulary (normalised): the parts the decompounder splits
     compounds into and the words typos are corrected to. ``ndoc`` counts the items it occurs in."""
