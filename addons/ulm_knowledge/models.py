@@ -67,6 +67,9 @@ class Service(KnowledgeItem):
     Leistungsbeschreibung (FIM/XZuFi, DLDB)."""
 
     name = models.CharField(_("service name"), max_length=300)
+    # the readable public address /dienstleistungen/<slug>/, made from the name once and kept
+    # when the name changes (links to it live on); the old address by uuid redirects there
+    slug = models.SlugField(_("web address"), max_length=100, unique=True, editable=False)
     leika_keys = models.JSONField(_("LeiKa keys"), default=list, blank=True)
     keywords = models.TextField(_("keywords and synonyms"), blank=True)
     short_text = models.TextField(_("short text"), blank=True)
@@ -101,6 +104,11 @@ class Service(KnowledgeItem):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("ulm_knowledge:service", args=[self.slug])
 
 
 class Answer(KnowledgeItem):

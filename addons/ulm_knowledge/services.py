@@ -42,6 +42,7 @@ from ulm_knowledge.models import (
     SuggestionFeedback,
     Synonym,
 )
+from ulm_knowledge.service_pages import assign_slug, safe_url
 from ulm_knowledge.text import (
     BOILERPLATE,
     FILLER,
@@ -120,14 +121,17 @@ def compose_answer(service: Service) -> str:
             when = p.get("opening_hours") or ""
             lines.append("- " + " – ".join(x for x in (p["name"], where, when) if x))
         parts.append("Wo:\n" + "\n".join(lines))
+    # only links a citizen may follow (a catalogue may carry javascript: or relative ones)
     booking = next(
-        (p["appointment_url"] for p in service.contact_points if p.get("appointment_url")), ""
+        (u for p in service.contact_points if (u := safe_url(p.get("appointment_url")))), ""
     )
     if booking:
         parts.append("Termin vereinbaren: " + booking)
-    online = [f for f in service.forms if f.get("kind") == "online"]
+    online = [
+        u for f in service.forms if f.get("kind") == "online" and (u := safe_url(f.get("url")))
+    ]
     if online:
-        parts.append("Online: " + online[0]["url"])
+        parts.append("Online: " + online[0])
     return "\n\n".join(p for p in parts if p)
 
 
@@ -185,6 +189,7 @@ def _upsert_service(data: ServiceData, department: Queue | None, status: str) ->
     for name, value in content.items():
         setattr(service, name, value)
     service.content_hash = digest
+    assign_slug(service)
     service.kbitem = _sync_kbitem(
         None if created else service.kbitem,
         service.name,
@@ -288,6 +293,8 @@ def create_item(item: Service | Answer, author: User | None, note: str = "") -> 
     item.version = 1
     item.content_hash = _hash(_content(item))
     title = item.name if isinstance(item, Service) else item.question
+    if isinstance(item, Service):
+        assign_slug(item)
     item.kbitem = _sync_kbitem(None, title, title, answer_text(item), enabled=False)
     item.save()
     _save_version(item, author, note or "Angelegt")
@@ -1266,7 +1273,7 @@ def published_services():
 def services_a_to_z() -> list[tuple[str, list[Service]]]:
     """Published services grouped by their initial (Ä with A …), for "Dienstleistungen A–Z"."""
     groups: dict[str, list[Service]] = {}
-    rows = published_services().only("uuid", "name", "short_text")
+    rows = published_services().only("slug", "name", "short_text")
     for service in sorted(rows, key=lambda s: normalise(s.name)):
         initial = normalise(service.name[:1]).upper() or "#"
         groups.setdefault(initial if initial.isalpha() else "#", []).append(service)
