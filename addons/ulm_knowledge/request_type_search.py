@@ -86,9 +86,12 @@ def rank_request_types(query: str, types: Sequence[Any]) -> list[tuple[Any, floa
     candidates = """
         SELECT e.request_type_id, '', e.title, 'request_type', e.document, e.body, e.name_norm
         FROM ulm_knowledge_requesttypeentry e
-        WHERE e.request_type_id = ANY(%s) AND e.document @@ %s::tsquery
+        WHERE e.request_type_id = ANY(%s)
+          AND (e.document @@ %s::tsquery OR e.body @@ %s::tsquery)
     """
-    own = services.rank_entries(terms, query, candidates, [list(by_id), every_term], len(by_id))
+    own = services.rank_entries(
+        terms, query, candidates, [list(by_id), every_term, every_term], len(by_id)
+    )
     scores = {hit.id: hit.score for hit in own}
     for type_id, score in _through_linked_services(
         services.search_terms(terms, query, SERVICE_HITS), list(by_id)
