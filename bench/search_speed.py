@@ -151,6 +151,7 @@ def generate(items: int, tickets: int) -> None:
                     Service(
                         kbitem=kb,
                         external_id=f"bench:{s.external_id}:{n}",
+                        slug=f"{s.slug}-bench-{n}",
                         status=s.status,
                         name=f"{s.name} ({p})",
                         keywords=f"{s.keywords}, {p}",

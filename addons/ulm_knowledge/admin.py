@@ -101,6 +101,7 @@ class ItemAdmin(admin.ModelAdmin):
 @admin.register(Service)
 class ServiceAdmin(ItemAdmin):
     content_fields = services.SERVICE_FIELDS
+    readonly_fields = [*ItemAdmin.readonly_fields, "slug"]  # the public address stays
     list_display = ["name", "external_id", "status", "department", "version", "updated_at"]
     search_fields = ["name", "external_id", "keywords"]
     filter_horizontal = ["request_types"]

@@ -7,23 +7,40 @@ class UlmKnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self) -> None:
-        from django.db.models.signals import pre_delete
+        from django.db.models.signals import post_save, pre_delete
         from helpdesk.models import KBItem
 
         from ulm_knowledge import (
             checks,  # noqa: F401 - registers the system checks
             services,
         )
-        from ulm_knowledge.signals import after_capture, before_kbitem_delete
+        from ulm_knowledge.request_type_search import rank_request_types
+        from ulm_knowledge.signals import (
+            after_capture,
+            before_kbitem_delete,
+            capture_schema_saved,
+            request_type_saved,
+        )
         from ulm_servicepoint.host_guard import register_host_check
         from ulm_servicepoint.services import (
             register_capture_panel,
+            register_request_type_search,
             register_told_citizen,
             request_captured,
         )
 
         pre_delete.connect(before_kbitem_delete, sender=KBItem, dispatch_uid="ulm_kb_guard")
         request_captured.connect(after_capture, dispatch_uid="ulm_kb_capture")
+        # request types are found by the knowledge base's search, their entries kept current
+        register_request_type_search(rank_request_types)
+        post_save.connect(
+            request_type_saved, sender="ulm_servicepoint.RequestType", dispatch_uid="ulm_kb_rt"
+        )
+        post_save.connect(
+            capture_schema_saved,
+            sender="ulm_servicepoint.CaptureSchema",
+            dispatch_uid="ulm_kb_rt_schema",
+        )
         register_capture_panel("ulm_knowledge/capture_slot.html")
         register_told_citizen(services.answers_told)
         register_host_check("kb_vote", lambda request, url: services.vote_refused(url["item_id"]))

@@ -88,8 +88,10 @@ def _links(entries: Any, kind: str) -> list[dict[str, str]]:
     return out
 
 
-def _short(full_text: str, limit: int = 300) -> str:
-    first = full_text.split("\n", 1)[0].strip()
+def introduction(full_text: str, limit: int = 300) -> str:
+    """The short text of a catalogue without a Kurztext module: the full text's first
+    paragraph (cut at a word within ``limit``). The service pages know it by this."""
+    first = full_text.split("\n", 1)[0].strip().removeprefix("- ")
     return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
@@ -182,7 +184,9 @@ def _dldb_item(
             name=" ".join(name.split()),
             leika_keys=keys,
             keywords=_text(meta.get("keywords")),
-            short_text=_short(full_text),
+            # a Kurztext (LeiKa module 05), which DLDB exports lack: the project's demo file
+            # carries one in ``ulm_short_text``; otherwise the introduction stands in for it
+            short_text=_text(item.get("ulm_short_text")) or introduction(full_text),
             full_text=full_text,
             requirements=_lines(item.get("prerequisites")),
             documents=_lines(item.get("requirements")),

@@ -67,6 +67,9 @@ class Service(KnowledgeItem):
     Leistungsbeschreibung (FIM/XZuFi, DLDB)."""
 
     name = models.CharField(_("service name"), max_length=300)
+    # the readable public address /dienstleistungen/<slug>/, made from the name once and kept
+    # when the name changes (links to it live on); the old address by uuid redirects there
+    slug = models.SlugField(_("web address"), max_length=100, unique=True, editable=False)
     leika_keys = models.JSONField(_("LeiKa keys"), default=list, blank=True)
     keywords = models.TextField(_("keywords and synonyms"), blank=True)
     short_text = models.TextField(_("short text"), blank=True)
@@ -101,6 +104,11 @@ class Service(KnowledgeItem):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("ulm_knowledge:service", args=[self.slug])
 
 
 class Answer(KnowledgeItem):
@@ -247,6 +255,35 @@ class SearchEntry(models.Model):
         ]
         verbose_name = _("search entry")
         verbose_name_plural = _("search entries")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RequestTypeEntry(models.Model):
+    """The searchable form of an active request type (ulm_servicepoint's Anliegenart), weighted
+    as a ``SearchEntry``: ``document`` A its name and compound parts, B topic group and LeiKa
+    keys, C the descriptions for citizens; ``body`` the words of its capture fields. Citizens
+    and agents find request types through these words and the services linked to them."""
+
+    request_type = models.OneToOneField(
+        "ulm_servicepoint.RequestType",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("request type"),
+    )
+    title = models.CharField(_("title"), max_length=500)
+    document = SearchVectorField(_("document"))
+    body = SearchVectorField(_("full text"), null=True)
+    name_norm = models.TextField(_("title, normalised"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("request type search entry")
+        verbose_name_plural = _("request type search entries")
 
     def __str__(self) -> str:
         return self.title

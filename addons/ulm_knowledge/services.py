@@ -35,12 +35,14 @@ from ulm_knowledge.models import (
     Feedback,
     ItemVersion,
     LexiconWord,
+    RequestTypeEntry,
     SearchEntry,
     Service,
     Status,
     SuggestionFeedback,
     Synonym,
 )
+from ulm_knowledge.service_pages import assign_slug, safe_url
 from ulm_knowledge.text import (
     BOILERPLATE,
     FILLER,
@@ -119,14 +121,17 @@ def compose_answer(service: Service) -> str:
             when = p.get("opening_hours") or ""
             lines.append("- " + " – ".join(x for x in (p["name"], where, when) if x))
         parts.append("Wo:\n" + "\n".join(lines))
+    # only links a citizen may follow (a catalogue may carry javascript: or relative ones)
     booking = next(
-        (p["appointment_url"] for p in service.contact_points if p.get("appointment_url")), ""
+        (u for p in service.contact_points if (u := safe_url(p.get("appointment_url")))), ""
     )
     if booking:
         parts.append("Termin vereinbaren: " + booking)
-    online = [f for f in service.forms if f.get("kind") == "online"]
+    online = [
+        u for f in service.forms if f.get("kind") == "online" and (u := safe_url(f.get("url")))
+    ]
     if online:
-        parts.append("Online: " + online[0]["url"])
+        parts.append("Online: " + online[0])
     return "\n\n".join(p for p in parts if p)
 
 
@@ -184,6 +189,7 @@ def _upsert_service(data: ServiceData, department: Queue | None, status: str) ->
     for name, value in content.items():
         setattr(service, name, value)
     service.content_hash = digest
+    assign_slug(service)
     service.kbitem = _sync_kbitem(
         None if created else service.kbitem,
         service.name,
@@ -287,6 +293,8 @@ def create_item(item: Service | Answer, author: User | None, note: str = "") -> 
     item.version = 1
     item.content_hash = _hash(_content(item))
     title = item.name if isinstance(item, Service) else item.question
+    if isinstance(item, Service):
+        assign_slug(item)
     item.kbitem = _sync_kbitem(None, title, title, answer_text(item), enabled=False)
     item.save()
     _save_version(item, author, note or "Angelegt")
@@ -529,10 +537,17 @@ def _fields(item: Service | Answer) -> tuple[str, str, str, str]:
 def rebuild_lexicon() -> int:
     """The catalogue's own vocabulary, from every published item: the words compounds are split
     into and typos corrected to, with how many items use each."""
+    from ulm_servicepoint.services import request_type_words, request_types_for_agents
+
     ndoc: dict[str, int] = {}
     in_names: set[str] = set()
-    for _, _, item in _published():
-        title, keywords, short, rest = _fields(item)
+    documents = [_fields(item) for _, _, item in _published()]
+    # the request types' words are the catalogue's too (found by the same search)
+    documents += [
+        (w.name, w.keys, w.description, w.fields)
+        for w in request_type_words(request_types_for_agents())
+    ]
+    for title, keywords, short, rest in documents:
         head = set(tokens(title + " " + keywords))
         in_names |= head
         for word in head | set(tokens(short + " " + rest)):
@@ -612,8 +627,11 @@ def _write_entries(rows: list[tuple[KBItem, str, Service | Answer]], replace_all
 def reindex() -> int:
     """Rebuilds the search entries of every published item, the vocabulary and the term
     statistics. Returns the number of entries. (Nightly, and after imports.)"""
+    from ulm_knowledge.request_type_search import index_request_types
+
     rebuild_lexicon()
     count = _write_entries(_published(), replace_all=True)
+    index_request_types()
     refresh_term_stats()
     return count
 
@@ -637,7 +655,9 @@ def refresh_term_stats() -> None:
             "INSERT INTO ulm_knowledge_termstat (lexeme, ndoc, created_at, updated_at)"
             " SELECT word, ndoc, now(), now()"
             " FROM ts_stat($$SELECT document || coalesce(body, ''::tsvector)"
-            " FROM ulm_knowledge_searchentry$$)"
+            " FROM ulm_knowledge_searchentry UNION ALL"
+            " SELECT document || coalesce(body, ''::tsvector)"
+            " FROM ulm_knowledge_requesttypeentry$$)"
             " WHERE length(word) <= 200"
         )
         # Bulk writes leave GIN entries in the pending list, which every search would then
@@ -645,7 +665,8 @@ def refresh_term_stats() -> None:
         for index in GIN_INDEXES:
             cur.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
         cur.execute(
-            "ANALYZE ulm_knowledge_searchentry, ulm_knowledge_lexiconword, ulm_knowledge_termstat"
+            "ANALYZE ulm_knowledge_searchentry, ulm_knowledge_requesttypeentry,"
+            " ulm_knowledge_lexiconword, ulm_knowledge_termstat"
         )
     forget_cached()
 
@@ -829,11 +850,16 @@ def _term_stats(words: list[str]) -> dict[str, list[tuple[str, int, int | None]]
     return {w: known[w] for w in words}
 
 
+def _entry_count() -> int:
+    """Searchable documents: the items' entries and the request types' (for the IDF)."""
+    return SearchEntry.objects.count() + RequestTypeEntry.objects.count()
+
+
 def _lexemes(terms: dict[str, tuple[float, int]]) -> list[Term]:
     """Stemmed terms (stop words dropped) with their weights, the strongest first."""
     if not terms:
         return []
-    total = _cached("total", SearchEntry.objects.count)
+    total = _cached("total", _entry_count)
     best: dict[str, Term] = {}
     for term, stats in _term_stats(list(terms)).items():
         for lex, ndoc, prefix_ndoc in stats:
@@ -842,6 +868,12 @@ def _lexemes(terms: dict[str, tuple[float, int]]) -> list[Term]:
             if lex not in best or weight > best[lex].weight:
                 best[lex] = Term(lex, weight, ndoc, int(prefix_ndoc or ndoc), terms[term][1])
     return sorted(best.values(), key=lambda t: -t.weight)[:MAX_TERMS]
+
+
+def query_terms(query: str) -> list[Term]:
+    """The stemmed, weighted terms of a query (synonyms, compound parts, corrections), the
+    strongest first: what every search of the knowledge base ranks by."""
+    return _lexemes(_terms(query))
 
 
 def search(query: str, limit: int | None = None) -> list[Hit]:
@@ -854,38 +886,54 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
     similarity to the query (ties, typos)."""
     max_limit = conf.get("ULM_KNOWLEDGE_SEARCH_MAX_LIMIT")
     limit = max(1, min(limit or conf.get("ULM_KNOWLEDGE_SEARCH_LIMIT"), max_limit))
-    terms = _lexemes(_terms(query))
+    return search_terms(query_terms(query), query, limit)
+
+
+def search_terms(terms: list[Term], query: str, limit: int) -> list[Hit]:
+    """``search`` with the query's terms already made (``query_terms``)."""
     if not terms:
         return []
-    parts = [part for term in terms for part in term.tsqueries()]
-    queries, weights = [p[0] for p in parts], [p[1] for p in parts]
-    groups = [term.group for term in terms for _ in term.tsqueries()]
     # candidates come from the strongest terms, as long as they reach few enough entries
     # together: in a large catalogue a term in thousands ("beantragen") would only make the
     # index return everything, while it still counts for the candidates it is in
     selected: list[str] = []
     reach = 0
-    for query_part, _, ndoc in parts:
+    for query_part, _, ndoc in (part for term in terms for part in term.tsqueries()):
         if not selected or (reach + ndoc <= CANDIDATE_BUDGET and len(selected) < CANDIDATE_TERMS):
             selected.append(query_part)
             reach += ndoc
     strongest = " | ".join(selected)
     today = date.today()
+    candidates = f"""
+        SELECT e.kbitem_id, e.external_id, e.title, e.kind, e.document, e.body, e.name_norm
+        FROM ulm_knowledge_searchentry e
+        WHERE e.document @@ %s::tsquery
+          AND (e.valid_from IS NULL OR e.valid_from <= %s)
+          AND (e.valid_until IS NULL OR e.valid_until >= %s)
+        ORDER BY ts_rank('{FIELD_WEIGHTS}', e.document, %s::tsquery) DESC
+        LIMIT {CANDIDATES}
+    """  # noqa: S608  # nosec B608 - this module's constants; the values go as parameters
+    hits = rank_entries(terms, query, candidates, [strongest, today, today, strongest], limit)
+    return _usage_boost(hits, strongest)[:limit]
+
+
+def rank_entries(
+    terms: list[Term], query: str, candidates: str, params: list[Any], limit: int
+) -> list[Hit]:
+    """Scores the entries the SQL ``candidates`` selects (columns: id, external id, title,
+    kind, document, body, normalised title; its placeholders filled from ``params``) for the
+    query's terms, best first: per concept its best term fully and the others a little, each
+    term IDF × weight × field-weighted rank (capped), the full text a little, the share of
+    the query's weight an entry holds, the title's trigram similarity, then the title cover."""
+    parts = [part for term in terms for part in term.tsqueries()]
+    queries, weights = [p[0] for p in parts], [p[1] for p in parts]
+    groups = [term.group for term in terms for _ in term.tsqueries()]
     with connection.cursor() as cur:
         cur.execute(
             f"""
             WITH q AS (SELECT t::tsquery AS tq, w, g
                        FROM unnest(%s::text[], %s::float8[], %s::int[]) AS u(t, w, g)),
-            c AS (
-                SELECT e.kbitem_id, e.external_id, e.title, e.kind, e.document, e.body,
-                       e.name_norm
-                FROM ulm_knowledge_searchentry e
-                WHERE e.document @@ %s::tsquery
-                  AND (e.valid_from IS NULL OR e.valid_from <= %s)
-                  AND (e.valid_until IS NULL OR e.valid_until >= %s)
-                ORDER BY ts_rank('{FIELD_WEIGHTS}', e.document, %s::tsquery) DESC
-                LIMIT {CANDIDATES}
-            )
+            c (kbitem_id, external_id, title, kind, document, body, name_norm) AS ({candidates})
             SELECT s.*, tsvector_to_array(to_tsvector('ulm_german', s.name_norm)) FROM (
             SELECT c.kbitem_id, c.external_id, c.title, c.kind, c.name_norm,
                    ((SELECT sum(m + {SAME_CONCEPT} * (s - m))
@@ -909,10 +957,7 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
                 queries,
                 weights,
                 groups,
-                strongest,
-                today,
-                today,
-                strongest,
+                *params,
                 weights[0],
                 " | ".join(queries),
                 normalise(query)[:200],
@@ -926,8 +971,7 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
         for r in rows
     ]
     hits.sort(key=lambda h: (-h.score, h.title))
-    hits = _usage_boost(hits, strongest)
-    return hits[:limit]
+    return hits
 
 
 def _title_cover(title: list[str], lexemes: list[str]) -> float:
@@ -1240,7 +1284,7 @@ def published_services():
 def services_a_to_z() -> list[tuple[str, list[Service]]]:
     """Published services grouped by their initial (Ä with A …), for "Dienstleistungen A–Z"."""
     groups: dict[str, list[Service]] = {}
-    rows = published_services().only("uuid", "name", "short_text")
+    rows = published_services().only("slug", "name", "short_text")
     for service in sorted(rows, key=lambda s: normalise(s.name)):
         initial = normalise(service.name[:1]).upper() or "#"
         groups.setdefault(initial if initial.isalpha() else "#", []).append(service)

@@ -9,3 +9,15 @@ def before_kbitem_delete(sender, instance, **kwargs):
 
 def after_capture(sender, case, **kwargs):
     services.record_captured_answer(case)
+
+
+def request_type_saved(sender, instance, **kwargs):
+    from ulm_knowledge.request_type_search import index_request_types
+
+    index_request_types([instance])
+
+
+def capture_schema_saved(sender, instance, **kwargs):
+    from ulm_knowledge.request_type_search import index_request_types
+
+    index_request_types([instance.request_type])

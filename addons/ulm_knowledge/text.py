@@ -12,6 +12,7 @@ from functools import lru_cache
 
 TOKEN = re.compile(r"[a-z0-9]+")
 TAG = re.compile(r"<[^>]+>")
+LIST_ITEM_TAG = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
 BLOCK_TAG = re.compile(r"</?(p|br|li|ul|ol|div|h\d|tr)\b[^>]*>", re.IGNORECASE)
 # Linking elements (Fugenelemente) between the parts of a German compound.
 LINKS = ("", "s", "es", "n", "en", "e", "er")
@@ -106,13 +107,31 @@ def query_words(text: str) -> tuple[list[str], list[bool]]:
 
 
 def html_to_text(value: str) -> str:
-    """Readable plain text from the HTML of a service description (paragraphs kept)."""
+    """Readable plain text from the HTML of a service description: paragraphs as lines, list
+    items as lines starting with "- " (the service pages show them as lists again)."""
     if not value:
         return ""
-    text = BLOCK_TAG.sub("\n", value)
+    text = LIST_ITEM_TAG.sub("\n- ", value)
+    text = BLOCK_TAG.sub("\n", text)
     text = html.unescape(TAG.sub("", text)).replace("\u200b", "").replace("\xa0", " ")
     lines = [" ".join(line.split()) for line in text.splitlines()]
-    return "\n".join(line for line in lines if line).strip()
+    return "\n".join(line for line in lines if line and line != "-").strip()
+
+
+def german_slug(text: str, max_length: int = 80) -> str:
+    """A readable address part: lower case, umlauts and ß spelt out (Bürgerbüro →
+    buergerbuero), words joined by hyphens, cut at a word within ``max_length``."""
+    text = text.lower()
+    for umlaut, spelt in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, spelt)
+    decomposed = unicodedata.normalize("NFKD", text)
+    words = re.findall(r"[a-z0-9]+", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    slug = ""
+    for word in words:
+        if slug and len(slug) + 1 + len(word) > max_length:
+            break
+        slug = f"{slug}-{word}" if slug else word[:max_length]
+    return slug
 
 
 class Decompounder:

@@ -31,9 +31,11 @@ urlpatterns = [
         name="api-schema",
     ),
     path("dienstleistungen/", views.service_index, name="services"),
-    path("dienstleistungen/<uuid:uuid>/", views.service_detail, name="service"),
     path("dienstleistungen/vorschlaege/", views.citizen_suggestions, name="suggestions"),
     path("dienstleistungen/rueckmeldung/", views.suggestion_feedback, name="feedback"),
+    # the old addresses by uuid redirect for good to the readable ones (service_pages.py)
+    path("dienstleistungen/<uuid:uuid>/", views.service_by_uuid, name="service-by-uuid"),
+    path("dienstleistungen/<slug:slug>/", views.service_detail, name="service"),
     path("wissen/antwort/<int:kbitem_id>/", views.answer_text, name="answer-text"),
     path("wissen/luecken/", views.knowledge_gaps, name="gaps"),
     path("wissen/ticket/<int:ticket_id>/entwurf/", views.draft_from_ticket, name="draft"),

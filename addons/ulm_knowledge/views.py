@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from helpdesk.models import KBItem
 
-from ulm_knowledge import services
+from ulm_knowledge import service_pages, services
 from ulm_servicepoint import conf as servicepoint_conf
 from ulm_servicepoint.services import tickets_visible_to
 
@@ -57,7 +57,7 @@ def citizen_suggestions(request: HttpRequest) -> JsonResponse:
                 {
                     "kbitem": service.kbitem_id,
                     "title": service.name,
-                    "url": reverse("ulm_knowledge:service", args=[service.uuid]),
+                    "url": service.get_absolute_url(),
                     "summary": Truncator(service.short_text).chars(220),
                 }
                 for service in found
@@ -95,13 +95,18 @@ def service_index(request: HttpRequest) -> HttpResponse:
     return render(request, "ulm_knowledge/service_index.html", context)
 
 
-def service_detail(request: HttpRequest, uuid: str) -> HttpResponse:
-    service = get_object_or_404(services.published_services(), uuid=uuid)
+def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    service = get_object_or_404(services.published_services(), slug=slug)
     city = servicepoint_conf.get("ULM_SERVICEPOINT_CITY_NAME")
     jsonld = services.service_jsonld(service, request.build_absolute_uri(), city)
-    return render(
-        request, "ulm_knowledge/service_detail.html", {"service": service, "jsonld": jsonld}
-    )
+    context = {"service": service, "jsonld": jsonld, **service_pages.page_context(service)}
+    return render(request, "ulm_knowledge/service_detail.html", context)
+
+
+def service_by_uuid(request: HttpRequest, uuid: str) -> HttpResponse:
+    """The old address of a service page (by its uuid) moved for good to the readable one."""
+    service = get_object_or_404(services.published_services(), uuid=uuid)
+    return redirect(service.get_absolute_url(), permanent=True)
 
 
 @staff_member_required

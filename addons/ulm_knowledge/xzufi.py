@@ -25,7 +25,7 @@ NS = {
 TEXT_MODULES = {
     "02": "name",
     "05": "short_text",
-    "24": "short_text",  # Teaser, when there is no Kurztext
+    "24": "teaser",  # the short text when there is no Kurztext
     "06": "full_text",
     "07": "legal_basis",
     "08": "documents",
@@ -197,7 +197,7 @@ def _service(
         name=name,
         leika_keys=keys,
         keywords=", ".join(keywords),
-        short_text=(fields.get("short_text") or [""])[0],
+        short_text=(fields.get("short_text") or fields.get("teaser") or [""])[0],
         full_text="\n\n".join(fields.get("full_text", [])),
         requirements="\n".join(fields.get("requirements", [])),
         documents="\n".join(fields.get("documents", [])),

@@ -27,7 +27,7 @@ from helpdesk.models import FollowUp, FollowUpAttachment, KBIAttachment, KBItem,
 from helpdesk.signals import new_ticket_done
 from helpdesk.user import HelpdeskUser
 
-from ulm_servicepoint import conf, reference
+from ulm_servicepoint import conf, reference, request_type_search
 from ulm_servicepoint.models import (
     CaptureField,
     CaptureSchema,
@@ -144,6 +144,12 @@ reference_of = reference.reference_of
 references_of = reference.references_of
 references_in = reference.references_in
 ticket_for_reference = reference.ticket_for_reference
+# The search behind every request-type look-up (ulm_knowledge registers its German search; the
+# plain matcher without it), and what a request type says about itself for a search index.
+register_request_type_search = request_type_search.register_request_type_search
+request_type_words = request_type_search.request_type_words
+single_request_type = request_type_search.single_match
+fold_german = request_type_search.fold_german
 
 
 # --- Who sees what ----------------------------------------------------------------------------
@@ -218,8 +224,9 @@ def public_request_types() -> QuerySet[RequestType]:
 
 
 def search_public_request_types(search: str = "") -> list[RequestType]:
-    """Public request types matching every word of ``search`` (German-folded, as for agents)."""
-    return _matching(list(public_request_types()), search)
+    """Public request types ``search`` finds, best first (``request_type_search``: the
+    registered German search, else every word contained); all of them without a search."""
+    return request_type_search.search_request_types(list(public_request_types()), search)
 
 
 def public_request_type(slug: str) -> RequestType | None:
@@ -227,38 +234,11 @@ def public_request_type(slug: str) -> RequestType | None:
     return public_request_types().filter(slug=slug).first()
 
 
-def fold_german(text: str) -> str:
-    """For forgiving search: lower case, umlauts and ß spelt out and then simplified the same
-    way on both sides, so "strassen", "Straßen" and "STRASSEN" meet, as do "Müll" and "Muell"."""
-    text = text.casefold()  # ß -> ss
-    for umlaut, plain in (
-        ("ä", "a"),
-        ("ö", "o"),
-        ("ü", "u"),
-        ("ae", "a"),
-        ("oe", "o"),
-        ("ue", "u"),
-    ):
-        text = text.replace(umlaut, plain)
-    return " ".join(text.split())
-
-
 def request_types_for_agents(search: str = "") -> list[RequestType]:
-    """Active request types whose name, topic group, description or LeiKa key contains every
-    word of ``search`` (German-folded). The table is small: matched in Python, one query."""
+    """Active request types ``search`` finds, best first (as for citizens, by the registered
+    search, else by every word contained); all of them without a search."""
     types = list(RequestType.objects.filter(active=True).select_related("default_queue"))
-    return _matching(types, search)
-
-
-def _matching(types: list[RequestType], search: str) -> list[RequestType]:
-    words = fold_german(search).split()
-    if not words:
-        return types
-
-    def haystack(t: RequestType) -> str:
-        return fold_german(f"{t.name} {t.topic_group} {t.slug} {t.leika_keys} {t.description}")
-
-    return [t for t in types if all(word in haystack(t) for word in words)]
+    return request_type_search.search_request_types(types, search)
 
 
 def schema_form_class(
@@ -831,21 +811,9 @@ def record_counter_visit(topic: str | RequestType, minutes: int, captured_by: An
 
 
 def match_request_type(text: str) -> RequestType | None:
-    """The one request type an agent means by ``text``: the exact name, else the only name
-    starting with it, else the only name containing it (German-folded)."""
-    wanted = fold_german(text)
-    if not wanted:
-        return None
-    names = [(fold_german(t.name), t) for t in RequestType.objects.filter(active=True)]
-    for matches in (
-        lambda name: name == wanted,
-        lambda name: name.startswith(wanted),
-        lambda name: wanted in name,
-    ):
-        found = [t for name, t in names if matches(name)]
-        if len(found) == 1:
-            return found[0]
-    return None
+    """The one active request type an agent means by ``text`` (the counter mode's topic): by
+    its name, else the registered search's clear favourite; None when that is not clear."""
+    return request_type_search.the_one_meant(list(RequestType.objects.filter(active=True)), text)
 
 
 # --- Departments ------------------------------------------------------------------------------

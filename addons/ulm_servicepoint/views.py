@@ -79,13 +79,14 @@ def _capture_allowed(request: HttpRequest) -> None:
 def capture_start(request: HttpRequest) -> HttpResponse:
     """Step 1: pick the request type from a searchable list (one match opens it at once)."""
     _capture_allowed(request)
-    query = request.GET.get("q", "").strip()
-    types = list(services.request_types_for_agents(query))
+    query = request.GET.get("q", "").strip()[:200]
+    types = services.request_types_for_agents(query)
     keep = request.GET.urlencode()
-    if query and len(types) == 1:
+    single = services.single_request_type(types, query) if query else None
+    if single is not None:
         params = request.GET.copy()
         params.pop("q", None)
-        target = reverse("ulm_servicepoint:capture", args=[types[0].slug])
+        target = reverse("ulm_servicepoint:capture", args=[single.slug])
         return redirect(f"{target}?{params.urlencode()}" if params else target)
     return render(
         request,

@@ -121,3 +121,30 @@ def test_typed_form_shows_its_services_and_takes_feedback_without_script(
     page.goto(site.url + reverse("ulm_channels:typed_request", args=["personalausweis"]))
     assert axe_violations(page) == []
     page.context.close()
+
+
+def test_service_page_with_lists_and_its_online_form_has_no_violations(site, demo_knowledge, page):
+    bulky = Service.objects.get(external_id="dldb:ulm-demo-20")
+    # the old address by uuid leads to the readable one
+    page.goto(f"{site.url}/dienstleistungen/{bulky.uuid}/")
+    assert page.url == site.url + "/dienstleistungen/sperrmuell-abholung-bestellen/"
+    assert page.inner_text("h1") == "Sperrmüll-Abholung bestellen"
+    expect(page.locator("main ul li", has_text="Liste der Gegenstände")).to_be_visible()
+    screenshot(page, "dienstleistung-sperrmuell")
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Formular „Sperrmüll-Abholung“ online ausfüllen").click()
+    page.wait_for_url("**/anliegen/sperrmuell-abholung/")
+    assert page.inner_text("h1") == "Sperrmüll-Abholung"
+
+
+def test_citizen_finds_the_bulky_waste_form_by_a_sofa(site, demo_knowledge, page):
+    page.goto(site.url + reverse("ulm_channels:request_types"))
+    page.get_by_label("Anliegen suchen").fill("altes Sofa abholen")
+    page.get_by_role("button", name="Suchen").click()
+    first = page.locator("main ul.type-list a").first
+    expect(first).to_have_text("Sperrmüll-Abholung")
+    screenshot(page, "anliegen-suche-sofa")
+    assert axe_violations(page) == []
+    first.click()
+    page.wait_for_url("**/anliegen/sperrmuell-abholung/")

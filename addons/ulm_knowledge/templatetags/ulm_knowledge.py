@@ -50,6 +50,18 @@ def kb_live_suggestions(source="#id_message", page=""):
 
 
 @register.filter
+def text_module(value) -> str:
+    """A service's text module as HTML: paragraphs, lists and links (http, https, mailto only),
+    built from escaped text and cleaned by nh3 (``service_pages.text_html``)."""
+    from django.utils.safestring import mark_safe
+
+    from ulm_knowledge.service_pages import text_html
+
+    # nh3 has cleaned it: only p, ul, li and a with a safe href are left (reviewed for B308)
+    return mark_safe(text_html(str(value or "")))  # noqa: S308  # nosec B308 B703
+
+
+@register.filter
 def jsonld(value) -> str:
     """JSON for a <script type="application/ld+json">, safe against </script> in the data."""
     import json

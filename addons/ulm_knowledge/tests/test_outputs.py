@@ -34,7 +34,7 @@ def test_search_on_the_public_page(catalogue, client):
 
 def test_service_page_with_government_service_jsonld(catalogue, client):
     perso = by_external_id("dldb:9001")
-    response = client.get(f"/dienstleistungen/{perso.uuid}/")
+    response = client.get("/dienstleistungen/personalausweis/")
     page = soup(response)
     assert page.h1.get_text() == "Personalausweis"
     headings = [h.get_text() for h in page.select("h2")]
@@ -47,12 +47,14 @@ def test_service_page_with_government_service_jsonld(catalogue, client):
         "propertyID": "LeiKa",
         "value": "99008001000000",
     }
-    assert data["url"].endswith(f"/dienstleistungen/{perso.uuid}/")
+    assert data["url"].endswith("/dienstleistungen/personalausweis/")
+    assert perso.get_absolute_url() == "/dienstleistungen/personalausweis/"
 
 
 def test_retired_service_page_is_gone(catalogue, client):
     perso = by_external_id("dldb:9001")
     services.retire_item(perso)
+    assert client.get(perso.get_absolute_url()).status_code == 404
     assert client.get(f"/dienstleistungen/{perso.uuid}/").status_code == 404
 
 
@@ -79,7 +81,7 @@ def test_public_pages_speak_german(catalogue, client):
     for url in (
         "/dienstleistungen/",
         "/dienstleistungen/?q=Ausweis",
-        f"/dienstleistungen/{perso.uuid}/",
+        perso.get_absolute_url(),
     ):
         response = client.get(url, follow=True)
         assert response.status_code == 200, url
