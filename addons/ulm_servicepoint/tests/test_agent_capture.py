@@ -352,13 +352,19 @@ def test_navigation_links_capture_counter_and_calls_for_the_service_center_only(
         "Anliegen erfassen": reverse("ulm_servicepoint:capture_start"),
         "Schaltermodus": reverse("ulm_servicepoint:counter"),
         "Telefonate": reverse("ulm_channels:calls"),
+        # ulm_routing's pages, linked when it is installed (as in this project)
+        "Rückrufbitte": reverse("ulm_routing:callback_new"),
+        "Offene Weiterleitungen": reverse("ulm_routing:overview"),
+        "Arbeitslisten der Fachabteilungen": reverse("ulm_routing:worklist"),
     }
     for href in links.values():
         assert client.get(href).status_code == 200
-    # a department's clerk cannot capture: no links that would end in 403/404
+    # a department's clerk cannot capture: no links that would end in 403/404, only his list
     client.force_login(kfz_clerk)
     page = soup(client.get(reverse("helpdesk:dashboard")))
     assert page.select_one("nav[aria-label=Servicecenter]") is None
+    department = page.select_one("nav[aria-label=Fachabteilung]")
+    assert [a["href"] for a in department.select("a")] == [reverse("ulm_routing:worklist")]
     # the knowledge base's links are for every clerk: the gaps are his department's
     knowledge = page.select_one("nav[aria-label=Wissensdatenbank]")
     assert {a.get_text(strip=True) for a in knowledge.select("a")} == {
