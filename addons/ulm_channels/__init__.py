@@ -1,1 +1,2 @@
-"""ulm_channels: intake and outbound per channel (not built yet, see README)."""
+"""ulm_channels: how requests reach the service center (web forms, phone, e-mail) and how its
+mail reaches citizens (the outbox)."""

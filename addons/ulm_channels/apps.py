@@ -7,8 +7,15 @@ class UlmChannelsConfig(AppConfig):
     verbose_name = _("Channels")
 
     def ready(self) -> None:
-        from ulm_channels import checks  # noqa: F401 - registers the system checks
+        from ulm_channels import (
+            checks,  # noqa: F401 - registers the system checks
+            services,
+        )
         from ulm_channels.signals import after_ticket_anonymised
-        from ulm_servicepoint.retention import ticket_anonymised
+        from ulm_servicepoint import services as platform
 
-        ticket_anonymised.connect(after_ticket_anonymised, dispatch_uid="ulm_channels.retention")
+        platform.ticket_anonymised.connect(
+            after_ticket_anonymised, dispatch_uid="ulm_channels.retention"
+        )
+        # the capture screen opened for a call tells us which ticket the call became
+        platform.register_call_link(services.link_call_to_ticket)

@@ -5,7 +5,6 @@ from django.core import checks
 from ulm_channels import conf
 
 POSITIVE_INTEGERS = [
-    "ULM_CHANNELS_RETENTION_MONTHS",
     "ULM_CHANNELS_MAX_FORM_AGE",
     "ULM_CHANNELS_RATE_LIMIT_PER_EMAIL",
     "ULM_CHANNELS_RATE_LIMIT_PER_IP",

@@ -3,8 +3,8 @@
 from django.conf import settings
 
 DEFAULTS = {
-    # stated to citizens on every form (DSGVO Art. 13)
-    "ULM_CHANNELS_RETENTION_MONTHS": 6,
+    # the retention period the forms state (ULM_CHANNELS_RETENTION_MONTHS) is the platform's:
+    # ulm_servicepoint.conf, read through ulm_servicepoint.services.retention_months
     "ULM_CHANNELS_PRIVACY_URL": "",
     # spam protection: a form sent faster than this is asked to be sent again (time trap) …
     "ULM_CHANNELS_MIN_FILL_SECONDS": 3,

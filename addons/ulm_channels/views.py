@@ -36,7 +36,7 @@ from ulm_channels.forms import (
     started_token,
 )
 from ulm_channels.models import Call
-from ulm_servicepoint.services import reference_of
+from ulm_servicepoint.services import reference_of, retention_months
 
 CONFIRMATION_SALT = "ulm_channels.confirmation"
 
@@ -52,7 +52,7 @@ def form_context(form, **extra) -> dict:
         "form": form,
         "started": started_token(),
         "honeypot_field": HONEYPOT_FIELD,
-        "retention_months": conf.get("ULM_CHANNELS_RETENTION_MONTHS"),
+        "retention_months": retention_months(),
         **extra,
     }
 

@@ -47,4 +47,12 @@ def check_servicepoint_settings(app_configs, **kwargs):
                 id="ulm_servicepoint.E003",
             )
         )
+    months = conf.get("ULM_CHANNELS_RETENTION_MONTHS")
+    if not isinstance(months, int) or months <= 0:
+        errors.append(
+            checks.Error(
+                f"ULM_CHANNELS_RETENTION_MONTHS must be a positive integer, not {months!r}.",
+                id="ulm_servicepoint.E004",
+            )
+        )
     return errors

@@ -16,6 +16,9 @@ DEFAULTS = {
     "ULM_SERVICEPOINT_MAX_JSON_DEPTH": 32,
     # the letters before the year in a ticket's stable reference (SC-2026-000123)
     "ULM_SERVICEPOINT_REFERENCE_PREFIX": "SC",
+    # months after a request is closed until its personal data is erased (``retention``); the
+    # channels' forms state it to citizens (DSGVO Art. 13), hence the name
+    "ULM_CHANNELS_RETENTION_MONTHS": 6,
 }
 
 

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from helpdesk.models import FollowUp, FollowUpAttachment, Ticket, TicketCC, TicketChange
 
+from ulm_servicepoint import conf
 from ulm_servicepoint.models import CaseRecord, Citizen
 from ulm_servicepoint.models.retention import AnonymisedTicket
 
@@ -38,7 +39,8 @@ ENDED = (Ticket.CLOSED_STATUS, Ticket.RESOLVED_STATUS, Ticket.DUPLICATE_STATUS)
 
 
 def retention_months() -> int:
-    return int(getattr(settings, "ULM_CHANNELS_RETENTION_MONTHS", 6))
+    """The months after closing that the forms promise (the setting's one reader)."""
+    return int(conf.get("ULM_CHANNELS_RETENTION_MONTHS"))
 
 
 def cutoff(now: datetime | None = None) -> datetime:

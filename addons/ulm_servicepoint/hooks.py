@@ -1,0 +1,114 @@
+"""Where other addons plug into the platform, which knows none of them: panels on the capture
+screen, what the citizen was told, the forward handler, phone-call links, and the signals
+``request_captured`` and ``citizen_replied``. An addon registers in its ``AppConfig.ready``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.dispatch import Signal
+from django.utils import timezone
+from helpdesk.models import Queue, Ticket
+
+from ulm_servicepoint.models import CaseRecord
+from ulm_servicepoint.models.case import Level
+
+logger = logging.getLogger(__name__)
+
+# Sent by capture_request inside its transaction, with ``case``: other addons record what
+# belongs to the capture (ulm_knowledge: the version of the answer given). A receiver that
+# raises rolls the capture back.
+request_captured = Signal()
+
+# Templates other addons add to the capture screen, in a column beside the form (ulm_knowledge:
+# the knowledge base's suggestions). Each is included with the screen's context.
+CAPTURE_PANELS: list[str] = []
+
+
+def register_capture_panel(template_name: str) -> None:
+    if template_name not in CAPTURE_PANELS:
+        CAPTURE_PANELS.append(template_name)
+
+
+# What the citizen has already been told about a ticket, for the summary a handoff carries:
+# functions ``f(ticket) -> list[str]`` (ulm_knowledge: the items and versions given).
+TOLD_CITIZEN: list[Callable[[Ticket], list[str]]] = []
+
+
+def register_told_citizen(provider: Callable[[Ticket], list[str]]) -> None:
+    if provider not in TOLD_CITIZEN:
+        TOLD_CITIZEN.append(provider)
+
+
+def told_citizen(ticket: Ticket) -> list[str]:
+    """Lines saying what the citizen was told (knowledge items with their version); a provider
+    that fails is logged and left out."""
+    lines: list[str] = []
+    for provider in TOLD_CITIZEN:
+        try:
+            lines += provider(ticket)
+        except Exception:
+            logger.exception("told_citizen provider %r failed for ticket %s", provider, ticket.pk)
+    if not lines and ticket.kbitem_id:
+        lines.append(ticket.kbitem.title)
+    return lines
+
+
+# "Weiterleiten" from the capture screen: ``handler(case, by, department, reason)`` moves the
+# captured request to its department. The default moves it into ``department`` (or the request
+# type's default queue); ulm_routing registers its tracked handoff (rules propose, an override
+# needs a reason). A handler raises CaptureInvalid to refuse; the capture is then rolled back.
+ForwardHandler = Callable[[CaseRecord, Any, Queue | None, str], None]
+
+
+def move_to_department(case: CaseRecord, by: Any, department: Queue | None, reason: str) -> None:
+    queue = department or (case.request_type.default_queue if case.request_type else None)
+    if queue is None:
+        return
+    ticket = case.ticket
+    ticket.queue = queue
+    ticket.save(update_fields=["queue", "modified"])
+    case.level = Level.SECOND
+    case.forwarded_at = timezone.now()
+    case.save(update_fields=["level", "forwarded_at", "updated_at"])
+
+
+FORWARD_HANDLER: list[ForwardHandler] = [move_to_department]
+
+
+def set_forward_handler(handler: ForwardHandler | None) -> None:
+    FORWARD_HANDLER[0] = handler or move_to_department
+
+
+def forward_case(case: CaseRecord, by: Any, department: Queue | None = None, reason: str = ""):
+    """Forwards a captured request through the registered handler (the case and its ticket
+    are read again: the handler may have changed them in the database)."""
+    FORWARD_HANDLER[0](case, by, department, reason)
+    case.refresh_from_db(fields=["level", "forwarded_at", "updated_at"])
+    case.ticket.refresh_from_db()
+
+
+# Citizens' replies (by mail, on the status page): sent by the channels inside the transaction
+# that stores the reply, with ``ticket`` and ``followup``; ulm_routing resumes a handoff's clock.
+citizen_replied = Signal()
+
+
+# Phone integrations that learn which ticket a call became, when the capture screen was opened
+# for a call (``?anruf=<call id>``): functions ``f(call_id, ticket)`` (ulm_channels: its call
+# record gets the ticket, and the caller is known from then on).
+CALL_LINKS: list[Callable[[str, Ticket], object]] = []
+
+
+def register_call_link(linker: Callable[[str, Ticket], object]) -> None:
+    if linker not in CALL_LINKS:
+        CALL_LINKS.append(linker)
+
+
+def link_call(call_id: str, ticket: Ticket) -> None:
+    """The capture screen was opened for a phone call: every registered phone integration
+    learns which ticket the call became (none registered: nothing happens)."""
+    if call_id:
+        for linker in CALL_LINKS:
+            linker(call_id, ticket)
