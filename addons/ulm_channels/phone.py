@@ -11,9 +11,10 @@ Every call is kept (``Call``): ringing seconds before the answer, missed or answ
 hang-up before the answer was seen): each event only fills in what is still empty.
 
 Known callers: ``tickets_of_caller`` finds the tickets earlier calls from the same number became
-(``services.link_call_to_ticket``), plus whatever the lookup in ``ULM_CHANNELS_CALLER_LOOKUP``
-(a dotted path to ``f(normalised_number) -> iterable of ticket ids``) adds — the hook for the
-citizen register of ulm_servicepoint.
+(``link_call_to_ticket``, called through ulm_servicepoint's ``link_call`` by the capture screen),
+plus whatever the lookup in ``ULM_CHANNELS_CALLER_LOOKUP`` (a dotted path to
+``f(normalised_number) -> iterable of ticket ids``) adds — the hook for the citizen register of
+ulm_servicepoint.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from helpdesk.models import Ticket
 
 from ulm_channels import conf
 from ulm_channels.models import Call
@@ -160,8 +163,10 @@ def apply_event(event: CallEvent) -> Call:
     return call
 
 
-def reachability(since: datetime, until: datetime) -> Reachability:
-    """Inbound calls that began in [since, until) and have ended (or were answered)."""
+def reachability(since: datetime, until: datetime | None = None) -> Reachability:
+    """Inbound calls that began in [since, until) and have ended (or were answered); ``until``
+    defaults to now."""
+    until = until or timezone.now()
     seconds = conf.get("ULM_CHANNELS_PHONE_ANSWER_SECONDS")
     calls = Call.objects.filter(
         direction=Call.Direction.INBOUND, started_at__gte=since, started_at__lt=until
@@ -186,3 +191,32 @@ def tickets_of_caller(normalised: str) -> set[int]:
     if lookup:
         ids.update(import_string(lookup)(normalised))
     return ids
+
+
+def caller_tickets(number: str, user) -> QuerySet[Ticket]:
+    """Open requests of a known caller that ``user`` may see (for the agent's capture link)."""
+    from ulm_servicepoint.services import tickets_visible_to
+
+    normalised = normalise_number(number)
+    if not normalised:
+        return Ticket.objects.none()
+    ids = tickets_of_caller(normalised)
+    return (
+        tickets_visible_to(user)
+        .filter(pk__in=ids)
+        .filter(Q(status=Ticket.OPEN_STATUS) | Q(status=Ticket.REOPENED_STATUS))
+        .order_by("-created")
+    )
+
+
+def link_call_to_ticket(call: Call | str, ticket: Ticket) -> Call | None:
+    """The capture screen tells which ticket a call (or a call id) became: the caller is known
+    from then on. An unknown call id links nothing (None)."""
+    if not isinstance(call, Call):
+        found = Call.objects.filter(call_id=call).first()
+        if found is None:
+            return None
+        call = found
+    call.ticket = ticket
+    call.save(update_fields=["ticket", "updated_at"])
+    return call

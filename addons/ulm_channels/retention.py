@@ -1,4 +1,5 @@
-"""What the channels keep about a ticket is erased when the retention rule anonymises it.
+"""Retention in the channels: what they keep about a ticket is erased when the retention rule
+anonymises it, and raw copies of received mail are deleted after their own period.
 
 ``ulm_servicepoint.retention`` anonymises closed requests after the period the forms state and
 sends ``ticket_anonymised``; this erases the channels' copies of the same personal data, inside
@@ -10,6 +11,11 @@ submission's details, values and files.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
+from ulm_channels import conf
 from ulm_channels.models import (
     Call,
     CitizenLink,
@@ -50,3 +56,10 @@ def erase_ticket_data(ticket_id: int) -> None:
             ip_address=None,
             attachment="",
         )
+
+
+def prune_received_mail() -> int:
+    """Deletes raw copies of received mail older than the retention period."""
+    cutoff = timezone.now() - timedelta(days=conf.get("ULM_CHANNELS_MAIL_RAW_RETENTION_DAYS"))
+    deleted, _ = InboundMail.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -1,6 +1,5 @@
-"""The e-mail gateway: parse, classify, thread, store, fetch and send (see the addon's README).
-
-Modules: ``parse`` (bytes → ``ParsedMail``), ``text`` (charsets, HTML, quotes, titles),
-``classify`` (auto-reply, bounce, spam), ``intake`` (the pipeline every source runs),
-``sources`` (files, mbox, Maildir), ``imap`` (mailboxes) and ``outbound`` (SMTP).
+"""The e-mail gateway: receive (``intake`` with ``parse``, ``text``, ``classify``, ``thread``;
+fed by ``imap`` and ``sources``; ``quarantine`` for staff's decisions) and send (``outbound``
+composes, ``outbox`` records, ``delivery`` and ``smtp`` deliver, ``backend`` is Django's way
+in). The addon's README has one line per module.
 """

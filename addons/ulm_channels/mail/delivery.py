@@ -283,3 +283,8 @@ def _failed(mail: OutboundMail, error: str, permanent: bool) -> None:
     mail.save()
     when, pk = mail.next_attempt_at, mail.pk
     transaction.on_commit(lambda: outbox.request_delivery(pk, at=when))
+
+
+def deliver_one(outbound_id: int) -> dict[str, int]:
+    """The worker: delivers one recorded mail if it is still waiting and due."""
+    return deliver([outbound_id])

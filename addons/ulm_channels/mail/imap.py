@@ -20,6 +20,7 @@ import ssl
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from procrastinate.contrib.django import app
 
 from ulm_channels import conf
 from ulm_channels.mail import intake
@@ -138,3 +139,9 @@ def poll_all() -> dict[str, int]:
         box.last_polled_at = timezone.now()
         box.save(update_fields=["last_error", "last_polled_at", "updated_at"])
     return results
+
+
+def request_poll() -> None:
+    """Admin: asks the worker to fetch mail now (the job is named, not imported: jobs call into
+    this module, never the other way round)."""
+    app.configure_task("ulm_channels.poll_mail_now", allow_unknown=False).defer()

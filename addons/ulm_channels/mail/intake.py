@@ -32,6 +32,7 @@ from ulm_channels.mail.parse import NotAMail, ParsedMail, message_ids, parse, re
 from ulm_channels.mail.text import sanitize_html
 from ulm_channels.mail.thread import ticket_from_subject
 from ulm_channels.models import InboundMail, OutboundMail, UndeliverableAddress
+from ulm_channels.status import announce_citizen_reply
 from ulm_servicepoint.services import reference_of
 
 log = logging.getLogger(__name__)
@@ -283,8 +284,6 @@ def _add_followup(ticket: Ticket, mail: ParsedMail, reopen: bool = False) -> Fol
         ticket.status = Ticket.REOPENED_STATUS
     followup.save()  # saves the ticket too
     _attach(followup, mail)
-    from ulm_channels.services import announce_citizen_reply
-
     announce_citizen_reply(ticket, followup)
     transaction.on_commit(lambda: _signal(update_ticket_done, followup=followup))
     return followup

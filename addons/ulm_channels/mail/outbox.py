@@ -22,6 +22,8 @@ host's ticket reference (``[slug-id]``) is linked to that ticket as a helpdesk n
 from __future__ import annotations
 
 import copy
+import email
+import email.policy
 import logging
 import re
 from email.mime.base import MIMEBase
@@ -38,6 +40,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import punycode
 from django.utils.translation import gettext as _
 from helpdesk.models import FollowUp, Ticket
+from procrastinate.contrib.django import app
 
 from ulm_channels import conf
 from ulm_channels.mail.thread import (
@@ -47,6 +50,7 @@ from ulm_channels.mail.thread import (
     ticket_from_subject,
 )
 from ulm_channels.models import OutboundMail
+from ulm_servicepoint.services import tickets_visible_to
 
 log = logging.getLogger(__name__)
 
@@ -257,11 +261,11 @@ def _build(message: EmailMessage, mail: OutboundMail, headers: dict, given_reply
 
 def request_delivery(outbound_id: int, at=None) -> None:
     """Asks the worker to send one mail (now, or at ``at``). When the queue cannot be reached,
-    the worker's periodic sweep sends it all the same."""
-    from ulm_channels.jobs import send_outbound_mail
-
+    the worker's periodic sweep sends it all the same. The job is named, not imported: jobs
+    call into the mail modules, never the other way round."""
     try:
-        job = send_outbound_mail.configure(schedule_at=at) if at else send_outbound_mail
+        options = {"schedule_at": at} if at else {}
+        job = app.configure_task("ulm_channels.send_outbound_mail", allow_unknown=False, **options)
         job.defer(outbound_id=outbound_id)
     except Exception:
         log.exception("outbox: could not enqueue mail %s; the sweep sends it", outbound_id)
@@ -321,3 +325,23 @@ def send_again(mail: OutboundMail) -> bool:
         mail.save()
         transaction.on_commit(lambda: request_delivery(mail.pk))
     return True
+
+
+def outbound_message(mail):
+    """A recorded mail's message as it is sent (headers and parts), for reading; None when it
+    was never built or has been erased."""
+    if not mail.raw:
+        return None
+    return email.message_from_bytes(bytes(mail.raw), policy=email.policy.default)
+
+
+def ticket_mails(ticket: Ticket, user, limit: int = 50):
+    """The mails about ``ticket`` for its page, newest first (at most ``limit``); None for a
+    user who may not see the ticket (``ulm_servicepoint.services.tickets_visible_to``)."""
+    if user is None or not tickets_visible_to(user).filter(pk=ticket.pk).exists():
+        return None
+    return list(
+        OutboundMail.objects.filter(ticket=ticket)
+        .defer("raw", "body")
+        .order_by("-created_at", "-id")[:limit]
+    )

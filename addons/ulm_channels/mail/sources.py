@@ -9,6 +9,8 @@ import mailbox
 from collections.abc import Iterator
 from pathlib import Path
 
+from ulm_channels.mail import intake
+
 
 def _is_maildir(path: Path) -> bool:
     return all((path / sub).is_dir() for sub in ("cur", "new", "tmp"))
@@ -41,3 +43,20 @@ def read(path: Path) -> Iterator[tuple[str, bytes]]:
             yield f"{path}#{index + 1}", box_.get_bytes(key)
         return
     yield str(path), path.read_bytes()
+
+
+def ingest_paths(paths, on_result=None) -> dict[str, int]:
+    """``ingest_mail``: every message in the files, directories, mbox and Maildir given, in
+    order; returns the counts per outcome."""
+    summary = dict.fromkeys(
+        ["messages", "tickets", "followups", "ignored", "quarantined", "duplicates"], 0
+    )
+    plural = {"ticket": "tickets", "followup": "followups", "duplicate": "duplicates"}
+    for path in paths:
+        for source, raw in read(Path(path)):
+            result = intake.ingest(raw, source)
+            summary["messages"] += 1
+            summary[plural.get(result.outcome, result.outcome)] += 1
+            if on_result is not None:
+                on_result(source, result)
+    return summary

@@ -246,7 +246,7 @@ def test_typed_request_failing_after_the_ticket_is_rolled_back_and_kept_with_its
     photo = SimpleUploadedFile("laterne.png", PNG, content_type="image/png")
     # an error on our side after ticket and attachment were written (here: the private link)
     with mock.patch(
-        "ulm_channels.services.CitizenLink.objects.create", side_effect=RuntimeError("kaputt")
+        "ulm_channels.web_intake.CitizenLink.objects.create", side_effect=RuntimeError("kaputt")
     ):
         response = fill(client, **STREET_VALUES, **{"f-foto": photo})
     assert response.status_code == 202
