@@ -1,6 +1,6 @@
 """The public surface of ulm_servicepoint: the verbs other addons, views, commands, the API,
 jobs and tests call, re-exported from the modules that do the work (see the README's map).
-Nothing is defined here; import from here, not from the modules, outside this addon."""
+Nothing is defined here: other addons call the verbs through this module."""
 
 from __future__ import annotations
 
