@@ -15,11 +15,11 @@ from ulm_knowledge.text import Decompounder, tokens
 
 TEXT_PARTS_FROM = 7  # words of the descriptions this long split compounds too (0: names only)
 
-
 _cache: dict[str, tuple[float, Any]] = {}
 
 
 def cached(key: str, load: Callable[[], Any]) -> Any:
+    """``load()``'s result, kept in this process for ``ULM_KNOWLEDGE_CACHE_SECONDS``."""
     now = time.monotonic()
     hit = _cache.get(key)
     if hit is None or now - hit[0] > conf.get("ULM_KNOWLEDGE_CACHE_SECONDS"):
@@ -29,6 +29,7 @@ def cached(key: str, load: Callable[[], Any]) -> Any:
 
 
 def forget_cached() -> None:
+    """Drops what this process keeps (after a change of synonyms, vocabulary or index)."""
     _cache.clear()
 
 
