@@ -64,22 +64,41 @@ def imap(settings):
     server.cleanup()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def demo_city_snapshots(django_db_setup, django_db_blocker):
+    """The migrated test database as the run begins; the demo city, loaded once per run for
+    each combination of its parts a test asks for (``tests.support.demo``)."""
+    from tests.support.demo import DemoCity, Snapshot
+
+    with django_db_blocker.unblock():
+        return DemoCity(base=Snapshot.take())
+
+
+@pytest.fixture(autouse=True)
+def demo_city_first(request):
+    """A test that uses the demo city gets it before any other fixture adds its own rows (the
+    demo is copied back over every table)."""
+    if "demo" in request.fixturenames:
+        request.getfixturevalue("demo")
+
+
 @pytest.fixture
-def demo(db):
+def demo(db, request):
     """The demo city: service center, eight departments, their groups, personas, tickets."""
+    from tests.support.demo import give_demo_city
     from ulm_servicepoint import services
 
-    services.load_demo_data()
+    give_demo_city(request)
     return services
 
 
 @pytest.fixture
-def demo_knowledge(demo):
+def demo_knowledge(demo, request):
     """The demo city's knowledge base: services, answers, linked to the demo request types."""
+    from tests.support.demo import give_demo_city
     from ulm_knowledge import services
 
-    services.forget_cached()
-    services.load_demo_knowledge()
+    give_demo_city(request)
     yield services
     services.forget_cached()
 

@@ -1,1 +1,1 @@
-"""ulm_knowledge: the knowledge base inside the ticket (not built yet, see README)."""
+"""ulm_knowledge: the city's services and answers, searched in German, inside the ticket."""

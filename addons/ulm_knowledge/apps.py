@@ -14,7 +14,6 @@ class UlmKnowledgeConfig(AppConfig):
             checks,  # noqa: F401 - registers the system checks
             services,
         )
-        from ulm_knowledge.request_type_search import rank_request_types
         from ulm_knowledge.signals import (
             after_capture,
             before_kbitem_delete,
@@ -32,7 +31,7 @@ class UlmKnowledgeConfig(AppConfig):
         pre_delete.connect(before_kbitem_delete, sender=KBItem, dispatch_uid="ulm_kb_guard")
         request_captured.connect(after_capture, dispatch_uid="ulm_kb_capture")
         # request types are found by the knowledge base's search, their entries kept current
-        register_request_type_search(rank_request_types)
+        register_request_type_search(services.rank_request_types)
         post_save.connect(
             request_type_saved, sender="ulm_servicepoint.RequestType", dispatch_uid="ulm_kb_rt"
         )

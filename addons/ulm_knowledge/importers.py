@@ -1,5 +1,5 @@
 """Readers of standard service data. Each turns a file into ``ServiceData`` records (or a
-``Malformed`` naming the item and the fault); services.import_services stores them."""
+``Malformed`` naming the item and the fault); ``imports.import_services`` stores them."""
 
 from __future__ import annotations
 

@@ -12,12 +12,8 @@ def after_capture(sender, case, **kwargs):
 
 
 def request_type_saved(sender, instance, **kwargs):
-    from ulm_knowledge.request_type_search import index_request_types
-
-    index_request_types([instance])
+    services.index_request_types([instance])
 
 
 def capture_schema_saved(sender, instance, **kwargs):
-    from ulm_knowledge.request_type_search import index_request_types
-
-    index_request_types([instance.request_type])
+    services.index_request_types([instance.request_type])

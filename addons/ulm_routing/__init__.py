@@ -1,1 +1,1 @@
-"""ulm_routing: business calendars, SLA clocks, routing rules with dry run and what-if."""
+"""ulm_routing: where a ticket goes and how fast: calendars, SLAs, rules, tracked handoffs."""

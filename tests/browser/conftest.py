@@ -25,16 +25,21 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
+    """Browser tests are marked, and run last: one Chromium serves them all, and no other test
+    runs while its event loop lives in the thread (see ``browser``)."""
+    browser_tests = [item for item in items if "tests/browser/" in str(item.fspath)]
+    for item in browser_tests:
+        item.add_marker(pytest.mark.browser)
+    others = [item for item in items if "tests/browser/" not in str(item.fspath)]
+    items[:] = others + browser_tests
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """One Chromium per test module. While Playwright's sync API runs, an event loop lives in
-    this thread; the tests' own ORM calls are synchronous all the same, so Django's async guard
-    is relaxed for these modules only (the live server answers in its own thread)."""
+    """One Chromium per test run (per worker with ``-n``). While Playwright's sync API runs, an
+    event loop lives in this thread; the tests' own ORM calls are synchronous all the same, so
+    Django's async guard is relaxed from here on, while only browser tests remain (they run
+    last); the live server answers in its own thread."""
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `make setup` installs Debian's chromium"

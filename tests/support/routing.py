@@ -37,12 +37,12 @@ def capture_sperrmuell(agent, outcome=Outcome.OPEN, email="jonas@example.org", *
 
 
 @pytest.fixture
-def city(demo):
+def city(demo, request):
     """The demo city with its calendars, SLA policies and rules."""
+    from tests.support.demo import give_demo_city
     from ulm_routing import services as routing
 
-    routing.forget_compiled()
-    routing.load_demo_routing()
+    give_demo_city(request)
     yield demo
     routing.forget_compiled()
 

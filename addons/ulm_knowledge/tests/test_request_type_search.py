@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.support.html import soup
 from ulm_knowledge.models import RequestTypeEntry
-from ulm_knowledge.request_type_search import rank_request_types
+from ulm_knowledge.search.request_types import rank_request_types
 from ulm_servicepoint import services as servicepoint
 from ulm_servicepoint.models import RequestType
 from ulm_servicepoint.request_type_search import register_request_type_search

@@ -6,12 +6,12 @@ import pytest
 
 
 @pytest.fixture
-def routing(demo):
+def routing(demo, request):
     """The demo city with its routing: calendars, SLA policies, demo rules."""
+    from tests.support.demo import give_demo_city
     from ulm_routing import services
 
-    services.forget_compiled()
-    services.load_demo_routing()
+    give_demo_city(request)
     yield services
     services.forget_compiled()
 

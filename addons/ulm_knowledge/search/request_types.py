@@ -12,11 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, transaction
-
-from ulm_knowledge import services
-from ulm_knowledge.models import Answer, RequestTypeEntry, Service
-from ulm_knowledge.text import normalise
+from ulm_knowledge.models import Answer, Service
+from ulm_knowledge.search.engine import Hit, query_terms, rank_entries, search_terms
 
 SERVICE_HITS = 20  # knowledge items searched for the services linked to request types
 VIA_SERVICE = 1.0  # how much a linked service's score adds to a request type's own
@@ -24,61 +21,11 @@ VIA_ANSWER = 0.5  # … and an answer about a linked service
 CUTOFF = 0.2  # types scoring less than this share of the best one are left out
 
 
-@transaction.atomic
-def index_request_types(types: Sequence[Any] | None = None) -> int:
-    """Writes the search entries of request types: of every active one (``types`` None; the
-    others' entries are removed), or brings those of ``types`` up to date (an inactive type is
-    no longer found). Returns how many entries were written."""
-    from ulm_servicepoint.services import request_type_words, request_types_for_agents
-
-    if types is None:
-        RequestTypeEntry.objects.all().delete()
-        types = request_types_for_agents()
-    else:
-        RequestTypeEntry.objects.filter(
-            request_type__in=[t for t in types if not t.active]
-        ).delete()
-        types = [t for t in types if t.active]
-    if not types:
-        return 0
-    _, _, title_parts = services._decompounders()
-    rows: dict[str, list[Any]] = {k: [] for k in ("id", "title", "a", "b", "c", "d", "norm")}
-    for words in request_type_words(types):
-        parts = [p for w in normalise(words.name).split() for p in title_parts.parts(w)]
-        rows["id"].append(words.request_type.pk)
-        rows["title"].append(words.name[:500])
-        rows["a"].append(f"{words.name} {' '.join(parts)}")
-        rows["b"].append(words.keys)
-        rows["c"].append(words.description)
-        rows["d"].append(words.fields)
-        rows["norm"].append(normalise(words.name))
-    with connection.cursor() as cur:
-        cur.execute(
-            """
-            INSERT INTO ulm_knowledge_requesttypeentry
-                (request_type_id, title, document, body, name_norm, created_at, updated_at)
-            SELECT id, title,
-                   setweight(to_tsvector('ulm_german', a), 'A')
-                   || setweight(to_tsvector('ulm_german', b), 'B')
-                   || setweight(to_tsvector('ulm_german', c), 'C'),
-                   setweight(to_tsvector('ulm_german', d), 'D'),
-                   norm, now(), now()
-            FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
-                        %s::text[]) AS t(id, title, a, b, c, d, norm)
-            ON CONFLICT (request_type_id) DO UPDATE SET
-                title = EXCLUDED.title, document = EXCLUDED.document, body = EXCLUDED.body,
-                name_norm = EXCLUDED.name_norm, updated_at = now()
-            """,
-            [rows[k] for k in ("id", "title", "a", "b", "c", "d", "norm")],
-        )
-    return len(rows["id"])
-
-
 def rank_request_types(query: str, types: Sequence[Any]) -> list[tuple[Any, float]]:
     """The request types among ``types`` that ``query`` finds, with their scores, best first:
     each type's own words scored as knowledge items are, plus the best score of a linked
     service (or of an answer about one) among the query's hits."""
-    terms = services.query_terms(query)
+    terms = query_terms(query)
     by_id = {t.pk: t for t in types}
     if not terms or not by_id:
         return []
@@ -89,12 +36,10 @@ def rank_request_types(query: str, types: Sequence[Any]) -> list[tuple[Any, floa
         WHERE e.request_type_id = ANY(%s)
           AND (e.document @@ %s::tsquery OR e.body @@ %s::tsquery)
     """
-    own = services.rank_entries(
-        terms, query, candidates, [list(by_id), every_term, every_term], len(by_id)
-    )
+    own = rank_entries(terms, query, candidates, [list(by_id), every_term, every_term], len(by_id))
     scores = {hit.id: hit.score for hit in own}
     for type_id, score in _through_linked_services(
-        services.search_terms(terms, query, SERVICE_HITS), list(by_id)
+        search_terms(terms, query, SERVICE_HITS), list(by_id)
     ).items():
         scores[type_id] = scores.get(type_id, 0.0) + score
     if not scores:
@@ -104,7 +49,7 @@ def rank_request_types(query: str, types: Sequence[Any]) -> list[tuple[Any, floa
     return sorted(found, key=lambda pair: (-pair[1], pair[0].name))
 
 
-def _through_linked_services(hits: list[services.Hit], type_ids: list[int]) -> dict[int, float]:
+def _through_linked_services(hits: list[Hit], type_ids: list[int]) -> dict[int, float]:
     """Per request type the best score of a hit linked to it: a service linked to the type, or
     an answer about such a service (weighted ``VIA_SERVICE``, ``VIA_ANSWER``)."""
     score = {hit.id: hit.score for hit in hits}
