@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 ADDONS = Path(__file__).resolve().parents[1] / "addons"
-# addons whose modules are already free of cycles (ulm_knowledge and ulm_routing to follow)
-ACYCLIC = ["ulm_servicepoint", "ulm_channels"]
+# ulm_routing's rule registry imports its conditions and actions, which import the registry's
+# base through the engine: not yet listed
+ACYCLIC = ["ulm_servicepoint", "ulm_channels", "ulm_knowledge"]
 
 
 def module_name(path: Path) -> str:
