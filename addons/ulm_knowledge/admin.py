@@ -69,7 +69,13 @@ class ItemAdmin(admin.ModelAdmin):
             services.create_item(obj, request.user)
             return
         content = [name for name in form.changed_data if name in self.content_fields]
-        other = [name for name in form.changed_data if name not in self.content_fields]
+        # links to other rows (the service's request types) are saved by save_related
+        links = {field.name for field in type(obj)._meta.many_to_many}
+        other = [
+            name
+            for name in form.changed_data
+            if name not in self.content_fields and name not in links
+        ]
         if other:
             type(obj).objects.filter(pk=obj.pk).update(
                 **{name: form.cleaned_data[name] for name in other}
