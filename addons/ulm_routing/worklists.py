@@ -72,7 +72,8 @@ class Clock:
 
     @property
     def icon(self) -> str:
-        return {"paused": "⏸", "overdue": "⚠", "soon": "⏳", "ok": "✓"}[self.state]
+        # glyphs every common font has (DejaVu too): ⏸ and ⏳ showed as empty boxes
+        return {"paused": "‖", "overdue": "⚠", "soon": "◔", "ok": "✓"}[self.state]
 
     @property
     def text(self) -> str:

@@ -44,37 +44,32 @@ class VisibleResolvesForm(TicketResolvesForm):
         field.queryset = field.queryset.filter(pk__in=tickets_visible_to(user).values("pk"))
 
 
-@helpdesk_staff_member_required
-def ticket_dependency_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
+def _add_dependency(request, ticket_id, form_class, side: str, template: str) -> HttpResponse:
+    """The host's two pickers of ticket dependencies ("depends on" / "resolves"), offering and
+    accepting only tickets the user may see; ``side`` is the field the ticket of the URL fills."""
     ticket = get_object_or_404(tickets_visible_to(request.user), pk=ticket_id)
-    form = VisibleDependencyForm(ticket, request.user, request.POST or None)
+    form = form_class(ticket, request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         dependency = form.save(commit=False)
-        dependency.ticket = ticket
+        setattr(dependency, side, ticket)
         dependency.save()
         return redirect(ticket.get_absolute_url())
     return render(
-        request,
-        "helpdesk/ticket_dependency_add.html",
-        {"ticket": ticket, "form": form},
-        status=400 if form.errors else 200,
+        request, template, {side: ticket, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@helpdesk_staff_member_required
+def ticket_dependency_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    return _add_dependency(
+        request, ticket_id, VisibleDependencyForm, "ticket", "helpdesk/ticket_dependency_add.html"
     )
 
 
 @helpdesk_staff_member_required
 def ticket_resolves_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    depends_on = get_object_or_404(tickets_visible_to(request.user), pk=ticket_id)
-    form = VisibleResolvesForm(depends_on, request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        dependency = form.save(commit=False)
-        dependency.depends_on = depends_on
-        dependency.save()
-        return redirect(depends_on.get_absolute_url())
-    return render(
-        request,
-        "helpdesk/ticket_resolves_add.html",
-        {"depends_on": depends_on, "form": form},
-        status=400 if form.errors else 200,
+    return _add_dependency(
+        request, ticket_id, VisibleResolvesForm, "depends_on", "helpdesk/ticket_resolves_add.html"
     )
 
 
