@@ -20,7 +20,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def run(args: list[str], timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     environment.update(
         {"DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "test-only", **env}
     )

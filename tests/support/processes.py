@@ -23,7 +23,8 @@ def database_url() -> str:
 
 
 def project_env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
+    # the browser tests relax Django's async guard in this process, never in the project's own
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         DATABASE_URL=database_url(),
