@@ -228,21 +228,20 @@ def escalate_overdue(now: datetime | None = None) -> dict[str, int]:
     its own transaction (a failure is logged, the others go on)."""
     now = now or timezone.now()
     calendars = Calendars()
-    counts = {"handoffs": 0, "callbacks": 0}
-    handoff_ids = Handoff.objects.filter(
+    handoffs = Handoff.objects.filter(
         state__in=WITH_DEPARTMENT, due_at__lt=now, escalation_step__lt=STEPS
-    ).values_list("pk", flat=True)
-    for pk in list(handoff_ids[:1000]):
-        try:
-            counts["handoffs"] += escalate_handoff(pk, now, calendars)
-        except Exception:
-            logger.exception("escalation of handoff %s failed", pk)
-    callback_ids = Callback.objects.filter(
+    )
+    callbacks = Callback.objects.filter(
         state__in=CALLBACK_OPEN_STATES, window_end__lt=now, escalation_step__lt=STEPS
-    ).values_list("pk", flat=True)
-    for pk in list(callback_ids[:1000]):
-        try:
-            counts["callbacks"] += escalate_callback(pk, now, calendars)
-        except Exception:
-            logger.exception("escalation of callback %s failed", pk)
+    )
+    counts = {"handoffs": 0, "callbacks": 0}
+    for kind, overdue, escalate in (
+        ("handoffs", handoffs, escalate_handoff),
+        ("callbacks", callbacks, escalate_callback),
+    ):
+        for pk in list(overdue.values_list("pk", flat=True)[:1000]):
+            try:
+                counts[kind] += escalate(pk, now, calendars)
+            except Exception:
+                logger.exception("escalation of %s %s failed", kind, pk)
     return counts
