@@ -162,7 +162,7 @@ def watch(target) -> tuple[list[str], list[str]]:
     return dialogs, acting
 
 
-def visit_all(context, urls: list[str], at_once: int = 6) -> list[str]:
+def visit_all(context, urls: list[str], at_once: int = 4) -> list[str]:
     """Opens the pages in tabs, a few at once, each until its network has been idle (its own
     scripts and requests done); returns each page's HTML."""
     contents = []
@@ -173,7 +173,7 @@ def visit_all(context, urls: list[str], at_once: int = 6) -> list[str]:
             tab.goto(url, wait_until="commit")
             tabs.append(tab)
         for tab in tabs:
-            tab.wait_for_load_state("networkidle")
+            tab.wait_for_load_state("networkidle", timeout=90_000)  # a few pages load at once
             contents.append(tab.content())
             tab.close()
     return contents
