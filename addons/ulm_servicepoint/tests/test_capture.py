@@ -153,7 +153,10 @@ def test_first_contact_answer_closes_the_ticket(agent, smtp, django_capture_on_c
             RequestType.objects.get(slug="personalausweis"),
             {"geburtsdatum": "1980-05-01", "anlass": "Ablauf"},
             channel="phone",
-            citizen=CitizenData(name="Otto Normal", phone="+49 731 555 01"),
+            # with an address: no mail although one could be sent
+            citizen=CitizenData(
+                name="Otto Normal", phone="+49 731 555 01", email="otto@example.org"
+            ),
             captured_by=agent,
             outcome=Outcome.FIRST_CONTACT,
             answer="Termin online buchen, Foto und alten Ausweis mitbringen.",
