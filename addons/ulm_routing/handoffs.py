@@ -88,18 +88,7 @@ def handoffs_visible_to(user: Any):
     return queryset.filter(department__in=member_departments(user))
 
 
-def member_departments(user: Any) -> list[Queue]:
-    """The departments the user belongs to (own group, not the service center's access)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    from django.contrib.auth.models import Permission
-
-    own_groups = user.groups.exclude(name=platform.SERVICE_CENTER_GROUP)
-    codenames = Permission.objects.filter(
-        content_type__app_label="helpdesk", group__in=own_groups
-    ).values_list("codename", flat=True)
-    names = [f"helpdesk.{codename}" for codename in codenames]
-    return list(platform.departments().filter(permission_name__in=names))
+member_departments = platform.member_departments
 
 
 # --- Clocks ---------------------------------------------------------------------------------

@@ -3,15 +3,16 @@ once, and the site the host's mails link to."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import QuerySet
 from helpdesk.models import Queue
 
 from ulm_servicepoint import conf
-from ulm_servicepoint.access import SERVICE_CENTER_GROUP, queue_permission
+from ulm_servicepoint.access import SERVICE_CENTER_GROUP, own_groups, queue_permission
 
 
 def departments() -> QuerySet[Queue]:
@@ -19,6 +20,18 @@ def departments() -> QuerySet[Queue]:
     return Queue.objects.exclude(slug=conf.get("ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE")).order_by(
         "title"
     )
+
+
+def member_departments(user: Any) -> list[Queue]:
+    """The departments the user belongs to (his own groups, not the service center's access;
+    the same rule as ``access.is_department_member``), in two queries."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    codenames = Permission.objects.filter(
+        content_type__app_label="helpdesk", group__in=own_groups(user)
+    ).values_list("codename", flat=True)
+    names = [f"helpdesk.{codename}" for codename in codenames]
+    return list(departments().filter(permission_name__in=names))
 
 
 @transaction.atomic

@@ -53,6 +53,7 @@ from ulm_servicepoint.demo import (
 )
 from ulm_servicepoint.departments import (
     departments,
+    member_departments,
     service_center_queue,
     setup_department,
     setup_service_center,
@@ -148,6 +149,7 @@ __all__ = [
     "load_demo_data",
     "load_demo_request_types",
     "match_request_type",
+    "member_departments",
     "merge_citizens",
     "move_to_department",
     "normalise_phone",
