@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, screenshot
 from tests.support.outbox import deliver_outbox
-from ulm_routing import services as routing
 from ulm_routing.models import Handoff
 from ulm_servicepoint.models import RequestType
 from ulm_servicepoint.services import DEMO_PASSWORD, CitizenData, capture_request, reference_of
@@ -33,9 +32,7 @@ def login(browser, site, username):
     return context, page
 
 
-def test_forward_answer_and_the_citizen_gets_it(site, browser, smtp, agent):
-    routing.forget_compiled()
-    routing.load_demo_routing()
+def test_forward_answer_and_the_citizen_gets_it(site, city, browser, smtp, agent):
     ticket = capture_request(
         RequestType.objects.get(slug="sperrmuell-abholung"),
         {
@@ -108,4 +105,3 @@ def test_forward_answer_and_the_citizen_gets_it(site, browser, smtp, agent):
     assert ANSWER in answer.get_body(preferencelist=("plain",)).get_content()
     interim = next(m for m in mails if "weitergeleitet" in str(m["Subject"]))
     assert interim["Message-ID"] in str(answer["References"])
-    routing.forget_compiled()

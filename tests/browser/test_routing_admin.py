@@ -11,11 +11,7 @@ from tests.browser.conftest import axe_violations, screenshot
 
 
 @pytest.fixture
-def admin_page(site, page, admin_user, client):
-    from ulm_routing import services
-
-    services.forget_compiled()
-    services.load_demo_routing()
+def admin_page(site, city, page, admin_user, client):
     client.force_login(admin_user)
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.url}]
