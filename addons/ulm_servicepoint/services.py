@@ -26,6 +26,13 @@ from ulm_servicepoint.capture import (
     resolve_at_first_contact,
     update_case_values,
 )
+from ulm_servicepoint.case_index import (
+    citizen_saved,
+    open_case,
+    refresh_cases,
+    set_channel,
+    ticket_saved,
+)
 from ulm_servicepoint.cases import (
     capture_screen_context,
     case_panel_context,
@@ -133,6 +140,7 @@ __all__ = [
     "case_panel_context",
     "case_values_for_display",
     "citizen_replied",
+    "citizen_saved",
     "citizens_visible_to",
     "conf",
     "current_schema",
@@ -154,6 +162,7 @@ __all__ = [
     "move_to_department",
     "normalise_phone",
     "note_ticket_update",
+    "open_case",
     "prune_heartbeats",
     "public_request_type",
     "public_request_types",
@@ -165,6 +174,7 @@ __all__ = [
     "reference_of",
     "references_in",
     "references_of",
+    "refresh_cases",
     "register_call_link",
     "register_capture_panel",
     "register_request_type_search",
@@ -182,6 +192,7 @@ __all__ = [
     "search_citizens",
     "search_public_request_types",
     "service_center_queue",
+    "set_channel",
     "set_forward_handler",
     "setup_department",
     "setup_service_center",
@@ -190,6 +201,7 @@ __all__ = [
     "ticket_anonymised",
     "ticket_for_reference",
     "ticket_ids_of_phone",
+    "ticket_saved",
     "tickets_visible_to",
     "told_citizen",
     "update_case_values",
