@@ -219,14 +219,20 @@ OPEN_HANDOFF_STATES = OPEN_STATES
 # --- the service center's work list (ulm_servicepoint) gets the due time and two filters ---------
 def due_cells(ticket_ids: list[int]) -> dict[int, str]:
     """The clock of each ticket's open handoff (its due time for feedback), as HTML for the
-    work list: one query for the handoffs, three for the calendars."""
+    work list: one query for the handoffs, three for the calendars if any is open."""
     from django.template.loader import render_to_string
 
     now = timezone.now()
-    calendars = Calendars()
     cells: dict[int, str] = {}
-    handoffs = Handoff.objects.filter(ticket_id__in=ticket_ids, state__in=WITH_DEPARTMENT)
-    for handoff in handoffs.order_by("ticket_id", "-forwarded_at", "-pk"):
+    handoffs = list(
+        Handoff.objects.filter(ticket_id__in=ticket_ids, state__in=WITH_DEPARTMENT).order_by(
+            "ticket_id", "-forwarded_at", "-pk"
+        )
+    )
+    if not handoffs:
+        return cells
+    calendars = Calendars()
+    for handoff in handoffs:
         if handoff.ticket_id in cells:
             continue
         paused = handoff.state == HandoffState.ASKED_CITIZEN

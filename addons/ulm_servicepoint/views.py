@@ -295,7 +295,7 @@ def _worklist_page(request: HttpRequest, query: QueryDict, error: str = "") -> H
             "query": query.urlencode(),
             "paging": _without(query, "seite"),
             "saved_views": services.saved_views(request.user),
-            "people": services.assignable_people(request.user),
+            "people": services.assignable_people(request.user, form.departments),
             "error": error,
         },
         status=400 if error or (query and not form.is_valid()) else 200,

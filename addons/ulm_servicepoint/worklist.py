@@ -23,7 +23,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from helpdesk.models import FollowUp, Ticket
+from helpdesk.models import FollowUp, Queue, Ticket
 
 from ulm_servicepoint.access import queues_visible_to, tickets_visible_to, users_with_access
 from ulm_servicepoint.hooks import WORKLIST_COLUMNS, WORKLIST_FILTERS
@@ -46,15 +46,17 @@ PHONE = re.compile(r"^\+?[\d\s/()-]{6,20}$")
 PLATE = re.compile(r"^[A-ZÄÖÜ]{1,3}[- ]?[A-Z]{1,2}[- ]?\d{1,4}[EH]?$", re.IGNORECASE)
 
 
-def cases_visible_to(user: Any) -> QuerySet[CaseRecord]:
+def cases_visible_to(user: Any, queues: list[Queue] | None = None) -> QuerySet[CaseRecord]:
     """The case records of ``tickets_visible_to(user)``, on the cases' own columns: a ticket
     of a granted queue (department) or assigned to the user; superusers see all (the test
-    ``test_worklist_sees_what_tickets_visible_to_sees`` holds the two rules together)."""
+    ``test_worklist_sees_what_tickets_visible_to_sees`` holds the two rules together).
+    ``queues``: the user's ``queues_visible_to``, when the caller has them already."""
     if getattr(user, "is_superuser", False):
         return CaseRecord.objects.all()
     if not getattr(user, "is_authenticated", False):
         return CaseRecord.objects.none()
-    return CaseRecord.objects.filter(Q(department__in=queues_visible_to(user)) | Q(owner=user))
+    queues = queues_visible_to(user) if queues is None else queues
+    return CaseRecord.objects.filter(Q(department__in=[q.pk for q in queues]) | Q(owner=user))
 
 
 class WorklistForm(forms.Form):
@@ -177,7 +179,8 @@ def filtered(form: WorklistForm) -> QuerySet[CaseRecord]:
     """The cases the form's filters select, of those the user may see, newest first."""
     data = form.cleaned_data if form.is_valid() else {}
     user = form.user
-    cases = cases_visible_to(user).filter(STATES.get(data.get("zustand") or "offen", Q()))
+    cases = cases_visible_to(user, form.departments)
+    cases = cases.filter(STATES.get(data.get("zustand") or "offen", Q()))
     owner = data.get("bearbeitung")
     if owner == "ich":
         cases = cases.filter(owner=user)
@@ -361,10 +364,11 @@ def bulk_close_duplicates(user: Any, ticket_ids: list[int], original: str) -> in
     return len(tickets)
 
 
-def assignable_people(user: Any) -> QuerySet[Any]:
+def assignable_people(user: Any, queues: list[Queue] | None = None) -> QuerySet[Any]:
     """Who can be picked as owner in the bulk form: staff with access to a department the
     user sees (checked per ticket again when assigning)."""
-    names = [q.permission_name.split(".", 1)[1] for q in queues_visible_to(user)]
+    queues = queues_visible_to(user) if queues is None else queues
+    names = [q.permission_name.split(".", 1)[1] for q in queues]
     return (
         get_user_model()
         .objects.filter(is_active=True, is_staff=True)
