@@ -138,9 +138,9 @@ def run(runs: int) -> None:
     url = "/helpdesk/arbeitsliste/"
     row = b'class="worklist-row"'
     plates = CaseRecord.objects.filter(values__has_key="kennzeichen", citizen__isnull=False)
-    sample = plates.select_related("ticket__stable_reference", "citizen").order_by(
-        "-received_at"
-    )[min(5000, plates.count() - 1)]
+    sample = plates.select_related("ticket__stable_reference", "citizen").order_by("-received_at")[
+        min(5000, plates.count() - 1)
+    ]
     reference = sample.ticket.stable_reference.reference
     name = sample.citizen.name
     plate = sample.values["kennzeichen"]
