@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from helpdesk.models import FollowUp, Queue, Ticket
 
-from tests.support.html import soup, visible_text
+from tests.support.html import form_fields, soup, visible_text
 from ulm_servicepoint import services
 from ulm_servicepoint.models import CaseRecord, RequestType, SavedView
 from ulm_servicepoint.retention import anonymise_ticket
@@ -321,3 +321,24 @@ def test_anonymised_cases_are_not_found_by_name(agent_client, demo):
     anonymise_ticket(case.ticket)
     assert references(agent_client.get(URL, {"q": "Geheim", "zustand": "alle"})) == []
     assert references(agent_client.get(URL, {"q": "gerda@example.org", "zustand": "alle"})) == []
+
+
+def test_a_move_by_the_hosts_form_names_the_departments_and_the_level(agent_client, demo):
+    case = kfz("UL-G 1")
+    kfz_queue = Queue.objects.get(slug="kfz-zulassung")
+    page = agent_client.get(reverse("helpdesk:view", args=[case.ticket_id]))
+    form = form_fields(page, "form#ticket_update_form, form[action$='update/']")
+    form.pop("public", None)
+    form.update({"comment": "Bitte übernehmen.", "queue": str(kfz_queue.pk)})
+    response = agent_client.post(reverse("helpdesk:update", args=[case.ticket_id]), form)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.department == kfz_queue
+    assert case.level == 2
+    history = visible_text(agent_client.get(reverse("helpdesk:view", args=[case.ticket_id])))
+    assert "Servicecenter" in history
+    assert "von 1 in" not in history
+    from helpdesk.models import TicketChange
+
+    change = TicketChange.objects.get(followup__ticket=case.ticket)
+    assert (change.old_value, change.new_value) == ("Servicecenter", "Kfz-Zulassung")
