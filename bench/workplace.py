@@ -17,9 +17,7 @@ p95 ≤ 300 ms, ticket page p95 ≤ 150 ms at constant queries. Drops the databa
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -33,10 +31,10 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from helpdesk.models import FollowUp, Ticket  # noqa: E402
 from helpdesk.query import query_to_base64  # noqa: E402
 
+from bench import timing  # noqa: E402
 from bench.bulk_tickets import generate_city  # noqa: E402
 from ulm_routing import services as routing  # noqa: E402
 from ulm_servicepoint import services  # noqa: E402
@@ -51,33 +49,10 @@ EXTRA_DEPARTMENTS = [
 RESULTS: list[str] = []
 
 
-def measure(label: str, call, runs: int, expect: bytes = b"") -> None:
-    response = call()  # warm-up
-    assert response.status_code == 200, (label, response.status_code)
-    if expect:
-        assert expect in response.content, (label, "expected content missing")
-    timings, queries = [], set()
-    slowest: dict[str, float] = {}
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = call()
-            timings.append((time.perf_counter() - start) * 1000)
-        queries.add(len(captured))
-        for query in captured.captured_queries:
-            key = query["sql"][:160]
-            slowest[key] = max(slowest.get(key, 0.0), float(query["time"]) * 1000)
-    timings.sort()
-    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-    line = (
-        f"{label:<52} queries {sorted(queries)!s:<10} p50 {statistics.median(timings):7.1f} ms"
-        f"  p95 {p95:7.1f} ms  (n={runs})"
+def measure(label: str, call, runs: int, row: bytes = b"") -> None:
+    RESULTS.append(
+        timing.measure(label, call, runs, rows=(lambda c: c.count(row)) if row else None)
     )
-    RESULTS.append(line)
-    print(line, flush=True)
-    if "--slow" in sys.argv:
-        for sql, ms in sorted(slowest.items(), key=lambda kv: -kv[1])[:3]:
-            print(f"    {ms:7.1f} ms  {sql}")
 
 
 def main(tickets: int, runs: int) -> None:

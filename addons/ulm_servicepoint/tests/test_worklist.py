@@ -39,6 +39,12 @@ def kfz(plate="UL-XY 42", **kw):
     return capture("kfz-zulassung", {"vorgang": "Wunschkennzeichen", "kennzeichen": plate}, **kw)
 
 
+def sperrmuell(items="Sofa", elektro=False, **kw):
+    address = {"street": "A", "house_number": "1", "postcode": "89073", "city": "Ulm"}
+    values = {"abholadresse": address, "gegenstaende": items, "elektro": elektro}
+    return capture("sperrmuell-abholung", values, **kw)
+
+
 def references(response) -> list[str]:
     return [
         row.select("td a")[0].get_text(strip=True)
@@ -76,20 +82,7 @@ def test_filters(agent_client, demo, agent):
     mine = kfz("UL-AA 1")
     mine.ticket.assigned_to = agent
     mine.ticket.save()
-    by_mail = capture(
-        "sperrmuell-abholung",
-        {
-            "abholadresse": {
-                "street": "A",
-                "house_number": "1",
-                "postcode": "89073",
-                "city": "Ulm",
-            },
-            "gegenstaende": "Sofa",
-            "elektro": False,
-        },
-        channel="email",
-    )
+    by_mail = sperrmuell(channel="email")
     ref_mine, ref_mail = reference_of(mine.ticket), reference_of(by_mail.ticket)
     assert references(agent_client.get(URL, {"bearbeitung": "ich"})) == [ref_mine]
     unassigned = references(agent_client.get(URL, {"bearbeitung": "niemand"}))
@@ -134,20 +127,7 @@ def test_search_by_name_mail_phone_plate_and_words(agent_client, demo, query):
 
 
 def test_search_by_reference_and_german_words(agent_client, demo):
-    case = capture(
-        "sperrmuell-abholung",
-        {
-            "abholadresse": {
-                "street": "A",
-                "house_number": "1",
-                "postcode": "89073",
-                "city": "Ulm",
-            },
-            "gegenstaende": "Zwei alte Kühlschränke",
-            "elektro": True,
-        },
-        message="Bitte die Geräte abholen.",
-    )
+    case = sperrmuell("Zwei alte Kühlschränke", elektro=True, message="Bitte die Geräte abholen.")
     reference = reference_of(case.ticket)
     assert references(agent_client.get(URL, {"q": reference.lower().replace("-", " ")})) == [
         reference
@@ -160,19 +140,7 @@ def test_search_by_reference_and_german_words(agent_client, demo):
 def test_a_clerk_sees_only_the_department(client, demo, kfz_clerk):
     own = kfz("UL-KK 1")
     services.move_to_department(own, None, Queue.objects.get(slug="kfz-zulassung"), "")
-    foreign = capture(
-        "sperrmuell-abholung",
-        {
-            "abholadresse": {
-                "street": "A",
-                "house_number": "1",
-                "postcode": "89073",
-                "city": "Ulm",
-            },
-            "gegenstaende": "Sofa",
-            "elektro": False,
-        },
-    )
+    foreign = sperrmuell()
     client.force_login(kfz_clerk)
     shown = references(client.get(URL, {"zustand": "alle"}))
     assert reference_of(own.ticket) in shown
