@@ -11,7 +11,8 @@ queries per request. Targets (issue 13): work list p95 ≤ 150 ms at constant qu
 p95 ≤ 300 ms, ticket page p95 ≤ 150 ms at constant queries. Drops the database at the end.
 
     DEBUG=false SECRET_KEY=x SECURE_SSL_REDIRECT=false \
-        .venv/bin/python bench/workplace.py [TICKETS] [RUNS] [--slow] [--no-host-api]
+        .venv/bin/python bench/workplace.py [TICKETS] [RUNS] [--slow] [--no-host-api] \
+        [--keep] [--reuse]
 """
 
 from __future__ import annotations
@@ -56,21 +57,25 @@ def measure(label: str, call, runs: int, row: bytes = b"") -> None:
 
 
 def main(tickets: int, runs: int) -> None:
+    """``--keep`` leaves the database for a later ``--reuse`` (which skips the generation)."""
     creation = connection.creation
-    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    reuse = "--reuse" in sys.argv
+    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=reuse)
     try:
-        services.load_demo_data()
-        routing.load_demo_routing()
-        for title, slug in EXTRA_DEPARTMENTS:
-            services.setup_department(title, slug, email=f"{slug}@ulm.example")
-        with transaction.atomic(), connection.cursor() as cursor:
-            print("generated", generate_city(cursor, tickets=tickets), flush=True)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+        if not reuse:
+            services.load_demo_data()
+            routing.load_demo_routing()
+            for title, slug in EXTRA_DEPARTMENTS:
+                services.setup_department(title, slug, email=f"{slug}@ulm.example")
+            with transaction.atomic(), connection.cursor() as cursor:
+                print("generated", generate_city(cursor, tickets=tickets), flush=True)
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
         run(runs)
     finally:
         connection.close()
-        creation.destroy_test_db("test_ulm_bench", verbosity=0)
+        if "--keep" not in sys.argv:
+            creation.destroy_test_db("test_ulm_bench", verbosity=0)
     print("\nsummary")
     for line in RESULTS:
         print(line)

@@ -310,3 +310,23 @@ def test_a_move_by_the_hosts_form_names_the_departments_and_the_level(agent_clie
 
     change = TicketChange.objects.get(followup__ticket=case.ticket)
     assert (change.old_value, change.new_value) == ("Servicecenter", "Kfz-Zulassung")
+
+
+def test_a_long_list_is_counted_only_so_far(agent_client, demo, monkeypatch):
+    from ulm_servicepoint import worklist
+
+    monkeypatch.setattr(worklist, "COUNT_CAP", 3)
+    monkeypatch.setattr(worklist, "PAGE_SIZE", 2)
+    for number in range(5):
+        kfz(f"UL-H {number + 1}")
+    first = agent_client.get(URL, {"kanal": "phone"})
+    assert "Mehr als 3 Anliegen · Seite 1" in visible_text(first)
+    seen = references(first)
+    page = 1
+    while soup(first).select_one("a[rel=next]"):
+        page += 1
+        first = agent_client.get(URL, {"kanal": "phone", "seite": page})
+        seen += references(first)
+    assert page == 3
+    assert len(seen) == len(set(seen)) == 5
+    assert references(agent_client.get(URL, {"kanal": "phone", "seite": 9})) == []
