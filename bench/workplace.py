@@ -60,7 +60,7 @@ def main(tickets: int, runs: int) -> None:
     """``--keep`` leaves the database for a later ``--reuse`` (which skips the generation)."""
     creation = connection.creation
     reuse = "--reuse" in sys.argv
-    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=reuse)
+    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=reuse, serialize=False)
     try:
         if not reuse:
             services.load_demo_data()

@@ -23,7 +23,7 @@ from helpdesk.forms import (
     TicketDependencyForm,
     TicketResolvesForm,
 )
-from helpdesk.models import Ticket
+from helpdesk.models import CustomField, Ticket, TicketCustomFieldValue
 from helpdesk.views.api import TicketViewSet, UserTicketViewSet
 
 from ulm_servicepoint.schema_forms import EmailAddressField
@@ -128,8 +128,17 @@ class CustomFieldsOfThePage:
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)  # type: ignore[misc]
-        for ticket in page if page is not None else []:
-            ticket.set_custom_field_values()
+        if not page:
+            return page
+        # Ticket.set_custom_field_values, for the page at once (two queries, not 25 or more)
+        fields = list(CustomField.objects.all())
+        values = {
+            (value.ticket_id, value.field_id): value.value
+            for value in TicketCustomFieldValue.objects.filter(ticket__in=page)
+        }
+        for ticket in page:
+            for field in fields:
+                setattr(ticket, f"custom_{field.name}", values.get((ticket.pk, field.pk)))
         return page
 
 
@@ -151,7 +160,9 @@ class PagedTicketViewSet(CustomFieldsOfThePage, TicketViewSet):
     of one page."""
 
     def get_queryset(self):
-        tickets = tickets_visible_to(self.request.user)
+        tickets = tickets_visible_to(self.request.user).prefetch_related(
+            "followup_set__followupattachment_set"
+        )
         wanted = (self.request.query_params.get("status") or "")[:100].split(",")
         known = {str(value): value for value, _label in Ticket.STATUS_CHOICES}
         statuses = [known[status] for status in wanted if status in known]
