@@ -98,6 +98,7 @@ from ulm_servicepoint.request_type_search import (
 )
 from ulm_servicepoint.request_types import (
     current_schema,
+    information_request_type,
     match_request_type,
     public_request_type,
     public_request_types,
@@ -143,6 +144,7 @@ __all__ = [
     "find_or_create_citizen",
     "fold_german",
     "forward_case",
+    "information_request_type",
     "is_department_member",
     "link_call",
     "load_demo_cases",
