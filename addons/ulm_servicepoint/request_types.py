@@ -77,6 +77,11 @@ def information_request_type() -> RequestType | None:
     return RequestType.objects.filter(slug=slug, active=True).first() if slug else None
 
 
+def is_information_type(request_type: RequestType) -> bool:
+    """Whether ``request_type`` is the general information type (no query)."""
+    return request_type.slug == conf.get("ULM_SERVICEPOINT_INFORMATION_TYPE")
+
+
 def request_type_of(ticket: Ticket) -> RequestType | None:
     """The request type a ticket was captured as (None for untyped tickets)."""
     case = CaseRecord.objects.select_related("request_type").filter(ticket=ticket).first()

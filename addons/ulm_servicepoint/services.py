@@ -99,6 +99,7 @@ from ulm_servicepoint.request_type_search import (
 from ulm_servicepoint.request_types import (
     current_schema,
     information_request_type,
+    is_information_type,
     match_request_type,
     public_request_type,
     public_request_types,
@@ -146,6 +147,7 @@ __all__ = [
     "forward_case",
     "information_request_type",
     "is_department_member",
+    "is_information_type",
     "link_call",
     "load_demo_cases",
     "load_demo_data",

@@ -196,8 +196,7 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
             services.link_call(request.GET.get("anruf", ""), case.ticket)
             messages.success(request, services.capture_done_text(case))
             return redirect(reverse("helpdesk:view", args=[case.ticket_id]))
-    information = services.information_request_type()
-    information_call = information is not None and information.pk == request_type.pk
+    information_call = services.is_information_type(request_type)
     if information_call:
         # an information call starts with the citizen's question: the knowledge panel follows
         # the notes and offers the answer
