@@ -26,6 +26,13 @@ from ulm_servicepoint.capture import (
     resolve_at_first_contact,
     update_case_values,
 )
+from ulm_servicepoint.case_index import (
+    citizen_saved,
+    open_case,
+    refresh_cases,
+    set_channel,
+    ticket_saved,
+)
 from ulm_servicepoint.cases import (
     capture_screen_context,
     case_panel_context,
@@ -135,6 +142,7 @@ __all__ = [
     "case_panel_context",
     "case_values_for_display",
     "citizen_replied",
+    "citizen_saved",
     "citizens_visible_to",
     "conf",
     "current_schema",
@@ -158,6 +166,7 @@ __all__ = [
     "move_to_department",
     "normalise_phone",
     "note_ticket_update",
+    "open_case",
     "prune_heartbeats",
     "public_request_type",
     "public_request_types",
@@ -169,6 +178,7 @@ __all__ = [
     "reference_of",
     "references_in",
     "references_of",
+    "refresh_cases",
     "register_call_link",
     "register_capture_panel",
     "register_request_type_search",
@@ -186,6 +196,7 @@ __all__ = [
     "search_citizens",
     "search_public_request_types",
     "service_center_queue",
+    "set_channel",
     "set_forward_handler",
     "setup_department",
     "setup_service_center",
@@ -194,6 +205,7 @@ __all__ = [
     "ticket_anonymised",
     "ticket_for_reference",
     "ticket_ids_of_phone",
+    "ticket_saved",
     "tickets_visible_to",
     "told_citizen",
     "update_case_values",
