@@ -355,23 +355,22 @@ class CaptureValuesForm(forms.Form):
                 names = [f"{key}__{part}" for part in ADDRESS_PARTS]
                 for part, name in zip(ADDRESS_PARTS, names, strict=True):
                     label = f"{spec['label']}: {ADDRESS_LABELS[part]}"
-                    field = forms.CharField(
+                    self.fields[name] = forms.CharField(
                         label=label,
                         required=required,
                         max_length=200,
                         error_messages=_messages(label),
                         widget=forms.TextInput(attrs={"autocomplete": ADDRESS_AUTOCOMPLETE[part]}),
                     )
-                    self.fields[name] = field
                 self.fields[f"{key}__street"].help_text = spec.get("help_text", "")
             else:
                 names = [key]
                 self.fields[key] = _form_field(spec, required)
             for name in names:
-                field = self.fields[name]
-                setattr(field, "for_processing", for_processing)  # noqa: B010
+                made = self.fields[name]
+                setattr(made, "for_processing", for_processing)  # noqa: B010
                 if for_processing:
-                    field.error_messages["required"] = _processing_message(str(field.label))
+                    made.error_messages["required"] = _processing_message(str(made.label))
             # plain-language help (Leichte Sprache) for public forms that offer it
             setattr(self.fields[names[0]], "help_text_easy", spec.get("help_text_easy", ""))  # noqa: B010
 
