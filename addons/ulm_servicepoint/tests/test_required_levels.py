@@ -181,6 +181,11 @@ def test_information_type_blocks_no_information_call(agent, agent_client):
     page = soup(agent_client.get(response["Location"]))
     assert page.select_one("#id_message").has_attr("autofocus")
     assert not page.select_one("#suche").has_attr("autofocus")
+    # question, answer and "Erstauskunft erteilt" on one screen: the contact details folded,
+    # no forward (the service center keeps the type; a request is captured under its own type)
+    assert not page.select_one("details#kontaktdaten").has_attr("open")
+    assert page.select_one("button[value=forward]") is None
+    assert page.select_one("button[value=first_contact]") is not None
     # and the capture start offers it first
     start = soup(agent_client.get(reverse("ulm_servicepoint:capture_start")))
     assert start.select_one("a#auskunft")["href"] == target
