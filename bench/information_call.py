@@ -26,20 +26,17 @@ does by itself (redirects) counts nothing. Prints the counts and the wall time o
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import secrets
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import requests
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.demo_server import demo_env, prepare_demo, wait_healthy  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from tests.support.net import free_port  # noqa: E402
 
@@ -118,23 +115,10 @@ def typed_way(agent: CountingAgent) -> None:
 WAYS = {"information": information_way, "typed": typed_way}
 
 
-def serve() -> tuple[str, list[subprocess.Popen], dict[str, str]]:
+def serve() -> tuple[str, list[subprocess.Popen]]:
     port = free_port()
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="config.settings",
-        ULM_DB_NAME="ulm_bench_info",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(40),
-        SECURE_SSL_REDIRECT="false",
-        SECURE_COOKIES="false",
-        SITE_URL=f"http://127.0.0.1:{port}",
-        LOG_LEVEL="WARNING",
-    )
-    manage = [sys.executable, str(BASE_DIR / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v", "0"], cwd=BASE_DIR, env=env, check=True)
-    for command in ("load_demo", "load_demo_knowledge"):
-        subprocess.run([*manage, command], cwd=BASE_DIR, env=env, check=True, capture_output=True)
+    env = demo_env(port, "ulm_bench_info")
+    prepare_demo(env, "load_demo_knowledge")
     server = subprocess.Popen(
         [
             sys.executable,
@@ -150,14 +134,8 @@ def serve() -> tuple[str, list[subprocess.Popen], dict[str, str]]:
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.3)
-    return base, [server], env
+    wait_healthy(base)
+    return base, [server]
 
 
 def main() -> int:
@@ -166,7 +144,7 @@ def main() -> int:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    base, processes, _env = serve()
+    base, processes = serve()
     results: dict[tuple[str, str], list[tuple[int, int, float]]] = {}
     landing_path = ""
     try:
