@@ -18,8 +18,9 @@ from django.db import connection
 from django.utils import timezone
 from helpdesk.models import Ticket
 
+from ulm_servicepoint import conf
 from ulm_servicepoint.models import CaseRecord
-from ulm_servicepoint.models.case import Channel
+from ulm_servicepoint.models.case import Channel, Level
 from ulm_servicepoint.reference import assign as assign_reference
 
 # the ticket's text is searched as far as this (a pasted document need not be indexed whole)
@@ -63,9 +64,11 @@ def open_case(ticket: Ticket) -> CaseRecord:
     """The ticket's case record; an untyped one (channel "other", received when the ticket
     was) if it has none yet. The channel that made the ticket sets its own afterwards."""
     now = timezone.now()
+    at_service_center = ticket.queue.slug == conf.get("ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE")
     case, _created = CaseRecord.objects.get_or_create(
         ticket=ticket,
         defaults={
+            "level": Level.FIRST if at_service_center else Level.SECOND,
             "channel": Channel.OTHER,
             "received_at": ticket.created or now,
             "captured_at": now,

@@ -11,6 +11,7 @@ from ulm_servicepoint.models.request_type import (
     RequiredLevel,
 )
 from ulm_servicepoint.models.retention import AnonymisedTicket
+from ulm_servicepoint.models.saved_view import SavedView
 
 __all__ = [
     "AnonymisedTicket",
@@ -21,6 +22,7 @@ __all__ = [
     "CounterVisit",
     "RequestType",
     "RequiredLevel",
+    "SavedView",
     "TicketReference",
     "WorkerHeartbeat",
 ]

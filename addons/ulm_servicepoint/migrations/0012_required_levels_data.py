@@ -20,6 +20,6 @@ def to_flag(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ulm_servicepoint", "0010_required_levels")]
+    dependencies = [("ulm_servicepoint", "0011_required_levels")]
 
     operations = [migrations.RunPython(to_levels, to_flag)]

@@ -1,11 +1,11 @@
 """Schema migration: a capture field is required at one of three levels (not, for processing,
-always) instead of yes/no. The old flag stays until 0011 has copied it (0012 drops it)."""
+always) instead of yes/no. The old flag stays until 0012 has copied it (0013 drops it)."""
 
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ulm_servicepoint", "0009_cases_for_every_ticket")]
+    dependencies = [("ulm_servicepoint", "0010_saved_views")]
 
     operations = [
         migrations.AddField(
