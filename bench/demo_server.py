@@ -33,9 +33,14 @@ def demo_env(port: int, db_name: str, **extra: str) -> dict[str, str]:
 
 
 def prepare_demo(env: dict[str, str], *commands: str) -> None:
-    """Migrates the database and loads the demo city, then runs ``commands`` (e.g.
-    ``load_demo_knowledge``); each loads once, so a second run keeps what is there."""
+    """Migrates the database, collects the static files and loads the demo city, then runs
+    ``commands`` (e.g. ``load_demo_knowledge``); each loads once, so a second run keeps what is
+    there."""
     subprocess.run([*MANAGE, "migrate", "-v", "0"], cwd=BASE_DIR, env=env, check=True)
+    # the server serves the static files of this checkout, not those of an older setup
+    subprocess.run(
+        [*MANAGE, "collectstatic", "--no-input", "-v", "0"], cwd=BASE_DIR, env=env, check=True
+    )
     for command in ("load_demo", *commands):
         subprocess.run([*MANAGE, command], cwd=BASE_DIR, env=env, check=True, capture_output=True)
 

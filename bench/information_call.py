@@ -4,8 +4,8 @@
 
 The call: a citizen asks "Mein Perso läuft ab, was brauche ich?"; the agent answers from the
 knowledge base and closes the request as "Erstauskunft erteilt". Counted from the agent's
-landing page (the page the login leads to: the host's dashboard, or the work list once it is
-the landing page) and from the capture start, for two ways:
+landing page (the page the login leads to: the work list) and from the capture start, for two
+ways:
 
 - **information**: "Allgemeine Auskunft" (navigation or capture start), the question typed into
   the notes (they have the focus), "Als Antwort übernehmen" on the suggestion, "Erstauskunft
