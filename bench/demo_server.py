@@ -45,6 +45,24 @@ def prepare_demo(env: dict[str, str], *commands: str) -> None:
         subprocess.run([*MANAGE, command], cwd=BASE_DIR, env=env, check=True, capture_output=True)
 
 
+def start_gunicorn(env: dict[str, str], port: int, workers: int | str) -> subprocess.Popen:
+    """The project's WSGI app under gunicorn on 127.0.0.1:``port``."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+        ],
+        cwd=BASE_DIR,
+        env=env,
+    )
+
+
 def wait_healthy(base: str, seconds: float = 60) -> None:
     """Until ``base``/healthz answers 200 (or ``seconds`` passed)."""
     deadline = time.monotonic() + seconds

@@ -36,7 +36,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.demo_server import demo_env, prepare_demo, wait_healthy  # noqa: E402
+from bench.demo_server import demo_env, prepare_demo, start_gunicorn, wait_healthy  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from tests.support.net import free_port  # noqa: E402
 
@@ -119,20 +119,7 @@ def serve() -> tuple[str, list[subprocess.Popen]]:
     port = free_port()
     env = demo_env(port, "ulm_bench_info")
     prepare_demo(env, "load_demo_knowledge")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-    )
+    server = start_gunicorn(env, port, workers=2)
     base = f"http://127.0.0.1:{port}"
     wait_healthy(base)
     return base, [server]

@@ -32,7 +32,7 @@ import requests
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.demo_server import demo_env, prepare_demo, wait_healthy  # noqa: E402
+from bench.demo_server import demo_env, prepare_demo, start_gunicorn, wait_healthy  # noqa: E402
 from tests.support.net import free_port  # noqa: E402
 from tests.support.smtp import SmtpServer  # noqa: E402
 
@@ -123,20 +123,7 @@ def main() -> int:
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
     workers = os.environ.get("WEB_CONCURRENCY", "3")
     processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                workers,
-            ],
-            cwd=BASE_DIR,
-            env=env,
-        ),
+        start_gunicorn(env, port, workers),
         subprocess.Popen([*manage, "procrastinate", "worker"], cwd=BASE_DIR, env=env),
     ]
     base = f"http://127.0.0.1:{port}"
