@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import secrets
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,7 @@ import requests
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.demo_server import demo_env, prepare_demo, start_gunicorn, wait_healthy  # noqa: E402
 from tests.support.net import free_port  # noqa: E402
 from tests.support.smtp import SmtpServer  # noqa: E402
 
@@ -112,50 +112,23 @@ def main() -> int:
 
     smtp = SmtpServer().start()
     port = free_port()
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="config.settings",
-        ULM_DB_NAME="ulm_bench",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(40),
-        SECURE_SSL_REDIRECT="false",
-        SECURE_COOKIES="false",
-        SITE_URL=f"http://127.0.0.1:{port}",
+    env = demo_env(
+        port,
+        "ulm_bench",
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(smtp.port),
         ULM_CHANNELS_RATE_LIMIT_PER_IP="1000000",
-        LOG_LEVEL="WARNING",
     )
+    prepare_demo(env)
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v", "0"], cwd=BASE_DIR, env=env, check=True)
-    subprocess.run([*manage, "load_demo"], cwd=BASE_DIR, env=env, check=True, capture_output=True)
     workers = os.environ.get("WEB_CONCURRENCY", "3")
     processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                workers,
-            ],
-            cwd=BASE_DIR,
-            env=env,
-        ),
+        start_gunicorn(env, port, workers),
         subprocess.Popen([*manage, "procrastinate", "worker"], cwd=BASE_DIR, env=env),
     ]
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
+        wait_healthy(base)
         results: dict[str, list] = {"get": [], "post": [], "errors": []}
         deadline = time.monotonic() + args.seconds
         threads = [

@@ -31,7 +31,7 @@ class CaptureFieldInline(admin.TabularInline):
         "key",
         "label",
         "field_type",
-        "required",
+        "required_level",
         "audience",
         "help_text",
         "help_text_easy",

@@ -25,7 +25,12 @@ from ulm_servicepoint import services
 from ulm_servicepoint.models import CaseRecord, RequestType
 from ulm_servicepoint.models.case import Channel
 from ulm_servicepoint.models.citizen import ReplyChannel
-from ulm_servicepoint.models.request_type import Audience, FieldType
+from ulm_servicepoint.models.request_type import (
+    Audience,
+    FieldType,
+    RequiredLevel,
+    normalised_spec,
+)
 
 
 class FieldSpecSerializer(serializers.Serializer):
@@ -34,7 +39,13 @@ class FieldSpecSerializer(serializers.Serializer):
     help_text = serializers.CharField()
     help_text_easy = serializers.CharField()
     type = serializers.ChoiceField(choices=FieldType.choices)
-    required = serializers.BooleanField()
+    required = serializers.BooleanField(
+        help_text="Needed to keep a request open or forward it (required at either level)."
+    )
+    required_level = serializers.ChoiceField(
+        choices=RequiredLevel.choices,
+        help_text="no; processing: not needed for a first-contact answer; always: also for one.",
+    )
     audience = serializers.ChoiceField(choices=Audience.choices)
     choices = serializers.ListField(child=serializers.CharField())
     pattern = serializers.CharField()
@@ -74,7 +85,7 @@ class RequestTypeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(FieldSpecSerializer(many=True))
     def get_capture_fields(self, obj: RequestType) -> list[dict]:
-        return self._schema(obj).fields
+        return [normalised_spec(spec) for spec in self._schema(obj).fields]
 
 
 class CitizenInputSerializer(serializers.Serializer):

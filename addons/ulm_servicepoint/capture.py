@@ -76,8 +76,13 @@ def capture_request(
     if channel not in Channel.values:
         raise CaptureInvalid({"channel": [_("Unknown channel.")]})
     schema = current_schema(request_type)
+    # a first-contact answer needs only the fields required "always"; a request kept open or
+    # forwarded also those "required for processing" (citizens' forms: always both levels)
     form = capture_form_class(schema.fields)(
-        data=values_to_data(schema.fields, values), files=dict(files or {}), audience=audience
+        data=values_to_data(schema.fields, values),
+        files=dict(files or {}),
+        audience=audience,
+        first_contact=outcome == Outcome.FIRST_CONTACT,
     )
     errors: dict[str, list[str]] = (
         {k: [str(m) for m in v] for k, v in form.errors.items()} if not form.is_valid() else {}
@@ -247,11 +252,16 @@ def resolve_at_first_contact(
 @transaction.atomic
 def update_case_values(case: CaseRecord, values: Mapping[str, Any], user: Any) -> CaseRecord:
     """Agents correct the values in the ticket view, validated against the schema version the
-    ticket was captured with (a newer version never breaks an old ticket). Uploaded files stay."""
+    ticket was captured with (a newer version never breaks an old ticket). Uploaded files stay.
+    A request answered at first contact needs only the fields required "always"."""
     if not tickets_visible_to(user).filter(pk=case.ticket_id).exists():
         raise PermissionError(case.ticket_id)
     specs = case.schema.fields if case.schema else []
-    form = capture_form_class(specs)(data=values_to_data(specs, values), audience="agent")
+    form = capture_form_class(specs)(
+        data=values_to_data(specs, values),
+        audience="agent",
+        first_contact=case.resolved_at_first_contact,
+    )
     if not form.is_valid():
         raise CaptureInvalid({k: [str(m) for m in v] for k, v in form.errors.items()})
     kept_files = {

@@ -6,6 +6,9 @@ DEFAULTS = {
     "ULM_SERVICEPOINT_CITY_NAME": "Stadt Ulm (Demo)",
     # slug of the one queue open to public submission: the service center (1st level)
     "ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE": "servicecenter",
+    # slug of the general information request type ("Allgemeine Auskunft"): what the
+    # capture start's and the navigation's one-click entry for an information call opens
+    "ULM_SERVICEPOINT_INFORMATION_TYPE": "allgemeine-auskunft",
     # how old the worker's last periodic heartbeat may be before /healthz reports it stale
     "ULM_SERVICEPOINT_WORKER_STALE_SECONDS": 180,
     # largest file a capture field or a letter's scan may have (bytes)

@@ -17,7 +17,11 @@ from ulm_servicepoint import conf
 from ulm_servicepoint.access import ADMIN_GROUP, SERVICE_CENTER_GROUP
 from ulm_servicepoint.capture import Outcome, capture_request
 from ulm_servicepoint.citizens import CitizenData
-from ulm_servicepoint.departments import setup_department, setup_service_center
+from ulm_servicepoint.departments import (
+    service_center_queue,
+    setup_department,
+    setup_service_center,
+)
 from ulm_servicepoint.models import CaptureField, CaseRecord, RequestType
 from ulm_servicepoint.models.case import Channel
 from ulm_servicepoint.request_types import publish_schema
@@ -116,7 +120,7 @@ def demo_loaded() -> bool:
 
 @transaction.atomic
 def load_demo_request_types() -> int:
-    """The demo city's twelve request types with their schemas; adds only what is missing.
+    """The demo city's thirteen request types with their schemas; adds only what is missing.
     Returns how many types were created."""
     from ulm_servicepoint.demo_request_types import DEMO_REQUEST_TYPES
 
@@ -127,8 +131,13 @@ def load_demo_request_types() -> int:
             defaults={
                 "name": spec["name"],
                 "topic_group": spec["topic_group"],
-                "default_queue": Queue.objects.get(slug=spec["queue"]),
+                "default_queue": (
+                    Queue.objects.get(slug=spec["queue"])
+                    if spec["queue"]
+                    else service_center_queue()
+                ),
                 "leika_keys": spec["leika"],
+                "public": spec.get("public", True),
                 "description": spec["description"],
                 "description_easy": spec["easy"],
             },
@@ -143,7 +152,7 @@ def load_demo_request_types() -> int:
                 key=key,
                 label=label,
                 field_type=kind,
-                required=required,
+                required_level=required,
                 audience=audience,
                 help_text=extra.get("help", ""),
                 choices="\n".join(extra.get("choices", [])),

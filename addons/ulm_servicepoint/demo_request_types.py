@@ -1,9 +1,12 @@
-"""Twelve request types of the demo city "Stadt Ulm (Demo)" with their capture schemas.
+"""Thirteen request types of the demo city "Stadt Ulm (Demo)" with their capture schemas.
 
 Each entry: name, slug, topic group, default department (queue slug), LeiKa keys, public,
 citizen description, plain-language description, and fields as
-(key, label, type, required, audience, extra) where extra may hold choices, help text,
-pattern and example.
+(key, label, type, required level, audience, extra) where extra may hold choices, help text,
+pattern and example. The level: NO, PROCESSING (what the department needs to work on the
+request: the date of birth, the address …; a first-contact answer does without) or ALWAYS
+(also a first-contact answer records it: where a damage or noise is, the report itself).
+"Allgemeine Auskunft" is the type of an information call: nothing it asks may block one.
 """
 
 from __future__ import annotations
@@ -11,10 +14,33 @@ from __future__ import annotations
 from typing import Any
 
 CITIZEN, AGENT = "citizen", "agent"
+NO, PROCESSING, ALWAYS = "no", "processing", "always"
 
 ADDRESS_HELP = "Wo genau? Straße, Hausnummer, Postleitzahl und Ort."
 
 DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
+    {
+        # an information call: answered from the knowledge base and closed at first contact;
+        # for agents only, stays with the service center ("queue": None)
+        "name": "Allgemeine Auskunft",
+        "slug": "allgemeine-auskunft",
+        "topic_group": "Allgemeines",
+        "queue": None,
+        "leika": "",
+        "public": False,
+        "description": "Eine Frage, die das Servicecenter gleich beantwortet.",
+        "easy": "Sie haben eine Frage. Wir geben Ihnen gleich eine Antwort.",
+        "fields": [
+            (
+                "thema",
+                "Thema",
+                "text",
+                NO,
+                AGENT,
+                {"help": "Worum ging es? Zum Beispiel: Personalausweis, Müllabfuhr."},
+            ),
+        ],
+    },
     {
         "name": "Sperrmüll-Abholung",
         "slug": "sperrmuell-abholung",
@@ -24,18 +50,25 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
         "description": "Lassen Sie sperrige Haushaltsgegenstände wie Möbel oder Matratzen abholen.",
         "easy": "Sie haben alte Möbel? Wir holen sie bei Ihnen ab.",
         "fields": [
-            ("abholadresse", "Abholadresse", "address", True, CITIZEN, {"help": ADDRESS_HELP}),
+            (
+                "abholadresse",
+                "Abholadresse",
+                "address",
+                PROCESSING,
+                CITIZEN,
+                {"help": ADDRESS_HELP},
+            ),
             (
                 "gegenstaende",
                 "Welche Gegenstände?",
                 "long_text",
-                True,
+                PROCESSING,
                 CITIZEN,
                 {"help": "Zum Beispiel: 1 Sofa, 2 Stühle, 1 Matratze."},
             ),
-            ("menge", "Menge in Kubikmetern (ca.)", "number", False, CITIZEN, {}),
-            ("wunschtermin", "Wunschtermin", "date", False, CITIZEN, {}),
-            ("elektro", "Sind Elektrogeräte dabei?", "yes_no", True, CITIZEN, {}),
+            ("menge", "Menge in Kubikmetern (ca.)", "number", NO, CITIZEN, {}),
+            ("wunschtermin", "Wunschtermin", "date", NO, CITIZEN, {}),
+            ("elektro", "Sind Elektrogeräte dabei?", "yes_no", PROCESSING, CITIZEN, {}),
         ],
     },
     {
@@ -47,12 +80,12 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
         "description": "Beantragen Sie einen neuen Personalausweis oder fragen Sie nach dem Stand.",
         "easy": "Sie brauchen einen neuen Ausweis. Wir helfen Ihnen.",
         "fields": [
-            ("geburtsdatum", "Geburtsdatum", "date", True, CITIZEN, {}),
+            ("geburtsdatum", "Geburtsdatum", "date", PROCESSING, CITIZEN, {}),
             (
                 "anlass",
                 "Anlass",
                 "choice",
-                True,
+                PROCESSING,
                 CITIZEN,
                 {
                     "choices": [
@@ -63,12 +96,12 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                     ]
                 },
             ),
-            ("terminwunsch", "Bevorzugte Uhrzeit für einen Termin", "time", False, CITIZEN, {}),
+            ("terminwunsch", "Bevorzugte Uhrzeit für einen Termin", "time", NO, CITIZEN, {}),
             (
                 "vorgangsnummer",
                 "Vorgangsnummer Bürgerdienste",
                 "file_reference",
-                False,
+                NO,
                 AGENT,
                 {"pattern": r"^BD-\d{4}-\d{5}$", "example": "BD-2026-01234"},
             ),
@@ -83,14 +116,21 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
         "description": "Melden Sie Ihren neuen Wohnsitz in Ulm innerhalb von zwei Wochen an.",
         "easy": "Sie sind umgezogen? Dann melden Sie sich bei uns an.",
         "fields": [
-            ("neue_adresse", "Neue Adresse", "address", True, CITIZEN, {"help": ADDRESS_HELP}),
-            ("einzugsdatum", "Einzugsdatum", "date", True, CITIZEN, {}),
-            ("personen", "Anzahl der Personen", "number", True, CITIZEN, {}),
+            (
+                "neue_adresse",
+                "Neue Adresse",
+                "address",
+                PROCESSING,
+                CITIZEN,
+                {"help": ADDRESS_HELP},
+            ),
+            ("einzugsdatum", "Einzugsdatum", "date", PROCESSING, CITIZEN, {}),
+            ("personen", "Anzahl der Personen", "number", PROCESSING, CITIZEN, {}),
             (
                 "art",
                 "Art der Wohnung",
                 "choice",
-                True,
+                PROCESSING,
                 CITIZEN,
                 {"choices": ["Hauptwohnung", "Nebenwohnung"]},
             ),
@@ -110,7 +150,7 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                 "kennzeichen",
                 "Kennzeichen",
                 "vehicle_registration",
-                True,
+                PROCESSING,
                 CITIZEN,
                 {"help": "Zum Beispiel UL-AB 123."},
             ),
@@ -118,16 +158,16 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                 "parkzone",
                 "Parkzone",
                 "choice",
-                True,
+                PROCESSING,
                 CITIZEN,
                 {"choices": ["Zone A Innenstadt", "Zone B Weststadt", "Zone C Oststadt"]},
             ),
-            ("adresse", "Wohnadresse", "address", True, CITIZEN, {}),
+            ("adresse", "Wohnadresse", "address", PROCESSING, CITIZEN, {}),
             (
                 "verlaengerung",
                 "Verlängerung eines bestehenden Ausweises?",
                 "yes_no",
-                True,
+                PROCESSING,
                 CITIZEN,
                 {},
             ),
@@ -146,17 +186,17 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                 "vorgang",
                 "An- oder Abmeldung",
                 "choice",
-                True,
+                PROCESSING,
                 CITIZEN,
                 {"choices": ["Anmeldung", "Abmeldung"]},
             ),
-            ("datum", "Seit wann / bis wann", "date", True, CITIZEN, {}),
-            ("rasse", "Rasse", "text", False, CITIZEN, {}),
+            ("datum", "Seit wann / bis wann", "date", PROCESSING, CITIZEN, {}),
+            ("rasse", "Rasse", "text", NO, CITIZEN, {}),
             (
                 "kassenzeichen",
                 "Kassenzeichen",
                 "file_reference",
-                False,
+                NO,
                 CITIZEN,
                 {
                     "pattern": r"^\d{2}\.\d{3}\.\d{6}$",
@@ -180,7 +220,7 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                 "art",
                 "Was ist beschädigt?",
                 "choice",
-                True,
+                PROCESSING,
                 CITIZEN,
                 {
                     "choices": [
@@ -196,7 +236,7 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                 "ort",
                 "Ort des Schadens",
                 "text",
-                True,
+                ALWAYS,
                 CITIZEN,
                 {"help": "Straße und Hausnummer oder eine genaue Beschreibung."},
             ),
@@ -204,12 +244,12 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                 "laternennummer",
                 "Nummer der Laterne",
                 "text",
-                False,
+                NO,
                 CITIZEN,
                 {"help": "Steht auf einem Schild am Mast."},
             ),
-            ("foto", "Foto", "file", False, CITIZEN, {}),
-            ("gefahr", "Besteht eine akute Gefahr?", "yes_no", True, CITIZEN, {}),
+            ("foto", "Foto", "file", NO, CITIZEN, {}),
+            ("gefahr", "Besteht eine akute Gefahr?", "yes_no", PROCESSING, CITIZEN, {}),
         ],
     },
     {
@@ -225,7 +265,7 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                 "quelle",
                 "Lärmquelle",
                 "choice",
-                True,
+                PROCESSING,
                 CITIZEN,
                 {
                     "choices": [
@@ -237,14 +277,14 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                     ]
                 },
             ),
-            ("ort", "Ort", "text", True, CITIZEN, {}),
-            ("datum", "Datum", "date", True, CITIZEN, {}),
-            ("uhrzeit", "Uhrzeit", "time", False, CITIZEN, {}),
+            ("ort", "Ort", "text", ALWAYS, CITIZEN, {}),
+            ("datum", "Datum", "date", PROCESSING, CITIZEN, {}),
+            ("uhrzeit", "Uhrzeit", "time", NO, CITIZEN, {}),
             (
                 "wochentage",
                 "An welchen Tagen?",
                 "multi_choice",
-                False,
+                NO,
                 CITIZEN,
                 {
                     "choices": [
@@ -269,11 +309,11 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
         "description": "Melden Sie ein Gewerbe an, um oder ab.",
         "easy": "Sie wollen eine Firma gründen? Melden Sie Ihr Gewerbe an.",
         "fields": [
-            ("taetigkeit", "Tätigkeit", "long_text", True, CITIZEN, {}),
-            ("beginn", "Beginn der Tätigkeit", "date", True, CITIZEN, {}),
-            ("betriebsstaette", "Betriebsstätte", "address", True, CITIZEN, {}),
-            ("email_betrieb", "E-Mail-Adresse des Betriebs", "email", False, CITIZEN, {}),
-            ("telefon_betrieb", "Telefon des Betriebs", "phone", False, CITIZEN, {}),
+            ("taetigkeit", "Tätigkeit", "long_text", PROCESSING, CITIZEN, {}),
+            ("beginn", "Beginn der Tätigkeit", "date", PROCESSING, CITIZEN, {}),
+            ("betriebsstaette", "Betriebsstätte", "address", PROCESSING, CITIZEN, {}),
+            ("email_betrieb", "E-Mail-Adresse des Betriebs", "email", NO, CITIZEN, {}),
+            ("telefon_betrieb", "Telefon des Betriebs", "phone", NO, CITIZEN, {}),
         ],
     },
     {
@@ -289,7 +329,7 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                 "verloren_gefunden",
                 "Verloren oder gefunden?",
                 "choice",
-                True,
+                PROCESSING,
                 CITIZEN,
                 {"choices": ["Verloren", "Gefunden"]},
             ),
@@ -297,17 +337,17 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                 "gegenstand",
                 "Gegenstand",
                 "text",
-                True,
+                PROCESSING,
                 CITIZEN,
                 {"help": "Zum Beispiel: schwarzer Rucksack mit Laptop."},
             ),
-            ("datum", "Wann?", "date", True, CITIZEN, {}),
-            ("ort", "Wo?", "text", False, CITIZEN, {}),
+            ("datum", "Wann?", "date", PROCESSING, CITIZEN, {}),
+            ("ort", "Wo?", "text", NO, CITIZEN, {}),
             (
                 "fundnummer",
                 "Fundnummer",
                 "file_reference",
-                False,
+                NO,
                 AGENT,
                 {"pattern": r"^F-\d{4}/\d{1,5}$", "example": "F-2026/123"},
             ),
@@ -327,7 +367,7 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                 "vorgang",
                 "Vorgang",
                 "choice",
-                True,
+                PROCESSING,
                 CITIZEN,
                 {
                     "choices": [
@@ -342,7 +382,7 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                 "kennzeichen",
                 "Kennzeichen (falls vorhanden)",
                 "vehicle_registration",
-                False,
+                NO,
                 CITIZEN,
                 {},
             ),
@@ -350,11 +390,11 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                 "fin",
                 "Fahrzeug-Identifizierungsnummer",
                 "text",
-                False,
+                NO,
                 CITIZEN,
                 {"help": "17 Zeichen, steht in der Zulassungsbescheinigung Teil I, Feld E."},
             ),
-            ("evb", "eVB-Nummer der Versicherung", "text", False, CITIZEN, {}),
+            ("evb", "eVB-Nummer der Versicherung", "text", NO, CITIZEN, {}),
         ],
     },
     {
@@ -370,7 +410,7 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                 "urkunde",
                 "Art der Urkunde",
                 "choice",
-                True,
+                PROCESSING,
                 CITIZEN,
                 {
                     "choices": [
@@ -381,14 +421,14 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                     ]
                 },
             ),
-            ("name_person", "Name der Person in der Urkunde", "text", True, CITIZEN, {}),
-            ("datum_ereignis", "Datum des Ereignisses", "date", True, CITIZEN, {}),
-            ("anzahl", "Anzahl der Exemplare", "number", True, CITIZEN, {}),
+            ("name_person", "Name der Person in der Urkunde", "text", PROCESSING, CITIZEN, {}),
+            ("datum_ereignis", "Datum des Ereignisses", "date", PROCESSING, CITIZEN, {}),
+            ("anzahl", "Anzahl der Exemplare", "number", PROCESSING, CITIZEN, {}),
             (
                 "zweck",
                 "Verwendungszweck",
                 "text",
-                False,
+                NO,
                 CITIZEN,
                 {"help": "Zum Beispiel Rentenantrag."},
             ),
@@ -396,7 +436,7 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
                 "registernummer",
                 "Registernummer",
                 "file_reference",
-                False,
+                NO,
                 AGENT,
                 {"pattern": r"^[GESL] \d{1,4}/\d{4}$", "example": "G 1234/1961"},
             ),
@@ -411,11 +451,11 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
         "description": "Beantragen Sie die Genehmigung, einen Baum auf Ihrem Grundstück zu fällen.",
         "easy": "Sie wollen einen Baum fällen? Dafür brauchen Sie eine Erlaubnis.",
         "fields": [
-            ("grundstueck", "Grundstück", "address", True, CITIZEN, {}),
-            ("baumart", "Baumart", "text", False, CITIZEN, {}),
-            ("stammumfang", "Stammumfang in cm (in 1 m Höhe)", "number", True, CITIZEN, {}),
-            ("grund", "Grund für die Fällung", "long_text", True, CITIZEN, {}),
-            ("lageplan", "Lageplan oder Foto", "file", False, CITIZEN, {}),
+            ("grundstueck", "Grundstück", "address", PROCESSING, CITIZEN, {}),
+            ("baumart", "Baumart", "text", NO, CITIZEN, {}),
+            ("stammumfang", "Stammumfang in cm (in 1 m Höhe)", "number", PROCESSING, CITIZEN, {}),
+            ("grund", "Grund für die Fällung", "long_text", PROCESSING, CITIZEN, {}),
+            ("lageplan", "Lageplan oder Foto", "file", NO, CITIZEN, {}),
         ],
     },
 ]

@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from helpdesk.models import Ticket
 
-from ulm_servicepoint import request_type_search
+from ulm_servicepoint import conf, request_type_search
 from ulm_servicepoint.models import CaptureField, CaptureSchema, CaseRecord, RequestType
+from ulm_servicepoint.models.request_type import normalised_spec
 from ulm_servicepoint.schema_forms import CaptureValuesForm, capture_form_class
 
 
@@ -17,7 +18,9 @@ def publish_schema(request_type: RequestType) -> CaptureSchema:
     with, so changing fields never breaks them."""
     specs = [f.as_spec() for f in CaptureField.objects.filter(request_type=request_type)]
     latest = CaptureSchema.objects.filter(request_type=request_type).first()
-    if latest is not None and latest.fields == specs:
+    # a version from before the required levels (yes/no) equals today's fields when only its
+    # shape differs: no new version for that
+    if latest is not None and [normalised_spec(s) for s in latest.fields] == specs:
         return latest
     version = (latest.version + 1) if latest else 1
     return CaptureSchema.objects.create(request_type=request_type, version=version, fields=specs)
@@ -63,8 +66,20 @@ def schema_form_class(
 
 def schema_form_fields(request_type: RequestType, audience: str = "citizen") -> list[dict]:
     """The field specs of the current version that ``audience`` sees (for templates and API)."""
-    specs = current_schema(request_type).fields
+    specs = [normalised_spec(s) for s in current_schema(request_type).fields]
     return [s for s in specs if audience == "agent" or s["audience"] == "citizen"]
+
+
+def information_request_type() -> RequestType | None:
+    """The general information type ("Allgemeine Auskunft", ``ULM_SERVICEPOINT_INFORMATION_TYPE``)
+    that an information call is captured as, if it exists and is active."""
+    slug = conf.get("ULM_SERVICEPOINT_INFORMATION_TYPE")
+    return RequestType.objects.filter(slug=slug, active=True).first() if slug else None
+
+
+def is_information_type(request_type: RequestType) -> bool:
+    """Whether ``request_type`` is the general information type (no query)."""
+    return request_type.slug == conf.get("ULM_SERVICEPOINT_INFORMATION_TYPE")
 
 
 def request_type_of(ticket: Ticket) -> RequestType | None:

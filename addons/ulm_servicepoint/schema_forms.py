@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ulm_servicepoint import conf
+from ulm_servicepoint.models.request_type import RequiredLevel, required_level
 
 ADDRESS_PARTS = ("street", "house_number", "postcode", "city")
 ADDRESS_LABELS = {
@@ -303,36 +304,75 @@ def _form_field(spec: Mapping[str, Any], required: bool) -> forms.Field:
     return forms.CharField(max_length=500, **common)
 
 
+class LevelBoundField(forms.BoundField):
+    """Leaves out the browser's ``required`` where the agent may leave a field empty for a
+    first-contact answer: the browser must not block "Erstauskunft erteilt" on it (the server
+    decides by the outcome chosen)."""
+
+    def build_widget_attrs(self, attrs: Any, widget: Any = None) -> dict[str, Any]:
+        built = super().build_widget_attrs(attrs, widget)
+        if getattr(self.field, "for_processing", False):
+            built.pop("required", None)
+        return built
+
+
+def _processing_message(label: str) -> str:
+    return _(
+        "Please fill in “%(field)s”: the department needs it to process the request (a "
+        "first-contact answer does without it)."
+    ) % {"field": label}
+
+
 class CaptureValuesForm(forms.Form):
-    """The values of one request type's schema version, for one audience (citizen or agent)."""
+    """The values of one request type's schema version, for one audience (citizen or agent).
+
+    Required levels (``RequiredLevel``): a field required ALWAYS is required in every case; one
+    required FOR_PROCESSING on every citizen's form and for an agent's capture kept open or
+    forwarded, but not for a first-contact answer (``first_contact=True``). On the agents'
+    screens such a field never carries the browser's ``required`` and is marked "required for
+    processing" (``field.for_processing``; field.html)."""
 
     specs: list[dict[str, Any]] = []
+    bound_field_class = LevelBoundField
 
-    def __init__(self, *args: Any, audience: str = "agent", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, audience: str = "agent", first_contact: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.audience = audience
+        self.first_contact = first_contact and audience == "agent"
         self.visible_specs = [
             spec for spec in self.specs if audience == "agent" or spec["audience"] == "citizen"
         ]
         for spec in self.visible_specs:
             key = spec["key"]
+            level = required_level(spec)
+            for_processing = audience == "agent" and level == RequiredLevel.FOR_PROCESSING
+            required = level == RequiredLevel.ALWAYS or (
+                level == RequiredLevel.FOR_PROCESSING and not self.first_contact
+            )
             if spec["type"] == "address":
-                for part in ADDRESS_PARTS:
+                names = [f"{key}__{part}" for part in ADDRESS_PARTS]
+                for part, name in zip(ADDRESS_PARTS, names, strict=True):
                     label = f"{spec['label']}: {ADDRESS_LABELS[part]}"
-                    field = forms.CharField(
+                    self.fields[name] = forms.CharField(
                         label=label,
-                        required=spec["required"],
+                        required=required,
                         max_length=200,
                         error_messages=_messages(label),
                         widget=forms.TextInput(attrs={"autocomplete": ADDRESS_AUTOCOMPLETE[part]}),
                     )
-                    self.fields[f"{key}__{part}"] = field
                 self.fields[f"{key}__street"].help_text = spec.get("help_text", "")
             else:
-                self.fields[key] = _form_field(spec, spec["required"])
+                names = [key]
+                self.fields[key] = _form_field(spec, required)
+            for name in names:
+                made = self.fields[name]
+                setattr(made, "for_processing", for_processing)  # noqa: B010
+                if for_processing:
+                    made.error_messages["required"] = _processing_message(str(made.label))
             # plain-language help (Leichte Sprache) for public forms that offer it
-            first = self.fields[f"{key}__street" if spec["type"] == "address" else key]
-            setattr(first, "help_text_easy", spec.get("help_text_easy", ""))  # noqa: B010
+            setattr(self.fields[names[0]], "help_text_easy", spec.get("help_text_easy", ""))  # noqa: B010
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -400,7 +440,9 @@ class CaptureValuesForm(forms.Form):
 
 
 def capture_form_class(specs: Iterable[Mapping[str, Any]]) -> type[CaptureValuesForm]:
-    """A form class for a schema version's field specs (audience chosen at instantiation)."""
+    """A form class for a schema version's field specs (audience and whether it is a
+    first-contact answer chosen at instantiation). Specs of older versions, with a yes/no
+    ``required``, work as they are (yes = required for processing)."""
     return type("CaptureForm", (CaptureValuesForm,), {"specs": [dict(s) for s in specs]})
 
 

@@ -110,6 +110,8 @@ from ulm_servicepoint.request_type_search import (
 )
 from ulm_servicepoint.request_types import (
     current_schema,
+    information_request_type,
+    is_information_type,
     match_request_type,
     public_request_type,
     public_request_types,
@@ -181,7 +183,9 @@ __all__ = [
     "find_or_create_citizen",
     "fold_german",
     "forward_case",
+    "information_request_type",
     "is_department_member",
+    "is_information_type",
     "link_call",
     "load_demo_cases",
     "load_demo_data",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("ulm/worker-ping/", views.worker_ping, name="worker_ping"),
     path("dateien/<path:name>", views.protected_file, name="protected_file"),
     path("helpdesk/erfassen/", views.capture_start, name="capture_start"),
+    path("helpdesk/auskunft/", views.information, name="information"),
     path("helpdesk/erfassen/<slug:slug>/", views.capture, name="capture"),
     path("helpdesk/schalter/", views.counter, name="counter"),
     path("helpdesk/fall/<int:ticket_id>/werte/", views.case_edit, name="case_edit"),

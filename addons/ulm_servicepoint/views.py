@@ -96,6 +96,7 @@ def capture_start(request: HttpRequest) -> HttpResponse:
             "all_types": types if not query else services.request_types_for_agents(),
             "query": query,
             "keep": keep,
+            "information_type": services.information_request_type(),
             "caller_number": request.GET.get("telefon", ""),
             "caller": services.capture_screen_context(
                 request.user, lookup=request.GET.get("telefon", "")
@@ -104,6 +105,23 @@ def capture_start(request: HttpRequest) -> HttpResponse:
             else None,
         },
     )
+
+
+@staff_member_required
+@require_GET
+def information(request: HttpRequest) -> HttpResponse:
+    """The one-click entry for an information call (navigation, capture start): the capture
+    screen of "Allgemeine Auskunft" (``ULM_SERVICEPOINT_INFORMATION_TYPE``), the query kept;
+    without such a type, the capture start."""
+    _capture_allowed(request)
+    request_type = services.information_request_type()
+    target = (
+        reverse("ulm_servicepoint:capture", args=[request_type.slug])
+        if request_type
+        else reverse("ulm_servicepoint:capture_start")
+    )
+    query = request.GET.urlencode()
+    return redirect(f"{target}?{query}" if query else target)
 
 
 @staff_member_required
@@ -119,10 +137,12 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
     )
     citizen = screen["citizen"]
     posted = request.method == "POST"
+    outcome = request.POST.get("outcome", services.Outcome.OPEN)
     values_form = services.schema_form_class(request_type)(
         request.POST if posted else None,
         request.FILES if posted else None,
         audience="agent",
+        first_contact=outcome == services.Outcome.FIRST_CONTACT,
         prefix="f",
     )
     initial_citizen: dict[str, object] = {}
@@ -163,7 +183,7 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
                 citizen=person,
                 captured_by=request.user,
                 message=meta_form.cleaned_data["message"],
-                outcome=request.POST.get("outcome", services.Outcome.OPEN),
+                outcome=outcome,
                 answer=meta_form.cleaned_data["answer"],
                 scan=meta_form.cleaned_data["scan"],
                 kbitem=request.POST.get("kbitem", ""),
@@ -176,6 +196,15 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
             services.link_call(request.GET.get("anruf", ""), case.ticket)
             messages.success(request, services.capture_done_text(case))
             return redirect(reverse("helpdesk:view", args=[case.ticket_id]))
+    information_call = services.is_information_type(request_type)
+    if information_call:
+        # an information call starts with the citizen's question: the knowledge panel follows
+        # the notes and offers the answer
+        meta_form.fields["message"].widget.attrs["autofocus"] = True
+        meta_form.fields["message"].help_text = _(
+            "The citizen's question in their words: the knowledge base suggests answers while "
+            "you type."
+        )
     _style(values_form, citizen_form, meta_form)
     forms_ = [meta_form, values_form, citizen_form]
     return render(
@@ -189,6 +218,10 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
             "forms_with_errors": [f for f in forms_ if f.errors],
             "lookup": request.GET.get("suche", ""),
             "capture_panels": services.CAPTURE_PANELS,
+            "information_call": information_call,
+            "processing_fields": any(
+                getattr(field, "for_processing", False) for field in values_form.fields.values()
+            ),
             **screen,
         },
         status=400 if posted else 200,
@@ -251,8 +284,9 @@ def case_edit(request: HttpRequest, ticket_id: int) -> HttpResponse:
     if case is None or case.schema is None:
         raise Http404
     form_class = capture_form_class(case.schema.fields)
+    first_contact = case.resolved_at_first_contact
     if request.method == "POST":
-        form = form_class(request.POST, audience="agent", prefix="f")
+        form = form_class(request.POST, audience="agent", first_contact=first_contact, prefix="f")
         if form.is_valid():
             try:
                 services.update_case_values(case, form.typed_values(), request.user)
@@ -265,7 +299,10 @@ def case_edit(request: HttpRequest, ticket_id: int) -> HttpResponse:
                 return redirect(reverse("helpdesk:view", args=[ticket_id]))
     else:
         form = form_class(
-            initial=values_to_data(case.schema.fields, case.values), audience="agent", prefix="f"
+            initial=values_to_data(case.schema.fields, case.values),
+            audience="agent",
+            first_contact=first_contact,
+            prefix="f",
         )
     _style(form)
     return render(

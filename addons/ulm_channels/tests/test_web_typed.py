@@ -220,7 +220,11 @@ def test_admin_release_reports_a_held_request_the_changed_schema_refuses(client,
     # meanwhile the admin made a new field required: the held values no longer suffice
     street = RequestType.objects.get(slug="strassenschaden")
     CaptureField.objects.create(
-        request_type=street, key="hausnummer", label="Hausnummer", field_type="text", required=True
+        request_type=street,
+        key="hausnummer",
+        label="Hausnummer",
+        field_type="text",
+        required_level="processing",
     )
     demo.publish_schema(street)
     client.force_login(admin_user)

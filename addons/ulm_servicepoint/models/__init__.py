@@ -4,7 +4,12 @@ from ulm_servicepoint.models.case import CaseRecord, CounterVisit
 from ulm_servicepoint.models.citizen import Citizen
 from ulm_servicepoint.models.heartbeat import WorkerHeartbeat
 from ulm_servicepoint.models.reference import TicketReference
-from ulm_servicepoint.models.request_type import CaptureField, CaptureSchema, RequestType
+from ulm_servicepoint.models.request_type import (
+    CaptureField,
+    CaptureSchema,
+    RequestType,
+    RequiredLevel,
+)
 from ulm_servicepoint.models.retention import AnonymisedTicket
 from ulm_servicepoint.models.saved_view import SavedView
 
@@ -16,6 +21,7 @@ __all__ = [
     "Citizen",
     "CounterVisit",
     "RequestType",
+    "RequiredLevel",
     "SavedView",
     "TicketReference",
     "WorkerHeartbeat",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -76,6 +78,32 @@ class Audience(models.TextChoices):
     AGENT = "agent", _("Agents only")
 
 
+class RequiredLevel(models.TextChoices):
+    """How much a field is needed. A first-contact answer ("Erstauskunft erteilt") needs only
+    what is required ALWAYS; a request kept open or forwarded, and every citizen's form, also
+    what is required FOR_PROCESSING (what the department needs to work on it)."""
+
+    NO = "no", _("not required")
+    FOR_PROCESSING = "processing", _("required for processing")
+    ALWAYS = "always", _("always required")
+
+
+def required_level(spec: Mapping[str, Any]) -> str:
+    """The level of a field spec of any schema version: versions published before the levels
+    carry only ``"required": true/false`` (true was what a department needs to process the
+    request, i.e. FOR_PROCESSING)."""
+    level = spec.get("required_level")
+    if level in RequiredLevel.values:
+        return str(level)
+    return RequiredLevel.FOR_PROCESSING if spec.get("required") else RequiredLevel.NO
+
+
+def normalised_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A field spec of any version in today's shape (``required_level`` and ``required``)."""
+    level = required_level(spec)
+    return {**spec, "required": level != RequiredLevel.NO, "required_level": level}
+
+
 class CaptureField(models.Model):
     """One field of a request type's working capture schema (edited by admins).
 
@@ -97,7 +125,17 @@ class CaptureField(models.Model):
         _("help text in plain language (Leichte Sprache)"), max_length=500, blank=True
     )
     field_type = models.CharField(_("type"), max_length=30, choices=FieldType.choices)
-    required = models.BooleanField(_("required"), default=False)
+    required_level = models.CharField(
+        _("required"),
+        max_length=10,
+        choices=RequiredLevel.choices,
+        default=RequiredLevel.NO,
+        help_text=_(
+            "“Required for processing”: needed to keep the request open or forward it, and on "
+            "the citizens' forms, but not for a first-contact answer. “Always required”: also "
+            "for a first-contact answer."
+        ),
+    )
     audience = models.CharField(
         _("shown to"), max_length=10, choices=Audience.choices, default=Audience.CITIZEN
     )
@@ -152,7 +190,10 @@ class CaptureField(models.Model):
             "help_text": self.help_text,
             "help_text_easy": self.help_text_easy,
             "type": self.field_type,
-            "required": self.required,
+            # "required" stays for readers of older versions and API clients: needed by a
+            # request kept open or forwarded (either level)
+            "required": self.required_level != RequiredLevel.NO,
+            "required_level": self.required_level,
             "audience": self.audience,
             "choices": [line.strip() for line in self.choices.splitlines() if line.strip()],
             "pattern": self.pattern,

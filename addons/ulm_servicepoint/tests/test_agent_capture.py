@@ -88,7 +88,10 @@ def test_bad_input_keeps_everything_typed_and_names_the_fields(agent_client):
     )
     assert response.status_code == 400
     summary = soup(response).select_one("#fehler").get_text(" ")
-    assert "Bitte füllen Sie „Welche Gegenstände?“ aus." in summary
+    assert (
+        "Bitte füllen Sie „Welche Gegenstände?“ aus: Die Fachabteilung braucht es für die "
+        "Bearbeitung" in summary
+    )
     assert "Die Postleitzahl bei „Abholadresse“ hat fünf Ziffern" in summary
     # what the agent typed is still there
     kept = form_fields(response, "form#erfassung")
@@ -350,6 +353,7 @@ def test_navigation_links_capture_counter_and_calls_for_the_service_center_only(
     links = {a.get_text(strip=True): a["href"] for a in nav.select("a")}
     assert links == {
         "Anliegen erfassen": reverse("ulm_servicepoint:capture_start"),
+        "Allgemeine Auskunft": reverse("ulm_servicepoint:information"),
         "Schaltermodus": reverse("ulm_servicepoint:counter"),
         "Telefonate": reverse("ulm_channels:calls"),
         # ulm_routing's pages, linked when it is installed (as in this project)
@@ -358,7 +362,8 @@ def test_navigation_links_capture_counter_and_calls_for_the_service_center_only(
         "Arbeitslisten der Fachabteilungen": reverse("ulm_routing:worklist"),
     }
     for href in links.values():
-        assert client.get(href).status_code == 200
+        # "Allgemeine Auskunft" leads on to the capture screen of that type
+        assert client.get(href, follow=True).status_code == 200
     # a department's clerk cannot capture: no links that would end in 403/404, only his list
     client.force_login(kfz_clerk)
     page = soup(client.get(reverse("helpdesk:dashboard")))

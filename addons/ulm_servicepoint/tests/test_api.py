@@ -25,7 +25,7 @@ def test_request_types_with_their_schema(agent_api):
         response = agent_api.get(TYPES)
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 12
+    assert body["count"] == 13
     assert len(queries) <= 8
     sperr = next(t for t in body["results"] if t["slug"] == "sperrmuell-abholung")
     assert sperr["default_department"] == "abfallwirtschaft"
@@ -88,7 +88,11 @@ def test_invalid_values_come_back_in_german_per_field(agent_api):
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert "deutsches Kennzeichen" in errors["kennzeichen"][0]
-    assert errors["parkzone"] == ["Bitte füllen Sie „Parkzone“ aus."]
+    # the API's agent forwards: what the department needs for processing is required
+    assert errors["parkzone"] == [
+        "Bitte füllen Sie „Parkzone“ aus: Die Fachabteilung braucht es für die Bearbeitung "
+        "(für eine Erstauskunft ist es nicht nötig)."
+    ]
     assert "„Verlängerung eines bestehenden Ausweises?“" in errors["verlaengerung"][0]
     assert "Telefonnummer" in errors["citizen_phone"][0]
     assert not CaseRecord.objects.filter(request_type__isnull=False).exists()
@@ -166,12 +170,13 @@ def test_admin_edits_fields_and_publishes_a_new_version(client, admin_user):
     assert services.current_schema(request_type).version == 1
     label = next(k for k, v in data.items() if k.endswith("-label") and v == "Rasse")
     data[label] = "Hunderasse"
-    data[label.replace("-label", "-required")] = "on"
+    data[label.replace("-label", "-required_level")] = "always"
     assert client.post(url, data).status_code == 302
     schema = services.current_schema(request_type)
     assert schema.version == 2
     spec = next(f for f in schema.fields if f["key"] == "rasse")
     assert spec["label"] == "Hunderasse"
     assert spec["required"] is True
+    assert spec["required_level"] == "always"
     # version 1 stays as it was
     assert request_type.schemas.get(version=1).fields[2]["label"] == "Rasse"

@@ -38,9 +38,9 @@ def sperrmuell() -> RequestType:
     return RequestType.objects.get(slug="sperrmuell-abholung")
 
 
-def test_demo_has_twelve_request_types_with_schemas(demo):
+def test_demo_has_thirteen_request_types_with_schemas(demo):
     types = RequestType.objects.all()
-    assert types.count() == 12
+    assert types.count() == 13
     for request_type in types:
         schema = services.current_schema(request_type)
         assert schema.version == 1
@@ -115,7 +115,10 @@ def test_invalid_values_are_refused_in_german_naming_the_field_and_nothing_is_wr
             captured_by=agent,
         )
     errors = caught.value.errors
-    assert errors["gegenstaende"] == ["Bitte füllen Sie „Welche Gegenstände?“ aus."]
+    assert errors["gegenstaende"] == [
+        "Bitte füllen Sie „Welche Gegenstände?“ aus: Die Fachabteilung braucht es für die "
+        "Bearbeitung (für eine Erstauskunft ist es nicht nötig)."
+    ]
     assert "„Menge in Kubikmetern (ca.)“" in errors["menge"][0]
     assert "Zahl" in errors["menge"][0]
     assert "„Wunschtermin“" in errors["wunschtermin"][0]
@@ -196,7 +199,11 @@ def test_a_changed_schema_never_breaks_old_tickets(agent, admin_user):
         key="beschreibung"
     )
     CaptureField.objects.create(
-        request_type=request_type, key="farbe", label="Farbe", field_type="text", required=True
+        request_type=request_type,
+        key="farbe",
+        label="Farbe",
+        field_type="text",
+        required_level="processing",
     )
     new_schema = services.publish_schema(request_type)
     assert new_schema.version == 2
