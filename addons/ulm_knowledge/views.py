@@ -126,3 +126,8 @@ def draft_from_ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
         return redirect("ulm_knowledge:gaps")
     messages.success(request, _("Draft created; it is published after review by a second person."))
     return redirect("admin:ulm_knowledge_answer_change", answer.pk)
+
+
+def host_kb_index(request: HttpRequest) -> HttpResponse:
+    """The host's "Wissensdatenbank" (``/helpdesk/kb/``): our services A–Z and search."""
+    return redirect("ulm_knowledge:services")

@@ -7,8 +7,8 @@ class UlmServicepointConfig(AppConfig):
     verbose_name = _("Service center")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate, post_save
-        from helpdesk.models import Ticket
+        from django.db.models.signals import post_migrate, post_save, pre_save
+        from helpdesk.models import FollowUp, Ticket
         from helpdesk.signals import update_ticket_done
 
         from ulm_servicepoint import (
@@ -20,10 +20,14 @@ class UlmServicepointConfig(AppConfig):
             after_migrate,
             after_ticket_saved,
             after_ticket_update,
+            before_followup_saved,
         )
 
         post_migrate.connect(after_migrate, sender=self)
         post_save.connect(after_ticket_saved, sender=Ticket, dispatch_uid="ulm_servicepoint.ref")
+        pre_save.connect(
+            before_followup_saved, sender=FollowUp, dispatch_uid="ulm_servicepoint.followup_title"
+        )
         update_ticket_done.connect(after_ticket_update, dispatch_uid="ulm_servicepoint.kpi")
         for name, view in host_views.REPLACEMENTS.items():
             host_guard.register_host_view(name, view)

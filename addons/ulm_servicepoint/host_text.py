@@ -9,6 +9,7 @@ our catalogue. A fragment the host fixes or changes simply stops matching.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
@@ -17,8 +18,15 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
+from ulm_servicepoint import conf
+
 # (pattern, replacement built at request time in the active language)
 REPLACEMENTS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    # the ticket page shows a ticket without a submitter (a phone call, a letter) as "None"
+    (
+        re.compile(r'value="None"(\s*aria-label="Submitter email")'),
+        lambda m: 'value=""' + m.group(1),
+    ),
     (re.compile(r'aria-label="Close"'), lambda m: f'aria-label="{escape(gettext("Close"))}"'),
     (
         re.compile(r'aria-label="Submitter email"'),
@@ -40,7 +48,51 @@ REPLACEMENTS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
             % {"count": m.group(1)}
         ),
     ),
+    # the brand of every staff page: the service center, not "Helpdesk"
+    (
+        re.compile(r'(<a class="navbar-brand"[^>]*>\s*<img[^>]*>\s*)[^<]*(</a>)'),
+        lambda m: m.group(1) + escape(brand()) + m.group(2),
+    ),
+    # the ticket list's column picker (a DataTables button the host labels in its script)
+    (re.compile(r'text: "Columns"'), lambda m: f"text: {json.dumps(gettext('Columns'))}"),
+    # the age groups of the dashboard and the reports, labels built in the host's view
+    (
+        re.compile(r"Tickets &lt; 30 days"),
+        lambda m: escape(gettext("Tickets < 30 days")),
+    ),
+    (
+        re.compile(r"Tickets 30 - 60 days"),
+        lambda m: escape(gettext("Tickets 30 - 60 days")),
+    ),
+    (
+        re.compile(r"Tickets &gt; 60 days"),
+        lambda m: escape(gettext("Tickets > 60 days")),
+    ),
 ]
+
+
+def brand() -> str:
+    """What the staff pages are called: ``Servicecenter <city>``."""
+    return gettext("Service center %(city)s") % {"city": conf.get("ULM_SERVICEPOINT_CITY_NAME")}
+
+
+def and_status(title: str, status: str) -> str:
+    """A follow-up's title with the new status appended, in German (the host writes
+    ``f"{title} and {status}"`` without gettext)."""
+    return gettext("%(title)s and %(status)s") % {"title": title, "status": status}
+
+
+def translate_followup_title(followup) -> None:
+    """Before a follow-up is saved: the host's English " and " between the title and the new
+    status (``update_ticket.get_and_set_ticket_status``) becomes German."""
+    from helpdesk.models import Ticket
+
+    if followup.new_status is None or not followup.title:
+        return
+    status = str(dict(Ticket.STATUS_CHOICES).get(followup.new_status, ""))
+    suffix = f" and {status}"
+    if status and followup.title.endswith(suffix):
+        followup.title = and_status(followup.title[: -len(suffix)], status)
 
 
 def translate_host_html(html: str) -> str:

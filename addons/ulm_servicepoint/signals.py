@@ -1,6 +1,6 @@
 """Signal receivers of ulm_servicepoint: one call each."""
 
-from ulm_servicepoint import services
+from ulm_servicepoint import host_text, services
 
 
 def after_migrate(sender, **kwargs):
@@ -14,3 +14,8 @@ def after_ticket_update(sender, followup, **kwargs):
 def after_ticket_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         services.assign_reference(instance)
+
+
+def before_followup_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        host_text.translate_followup_title(instance)

@@ -1,8 +1,9 @@
 """The case record panel in the helpdesk's ticket page, the stable reference, the navigation."""
 
 from django import template
+from django.utils.translation import gettext as _
 
-from ulm_servicepoint import services
+from ulm_servicepoint import host_text, services
 
 register = template.Library()
 
@@ -25,3 +26,42 @@ def reference(ticket) -> str:
 def may_capture(user) -> bool:
     """For the navigation: only the service center's staff get the capture and phone links."""
     return services.can_capture(user)
+
+
+@register.simple_tag
+def datatables_language() -> dict:
+    """German for the host's ticket table (DataTables), set as its defaults by ``host.js``: the
+    library's own texts are English and the host passes only one of them."""
+    return {
+        "search": _("Search:"),
+        "searchPlaceholder": "",
+        "info": _("Showing _START_ to _END_ of _TOTAL_ _ENTRIES-TOTAL_"),
+        "infoEmpty": _("Showing 0 to 0 of 0 _ENTRIES-TOTAL_"),
+        "infoFiltered": _("(filtered from _MAX_ total _ENTRIES-MAX_)"),
+        "entries": {"_": _("entries"), "1": _("entry")},
+        "lengthMenu": _("_MENU_ _ENTRIES_ per page"),
+        "lengthLabels": {"-1": _("All")},
+        "loadingRecords": _("Loading..."),
+        "zeroRecords": _("No matching records found"),
+        "emptyTable": _("No data available in table"),
+        "thousands": ".",
+        "decimal": ",",
+        "aria": {
+            "orderable": _(": Activate to sort"),
+            "orderableRemove": _(": Activate to remove sorting"),
+            "orderableReverse": _(": Activate to invert sorting"),
+            "paginate": {
+                "first": _("First"),
+                "last": _("Last"),
+                "next": _("Next"),
+                "previous": _("Previous"),
+            },
+        },
+        "buttons": {"colvis": _("Columns")},
+    }
+
+
+@register.simple_tag
+def brand() -> str:
+    """The name of the staff pages: ``Servicecenter <city>``."""
+    return host_text.brand()
