@@ -48,6 +48,11 @@ REPLACEMENTS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
             % {"count": m.group(1)}
         ),
     ),
+    # the heading of a report's page
+    (
+        re.compile(r'(<h1 class="fs-4">)Reports(</h1>)'),
+        lambda m: m.group(1) + escape(gettext("Reports")) + m.group(2),
+    ),
     # the brand of every staff page: the service center, not "Helpdesk"
     (
         re.compile(r'(<a class="navbar-brand"[^>]*>\s*<img[^>]*>\s*)[^<]*(</a>)'),
@@ -95,8 +100,23 @@ def translate_followup_title(followup) -> None:
         followup.title = and_status(followup.title[: -len(suffix)], status)
 
 
-def translate_host_html(html: str) -> str:
-    for pattern, replacement in REPLACEMENTS:
+# The admin's yes/no icons carry alt="True"/"False"/"None" (django.contrib.admin's
+# _boolean_icon writes the Python value): a screen reader reads English.
+ADMIN_REPLACEMENTS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (
+        re.compile(r'(<img src="[^"]*/admin/img/icon-(?:yes|no|unknown)\.svg" alt=")(True|False|None)"'),
+        lambda m: m.group(1) + escape(BOOLEAN_WORDS[m.group(2)]()) + '"',
+    ),
+]
+BOOLEAN_WORDS: dict[str, Callable[[], str]] = {
+    "True": lambda: gettext("Yes"),
+    "False": lambda: gettext("No"),
+    "None": lambda: gettext("Unknown"),
+}
+
+
+def translate_host_html(html: str, replacements=REPLACEMENTS) -> str:
+    for pattern, replacement in replacements:
         html = pattern.sub(replacement, html)
     return html
 
@@ -105,16 +125,23 @@ class HostTextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.prefix = ""
+        self.admin_prefix = ""
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if not self.prefix:
             self.prefix = reverse("helpdesk:home")
-        if (
-            request.path.startswith(self.prefix)
-            and not response.streaming
-            and response.get("Content-Type", "").startswith("text/html")
-        ):
-            charset = response.charset or "utf-8"
-            response.content = translate_host_html(response.content.decode(charset)).encode(charset)
+            self.admin_prefix = reverse("admin:index")
+        if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        if request.path.startswith(self.prefix):
+            replacements = REPLACEMENTS
+        elif request.path.startswith(self.admin_prefix):
+            replacements = ADMIN_REPLACEMENTS
+        else:
+            return response
+        charset = response.charset or "utf-8"
+        response.content = translate_host_html(
+            response.content.decode(charset), replacements
+        ).encode(charset)
         return response
