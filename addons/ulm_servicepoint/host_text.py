@@ -48,6 +48,16 @@ REPLACEMENTS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
             % {"count": m.group(1)}
         ),
     ),
+    # the ticket page has two owner pickers: the one beside the state (with "take") stays; the
+    # one in the reply form's details goes (without it the reply keeps the owner: the host's
+    # update reads a missing owner as "unchanged")
+    (
+        re.compile(
+            r'<div class="col-md-3">\s*<label class="form-label" for="id_owner">.*?</select>\s*</div>',
+            re.DOTALL,
+        ),
+        lambda m: "",
+    ),
     # the heading of a report's page
     (
         re.compile(r'(<h1 class="fs-4">)Reports(</h1>)'),

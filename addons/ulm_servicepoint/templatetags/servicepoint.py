@@ -65,3 +65,28 @@ def datatables_language() -> dict:
 def brand() -> str:
     """The name of the staff pages: ``Servicecenter <city>``."""
     return host_text.brand()
+
+
+class _WithoutComment:
+    """A follow-up shown without its text (everything else as the follow-up's own)."""
+
+    comment = ""
+
+    def __init__(self, followup) -> None:
+        self._followup = followup
+
+    def __getattr__(self, name: str):
+        return getattr(self._followup, name)
+
+
+@register.simple_tag
+def without_repeated_description(ticket, followups):
+    """The ticket page's follow-ups, the opening one without its text when that is the
+    description the page already shows above (the host writes the description into both)."""
+    description = (ticket.description or "").strip()
+    shown = list(followups or [])
+    for index, followup in enumerate(shown):
+        if description and (followup.comment or "").strip() == description:
+            shown[index] = _WithoutComment(followup)
+            break
+    return shown
