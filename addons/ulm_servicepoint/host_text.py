@@ -68,6 +68,18 @@ REPLACEMENTS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         re.compile(r'(<a class="navbar-brand"[^>]*>\s*<img[^>]*>\s*)[^<]*(</a>)'),
         lambda m: m.group(1) + escape(brand()) + m.group(2),
     ),
+    # the button that folds the sidebar away shows only an icon: a name for screen readers
+    (
+        re.compile(r'<button class="btn btn-sm" id="sidebarToggle">'),
+        lambda m: '<button class="btn btn-sm" id="sidebarToggle" aria-label="'
+        + escape(gettext("Show or hide the navigation"))
+        + '">',
+    ),
+    # a follow-up's menu (edit, delete) is an icon alone too
+    (
+        re.compile(r'(<a class="btn bg-body-tertiary btn-sm"\s*href="#"\s*role="button")'),
+        lambda m: m.group(1) + f' aria-label="{escape(gettext("Actions"))}"',
+    ),
     # the ticket list's column picker (a DataTables button the host labels in its script)
     (re.compile(r'text: "Columns"'), lambda m: f"text: {json.dumps(gettext('Columns'))}"),
     # the age groups of the dashboard and the reports, labels built in the host's view
