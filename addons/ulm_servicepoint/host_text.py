@@ -78,10 +78,10 @@ REPLACEMENTS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     # a follow-up's menu (edit, delete) is an icon alone too
     (
         re.compile(r'(<a class="btn bg-body-tertiary btn-sm"\s*href="#"\s*role="button")'),
-        lambda m: m.group(1) + f' aria-label="{escape(gettext("Actions"))}"',
+        lambda m: m.group(1) + ' aria-label="' + escape(gettext("Actions")) + '"',
     ),
     # the ticket list's column picker (a DataTables button the host labels in its script)
-    (re.compile(r'text: "Columns"'), lambda m: f"text: {json.dumps(gettext('Columns'))}"),
+    (re.compile(r'text: "Columns"'), lambda m: "text: " + json.dumps(gettext("Columns"))),
     # the age groups of the dashboard and the reports, labels built in the host's view
     (
         re.compile(r"Tickets &lt; 30 days"),
