@@ -295,3 +295,20 @@ def test_handoffs_and_callbacks_only_of_own_department(karl, tickets, agent):
     assert mine.status_code == 302
     assert mine["Location"] == own.ticket.get_absolute_url()
     assert Handoff.objects.get(pk=foreign.pk).state == "open"
+
+
+def test_work_list_shows_only_own_department(karl, tickets):
+    url = reverse("ulm_servicepoint:worklist")
+    page = visible_text(karl.get(url, {"zustand": "alle"}))
+    assert "Wunschkennzeichen" in page
+    assert "Gelbe Tonne" not in page
+    # not by search, not by naming the other department, not in the bulk actions
+    assert "Gelbe Tonne" not in visible_text(karl.get(url, {"q": "Tonne", "zustand": "alle"}))
+    waste = Queue.objects.get(slug="abfallwirtschaft")
+    assert karl.get(url, {"bereich": waste.pk}).status_code == 400
+    response = karl.post(
+        reverse("ulm_servicepoint:worklist_bulk"),
+        {"fall": [tickets["waste"].pk], "aktion": "duplikat", "original": "x"},
+    )
+    assert response.status_code == 400
+    assert Ticket.objects.get(pk=tickets["waste"].pk).status == tickets["waste"].status

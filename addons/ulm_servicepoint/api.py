@@ -99,7 +99,7 @@ class CaptureInputSerializer(serializers.Serializer):
         help_text="Values by field key (JSON shape: numbers, ISO dates, true/false, lists, "
         "address objects with street, house_number, postcode, city)."
     )
-    channel = serializers.ChoiceField(choices=Channel.choices)
+    channel = serializers.ChoiceField(choices=[c for c in Channel.choices if c[0] != Channel.OTHER])
     citizen = CitizenInputSerializer(required=False)
     citizen_id = serializers.UUIDField(required=False, help_text="A known citizen's id.")
     message = serializers.CharField(required=False, allow_blank=True, max_length=10000)
@@ -120,7 +120,7 @@ class CaseRecordSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(source="ticket.ticket")
     status = serializers.CharField(source="ticket.get_status_display")
     department = serializers.CharField(source="ticket.queue.slug")
-    request_type = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    request_type = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     schema_version = serializers.IntegerField(source="schema.version", allow_null=True)
     citizen = serializers.UUIDField(source="citizen.uuid", allow_null=True)
 

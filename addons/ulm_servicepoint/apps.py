@@ -17,6 +17,8 @@ class UlmServicepointConfig(AppConfig):
             host_views,
         )
         from ulm_servicepoint.signals import (
+            after_case_saved,
+            after_citizen_saved,
             after_migrate,
             after_ticket_saved,
             after_ticket_update,
@@ -24,9 +26,15 @@ class UlmServicepointConfig(AppConfig):
         )
 
         post_migrate.connect(after_migrate, sender=self)
+        from ulm_servicepoint.models import CaseRecord, Citizen
+
         post_save.connect(after_ticket_saved, sender=Ticket, dispatch_uid="ulm_servicepoint.ref")
         pre_save.connect(
             before_followup_saved, sender=FollowUp, dispatch_uid="ulm_servicepoint.followup_title"
+        )
+        post_save.connect(after_case_saved, sender=CaseRecord, dispatch_uid="ulm_servicepoint.case")
+        post_save.connect(
+            after_citizen_saved, sender=Citizen, dispatch_uid="ulm_servicepoint.citizen"
         )
         update_ticket_done.connect(after_ticket_update, dispatch_uid="ulm_servicepoint.kpi")
         for name, view in host_views.REPLACEMENTS.items():

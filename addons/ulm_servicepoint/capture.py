@@ -18,6 +18,7 @@ from helpdesk.models import FollowUp, KBItem, Queue, Ticket
 from helpdesk.signals import new_ticket_done
 
 from ulm_servicepoint.access import tickets_visible_to
+from ulm_servicepoint.case_index import open_case
 from ulm_servicepoint.citizens import CaptureInvalid, CitizenData, find_or_create_citizen
 from ulm_servicepoint.departments import service_center_queue
 from ulm_servicepoint.hooks import forward_case, request_captured
@@ -145,18 +146,12 @@ def capture_request(
         for key, upload in uploads.items():
             attachment = stored.get(upload.name)
             typed[key] = {"attachment": attachment.pk if attachment else None, "name": upload.name}
-    case = CaseRecord.objects.create(
-        ticket=ticket,
-        request_type=request_type,
-        schema=schema,
-        values=typed,
-        channel=channel,
-        citizen=person,
-        level=Level.FIRST,
-        captured_by=captured_by,
-        received_at=received_at or now,
-        captured_at=now,
-    )
+    # the ticket's receiver made its (untyped) case record; the capture types it
+    case = open_case(ticket)
+    case.request_type, case.schema, case.values = request_type, schema, typed
+    case.channel, case.citizen, case.level = channel, person, Level.FIRST
+    case.captured_by, case.received_at, case.captured_at = captured_by, received_at or now, now
+    case.save()
     if outcome == Outcome.FIRST_CONTACT:
         resolve_at_first_contact(case, answer, captured_by)
     request_captured.send(sender="ulm_servicepoint", case=case)

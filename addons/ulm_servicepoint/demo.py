@@ -205,7 +205,7 @@ DEMO_CASES: list[tuple[str, dict[str, Any], str, CitizenData, str, str]] = [
 def load_demo_cases() -> int:
     """A few captured requests for `make run`'s demo (not for the tests' demo fixture, whose
     ticket counts stay as they are). Only when no case record exists yet."""
-    if CaseRecord.objects.exists():
+    if CaseRecord.objects.filter(request_type__isnull=False).exists():
         return 0
     agent = get_user_model().objects.filter(username="anna.agentin").first()
     for slug, values, channel, citizen, outcome, answer in DEMO_CASES:
@@ -262,7 +262,9 @@ def load_demo_data() -> bool:
             status=status,
             priority=3,
         )
-        Ticket.objects.filter(pk=ticket.pk).update(created=now - timedelta(days=days_ago))
+        created = now - timedelta(days=days_ago)
+        Ticket.objects.filter(pk=ticket.pk).update(created=created)
+        CaseRecord.objects.filter(ticket=ticket).update(received_at=created)
         FollowUp.objects.create(
             ticket=ticket,
             title="Anliegen erfasst",

@@ -47,7 +47,7 @@ class CaptureMetaForm(forms.Form):
 
     channel = forms.ChoiceField(
         label=_("Channel"),
-        choices=[c for c in Channel.choices if c[0] != Channel.WEB_FORM],
+        choices=[c for c in Channel.choices if c[0] not in (Channel.WEB_FORM, Channel.OTHER)],
         initial=Channel.PHONE,
     )
     message = forms.CharField(

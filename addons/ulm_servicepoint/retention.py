@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from helpdesk.models import FollowUp, FollowUpAttachment, Ticket, TicketCC, TicketChange
 
 from ulm_servicepoint import conf
+from ulm_servicepoint.case_index import refresh_cases
 from ulm_servicepoint.models import CaseRecord, Citizen
 from ulm_servicepoint.models.retention import AnonymisedTicket
 
@@ -86,6 +87,7 @@ def anonymise_ticket(ticket: Ticket) -> None:
     )
     if case is not None:
         CaseRecord.objects.filter(pk=case.pk).update(values={}, citizen=None)
+    refresh_cases([ticket.pk])  # the search words must forget the citizen too
     AnonymisedTicket.objects.create(ticket=ticket)
     ticket_anonymised.send(sender=AnonymisedTicket, ticket_id=ticket.pk)
 

@@ -26,6 +26,13 @@ from ulm_servicepoint.capture import (
     resolve_at_first_contact,
     update_case_values,
 )
+from ulm_servicepoint.case_index import (
+    citizen_saved,
+    open_case,
+    refresh_cases,
+    set_channel,
+    ticket_saved,
+)
 from ulm_servicepoint.cases import (
     capture_screen_context,
     case_panel_context,
@@ -67,6 +74,8 @@ from ulm_servicepoint.health import (
 )
 from ulm_servicepoint.hooks import (
     CAPTURE_PANELS,
+    WORKLIST_COLUMNS,
+    WORKLIST_FILTERS,
     citizen_replied,
     forward_case,
     link_call,
@@ -74,6 +83,8 @@ from ulm_servicepoint.hooks import (
     register_call_link,
     register_capture_panel,
     register_told_citizen,
+    register_worklist_column,
+    register_worklist_filter,
     request_captured,
     set_forward_handler,
     told_citizen,
@@ -111,6 +122,20 @@ from ulm_servicepoint.request_types import (
 )
 from ulm_servicepoint.retention import apply_retention, retention_months, ticket_anonymised
 from ulm_servicepoint.schema_forms import normalise_phone
+from ulm_servicepoint.worklist import MAX_BULK as WORKLIST_MAX_BULK
+from ulm_servicepoint.worklist import SELECTS as WORKLIST_SELECTS
+from ulm_servicepoint.worklist import (
+    BulkError,
+    WorklistForm,
+    assignable_people,
+    bulk_assign,
+    bulk_close_duplicates,
+    cases_visible_to,
+    saved_views,
+)
+from ulm_servicepoint.worklist import delete_view as delete_worklist_view
+from ulm_servicepoint.worklist import page_of as worklist_page
+from ulm_servicepoint.worklist import save_view as save_worklist_view
 
 __all__ = [
     "ADMIN_GROUP",
@@ -120,22 +145,34 @@ __all__ = [
     "MAIL_KIND_HEADER",
     "MAIL_TICKET_HEADER",
     "SERVICE_CENTER_GROUP",
+    "WORKLIST_COLUMNS",
+    "WORKLIST_FILTERS",
+    "WORKLIST_MAX_BULK",
+    "WORKLIST_SELECTS",
+    "BulkError",
     "CaptureInvalid",
     "CitizenData",
     "Outcome",
     "RequestType",
+    "WorklistForm",
     "apply_retention",
     "assign_reference",
+    "assignable_people",
+    "bulk_assign",
+    "bulk_close_duplicates",
     "can_capture",
     "capture_done_text",
     "capture_request",
     "capture_screen_context",
     "case_panel_context",
     "case_values_for_display",
+    "cases_visible_to",
     "citizen_replied",
+    "citizen_saved",
     "citizens_visible_to",
     "conf",
     "current_schema",
+    "delete_worklist_view",
     "demo_loaded",
     "departments",
     "earlier_requests",
@@ -154,6 +191,7 @@ __all__ = [
     "move_to_department",
     "normalise_phone",
     "note_ticket_update",
+    "open_case",
     "prune_heartbeats",
     "public_request_type",
     "public_request_types",
@@ -165,10 +203,13 @@ __all__ = [
     "reference_of",
     "references_in",
     "references_of",
+    "refresh_cases",
     "register_call_link",
     "register_capture_panel",
     "register_request_type_search",
     "register_told_citizen",
+    "register_worklist_column",
+    "register_worklist_filter",
     "request_captured",
     "request_type_of",
     "request_type_words",
@@ -177,11 +218,14 @@ __all__ = [
     "request_worker_ping",
     "resolve_at_first_contact",
     "retention_months",
+    "save_worklist_view",
+    "saved_views",
     "schema_form_class",
     "schema_form_fields",
     "search_citizens",
     "search_public_request_types",
     "service_center_queue",
+    "set_channel",
     "set_forward_handler",
     "setup_department",
     "setup_service_center",
@@ -190,10 +234,12 @@ __all__ = [
     "ticket_anonymised",
     "ticket_for_reference",
     "ticket_ids_of_phone",
+    "ticket_saved",
     "tickets_visible_to",
     "told_citizen",
     "update_case_values",
     "users_with_access",
     "visible_case",
     "worker_status",
+    "worklist_page",
 ]

@@ -12,8 +12,18 @@ def after_ticket_update(sender, followup, **kwargs):
 
 
 def after_ticket_saved(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        services.assign_reference(instance)
+    if not raw:
+        services.ticket_saved(instance, created)
+
+
+def after_case_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        services.refresh_cases([instance.ticket_id])
+
+
+def after_citizen_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        services.citizen_saved(instance.pk)
 
 
 def before_followup_saved(sender, instance, raw=False, **kwargs):

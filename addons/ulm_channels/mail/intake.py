@@ -33,7 +33,7 @@ from ulm_channels.mail.text import sanitize_html
 from ulm_channels.mail.thread import ticket_from_subject
 from ulm_channels.models import InboundMail, OutboundMail, UndeliverableAddress
 from ulm_channels.status import announce_citizen_reply
-from ulm_servicepoint.services import reference_of
+from ulm_servicepoint.services import reference_of, set_channel
 
 log = logging.getLogger(__name__)
 Outcome = InboundMail.Outcome
@@ -257,6 +257,7 @@ def _open_ticket(record: InboundMail, mail: ParsedMail, follows: Ticket | None =
         status=Ticket.OPEN_STATUS,
         priority=getattr(settings, "HELPDESK_PUBLIC_TICKET_PRIORITY", 3),
     )
+    set_channel(ticket, "email")  # untyped until an agent sorts it in the triage view
     followup = FollowUp.objects.create(
         ticket=ticket,
         title=_("Received by e-mail"),

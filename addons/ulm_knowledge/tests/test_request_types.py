@@ -106,7 +106,7 @@ def test_answer_from_the_capture_screen_records_its_version(perso_type, agent, c
     )
 
     assert response.status_code == 302
-    case = CaseRecord.objects.get()
+    case = CaseRecord.objects.get(request_type__isnull=False)
     assert case.ticket.kbitem_id == perso.kbitem_id
     use = AnswerUse.objects.get(ticket=case.ticket)
     assert (use.kbitem_id, use.version, use.user) == (perso.kbitem_id, 1, agent)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ class Channel(models.TextChoices):
     WEB_FORM = "web_form", _("Contact form")
     COUNTER = "counter", _("Counter / in person")
     LETTER = "letter", _("Letter")
+    OTHER = "other", _("Other")
 
 
 class Level(models.IntegerChoices):
@@ -23,7 +25,13 @@ class Level(models.IntegerChoices):
 
 class CaseRecord(models.Model):
     """What the service center knows about a ticket beyond the host's fields: its request type
-    and schema version, the typed values, channel, citizen, level and the KPI timestamps."""
+    and schema version, the typed values, channel, citizen, level and the KPI timestamps.
+
+    Every ticket has one, whatever made it (case_index.open_case): one without a request type
+    waits in the triage view. ``department``, ``owner`` and ``is_open`` repeat the ticket's
+    queue, assignee and state, and ``search`` holds the words it is found by (reference,
+    citizen, typed values, title and text): the work list filters, sorts and searches on this
+    table's own indexes at a million tickets (case_index.refresh_cases keeps them in step)."""
 
     ticket = models.OneToOneField(
         "helpdesk.Ticket",
@@ -75,6 +83,26 @@ class CaseRecord(models.Model):
     forwarded_at = models.DateTimeField(_("forwarded at"), null=True, blank=True)
     first_answer_at = models.DateTimeField(_("first answer at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    department = models.ForeignKey(
+        "helpdesk.Queue",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("department"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("owner"),
+    )
+    is_open = models.BooleanField(_("open"), default=True, editable=False)
+    search = SearchVectorField(_("search words"), null=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -83,7 +111,21 @@ class CaseRecord(models.Model):
         verbose_name = _("case record")
         verbose_name_plural = _("case records")
         indexes = [
-            GinIndex(fields=["values"], name="case_values_gin", opclasses=["jsonb_path_ops"])
+            GinIndex(fields=["values"], name="case_values_gin", opclasses=["jsonb_path_ops"]),
+            GinIndex(fields=["search"], name="case_search_gin"),
+            models.Index(fields=["-received_at", "-id"], name="case_received"),
+            models.Index(fields=["is_open", "-received_at", "-id"], name="case_open_received"),
+            models.Index(
+                fields=["department", "is_open", "-received_at", "-id"], name="case_dept_received"
+            ),
+            models.Index(
+                fields=["owner", "is_open", "-received_at", "-id"], name="case_owner_received"
+            ),
+            models.Index(
+                fields=["-received_at", "-id"],
+                condition=models.Q(request_type__isnull=True),
+                name="case_untyped",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -84,9 +84,30 @@ def without_repeated_description(ticket, followups):
     """The ticket page's follow-ups, the opening one without its text when that is the
     description the page already shows above (the host writes the description into both)."""
     description = (ticket.description or "").strip()
+    if hasattr(followups, "prefetch_related"):
+        followups = with_details(followups)
     shown = list(followups or [])
     for index, followup in enumerate(shown):
         if description and (followup.comment or "").strip() == description:
             shown[index] = _WithoutComment(followup)
             break
     return shown
+
+
+def with_details(followups):
+    """Follow-ups with their authors, attachments and changes loaded in three queries."""
+    return followups.select_related("user").prefetch_related(
+        "followupattachment_set", "ticketchange_set"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def load_followup_details(context) -> str:
+    """The host's ticket page reads each follow-up's author, attachments and changes with a
+    query each (120 queries at 20 follow-ups): placed before its list, this gives the page's
+    ``followups`` with those loaded in three queries, whatever their number."""
+    for layer in context.dicts:
+        followups = layer.get("followups") if isinstance(layer, dict) else None
+        if followups is not None and hasattr(followups, "prefetch_related"):
+            layer["followups"] = with_details(followups)
+    return ""

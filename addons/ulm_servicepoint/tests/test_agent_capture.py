@@ -61,7 +61,7 @@ def test_forward_from_the_capture_screen(agent_client, agent, smtp):
     assert "Weiterleiten an Abfallwirtschaft" in text
     response = agent_client.post(url, sperrmuell_post())
     assert response.status_code == 302
-    case = CaseRecord.objects.get()
+    case = CaseRecord.objects.get(request_type__isnull=False)
     assert response["Location"] == reverse("helpdesk:view", args=[case.ticket_id])
     assert case.ticket.queue.slug == "abfallwirtschaft"
     assert case.channel == "phone"
@@ -94,7 +94,7 @@ def test_bad_input_keeps_everything_typed_and_names_the_fields(agent_client):
     kept = form_fields(response, "form#erfassung")
     assert kept["f-abholadresse__street"] == "Frauenstraße"
     assert kept["c-name"] == "Jonas Schneider"
-    assert not Ticket.objects.filter(case_record__isnull=False).exists()
+    assert not Ticket.objects.filter(case_record__request_type__isnull=False).exists()
     # a service-level error (invalid phone) is shown at the citizen's field
     response = agent_client.post(url, sperrmuell_post(**{"c-phone": "12"}))
     assert response.status_code == 400
@@ -114,7 +114,7 @@ def test_first_contact_answer_from_the_screen(agent_client):
         },
     )
     assert response.status_code == 302
-    case = CaseRecord.objects.get()
+    case = CaseRecord.objects.get(request_type__isnull=False)
     assert case.resolved_at_first_contact
     assert case.ticket.status == Ticket.CLOSED_STATUS
     assert case.citizen is None  # anonymous caller
@@ -141,7 +141,7 @@ def test_letter_capture_attaches_the_scan(agent_client):
     data["scan"] = SimpleUploadedFile("brief.pdf", PDF, "application/pdf")
     response = agent_client.post(url, data)
     assert response.status_code == 302
-    case = CaseRecord.objects.get()
+    case = CaseRecord.objects.get(request_type__isnull=False)
     assert case.channel == "letter"
     assert case.citizen.preferred_channel == "letter"
     attachment = FollowUpAttachment.objects.get(followup__ticket=case.ticket)

@@ -1,0 +1,44 @@
+"""Every ticket gets a case record (tickets from the mail gateway and the host's forms had
+none: they become untyped cases for the triage view), and every case its work-list columns
+and search words."""
+
+from django.db import migrations
+
+from ulm_servicepoint.case_index import REFRESH, TEXT_INDEXED
+
+OPEN_STATUSES = [1, 2]  # the host's open and reopened
+
+
+def forwards(apps, schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO ulm_servicepoint_caserecord (ticket_id, values, channel, level,
+                resolved_at_first_contact, received_at, captured_at, is_open, created_at,
+                updated_at)
+            SELECT t.id, '{}', 'other',
+                1, false, t.created, t.created, true, now(), now()
+            FROM helpdesk_ticket t
+            WHERE NOT EXISTS (SELECT 1 FROM ulm_servicepoint_caserecord c
+                WHERE c.ticket_id = t.id)
+            """
+        )
+        cursor.execute("SELECT array_agg(ticket_id) FROM ulm_servicepoint_caserecord")
+        ids = cursor.fetchone()[0] or []
+        for start in range(0, len(ids), 10_000):
+            cursor.execute(
+                REFRESH,
+                {
+                    "open": OPEN_STATUSES,
+                    "ids": ids[start : start + 10_000],
+                    "text": TEXT_INDEXED,
+                },
+            )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("ulm_servicepoint", "0008_case_worklist"),
+    ]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
