@@ -115,7 +115,7 @@ class ServiceAdminForm(forms.ModelForm):
 
     class Meta:
         model = Service
-        fields = "__all__"
+        fields = ["leika_keys", "forms", "contact_points"]  # the admin adds the others
 
 
 @admin.register(Service)

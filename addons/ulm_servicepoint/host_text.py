@@ -1,10 +1,14 @@
-"""German for the few texts that django-helpdesk writes into its templates without gettext.
+"""German for the texts that django-helpdesk (and Django's admin) write without gettext.
 
 The host's catalogue cannot reach them (e.g. ``aria-label="Close"``, two breadcrumbs, the
-"Browse..." file button, "Listing 3 ticket(s)."), so a German agent or a screen reader would meet
-English. Copying the host's templates to change one word each would fork them; instead this
-middleware replaces exactly these fragments in the host's HTML pages with their translation from
-our catalogue. A fragment the host fixes or changes simply stops matching.
+"Browse..." file button, "Listing 3 ticket(s).", the dashboard's "Tickets < 30 days", the ticket
+list's "Columns"), so a German agent or a screen reader would meet English. Copying the host's
+templates to change one word each would fork them; instead this middleware replaces exactly these
+fragments in the host's HTML pages with their translation from our catalogue (and the brand with
+"Servicecenter <city>", the reply form's second owner picker with nothing). A fragment the host
+fixes or changes simply stops matching. The " and " the host writes into a follow-up's title is
+made German before the follow-up is saved (``translate_followup_title``, a ``pre_save``
+receiver).
 """
 
 from __future__ import annotations
@@ -53,7 +57,8 @@ REPLACEMENTS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     # update reads a missing owner as "unchanged")
     (
         re.compile(
-            r'<div class="col-md-3">\s*<label class="form-label" for="id_owner">.*?</select>\s*</div>',
+            r'<div class="col-md-3">\s*<label class="form-label" for="id_owner">'
+            r".*?</select>\s*</div>",
             re.DOTALL,
         ),
         lambda m: "",
@@ -71,14 +76,21 @@ REPLACEMENTS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     # the button that folds the sidebar away shows only an icon: a name for screen readers
     (
         re.compile(r'<button class="btn btn-sm" id="sidebarToggle">'),
-        lambda m: '<button class="btn btn-sm" id="sidebarToggle" aria-label="'
-        + escape(gettext("Show or hide the navigation"))
-        + '">',
+        lambda m: (
+            '<button class="btn btn-sm" id="sidebarToggle" aria-label="'
+            + escape(gettext("Show or hide the navigation"))
+            + '">'
+        ),
     ),
     # a follow-up's menu (edit, delete) is an icon alone too
     (
         re.compile(r'(<a class="btn bg-body-tertiary btn-sm"\s*href="#"\s*role="button")'),
         lambda m: m.group(1) + ' aria-label="' + escape(gettext("Actions")) + '"',
+    ),
+    # the search box in the bar above every staff page
+    (
+        re.compile(r'aria-label="Search"(\s*aria-describedby="search-form")'),
+        lambda m: 'aria-label="' + escape(gettext("Search")) + '"' + m.group(1),
     ),
     # the ticket list's column picker (a DataTables button the host labels in its script)
     (re.compile(r'text: "Columns"'), lambda m: "text: " + json.dumps(gettext("Columns"))),
@@ -122,11 +134,19 @@ def translate_followup_title(followup) -> None:
         followup.title = and_status(followup.title[: -len(suffix)], status)
 
 
-# The admin's yes/no icons carry alt="True"/"False"/"None" (django.contrib.admin's
-# _boolean_icon writes the Python value): a screen reader reads English.
+# Django's admin names its search icon "Search" without gettext, and its yes/no icons carry
+# alt="True"/"False"/"None" (_boolean_icon writes the Python value): a screen reader reads
+# English.
 ADMIN_REPLACEMENTS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    # the search box's icon (admin/search_form.html writes alt="Search" without gettext)
     (
-        re.compile(r'(<img src="[^"]*/admin/img/icon-(?:yes|no|unknown)\.svg" alt=")(True|False|None)"'),
+        re.compile(r'(<img src="[^"]*/admin/img/search\.svg" alt=")Search"'),
+        lambda m: m.group(1) + escape(gettext("Search")) + '"',
+    ),
+    (
+        re.compile(
+            r'(<img src="[^"]*/admin/img/icon-(?:yes|no|unknown)\.svg" alt=")(True|False|None)"'
+        ),
         lambda m: m.group(1) + escape(BOOLEAN_WORDS[m.group(2)]()) + '"',
     ),
 ]

@@ -159,7 +159,6 @@ user_tickets_list = VisibleUserTicketViewSet.as_view({"get": "list"})
 user_tickets_detail = VisibleUserTicketViewSet.as_view({"get": "retrieve"})
 
 
-
 def create_ticket(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     """The host's "Neues Ticket": staff capture a request in our capture screen (typed, with a
     citizen and a channel), so the host's untyped staff form is no second way in; citizens keep

@@ -21,15 +21,15 @@ def test_request_type_page_fits_1280_px(site, page, client, admin_user):
     assert request_type.fields.count() >= 5
     log_in(page, site, client, admin_user)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(site.url + reverse("admin:ulm_servicepoint_requesttype_change", args=[request_type.pk]))
+    page.goto(
+        site.url + reverse("admin:ulm_servicepoint_requesttype_change", args=[request_type.pk])
+    )
     assert page.get_by_role("heading", name="Erfassungsfelder").is_visible()
     screenshot(page, "admin-request-type")
     assert page_width(page) <= 1280
 
 
-def test_service_lists_are_edited_as_rows_and_saved(
-    site, page, client, admin_user, demo_knowledge
-):
+def test_service_lists_are_edited_as_rows_and_saved(site, page, client, admin_user, demo_knowledge):
     service = Service.objects.exclude(contact_points=[]).exclude(forms=[]).first()
     contact = service.contact_points[0]
     log_in(page, site, client, admin_user)

@@ -65,9 +65,7 @@ def test_the_kanban_board_shows_the_open_requests(site, page, client, agent):
         assert title in board
 
 
-def test_the_ticket_page_shows_the_description_and_the_owner_picker_once(
-    site, page, client, agent
-):
+def test_the_ticket_page_shows_the_description_and_the_owner_picker_once(site, page, client, agent):
     ticket = capture_sperrmuell(agent)
     Ticket.objects.filter(pk=ticket.pk).update(assigned_to=agent)
     description = ticket.description.strip().splitlines()[0]
