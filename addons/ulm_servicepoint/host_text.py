@@ -166,22 +166,19 @@ def translate_host_html(html: str, replacements=REPLACEMENTS) -> str:
 class HostTextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.prefix = ""
         self.admin_prefix = ""
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not self.prefix:
-            self.prefix = reverse("helpdesk:home")
+        if not self.admin_prefix:
             self.admin_prefix = reverse("admin:index")
         if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
             return response
-        if request.path.startswith(self.prefix):
-            replacements = REPLACEMENTS
-        elif request.path.startswith(self.admin_prefix):
+        # the host's layout is also around our own staff pages (/telefon/, /wissen/luecken/ …)
+        if request.path.startswith(self.admin_prefix):
             replacements = ADMIN_REPLACEMENTS
         else:
-            return response
+            replacements = REPLACEMENTS
         charset = response.charset or "utf-8"
         response.content = translate_host_html(
             response.content.decode(charset), replacements

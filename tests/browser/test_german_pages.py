@@ -50,7 +50,7 @@ VISIBLE_TEXT = """() => {
 
 
 # German words that are also msgids of an English catalogue text
-SAME_WORD = {"Import", "Tag"}
+SAME_WORD = {"Form", "Import", "Tag"}
 
 
 def english_seen(page) -> list[str]:
