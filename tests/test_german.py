@@ -72,6 +72,8 @@ SAME_IN_GERMAN = {
     "E-Mail ID",
     "Follow-up",
     "Follow-ups",
+    "Organisation",
+    "Form",  # "in barrierefreier Form"
     "3. Normal",
     # not text at all: URL parameters and a file name
     "atrbcu_page",

@@ -115,7 +115,9 @@ class ServiceAdminForm(forms.ModelForm):
 
     class Meta:
         model = Service
-        fields = ["leika_keys", "forms", "contact_points"]  # the admin adds the others
+        # every field, as the admin's default form has: a list here would become the admin's
+        # fields (ModelAdmin.get_form takes the form's own choice)
+        fields = "__all__"  # noqa: DJ007
 
 
 @admin.register(Service)
