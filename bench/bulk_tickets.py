@@ -177,7 +177,7 @@ def generate_city(cursor, tickets: int, days: int = 730, untyped_every: int = 20
     untyped (waiting for triage); about 4 % still open. Then the work list's columns and
     search words (case_index.REFRESH) for all of them, and handoffs and callbacks as
     ``generate`` makes them. Runs in the caller's transaction."""
-    from ulm_servicepoint.case_index import REFRESH, TEXT_INDEXED
+    from ulm_servicepoint.case_index import REFRESH, refresh_params
 
     started = time.perf_counter()
     cursor.execute("SELECT coalesce(max(id), 0) FROM helpdesk_ticket")
@@ -299,12 +299,7 @@ def generate_city(cursor, tickets: int, days: int = 730, untyped_every: int = 20
     step = 100_000
     for start in range(base + 1, base + tickets + 1, step):
         cursor.execute(
-            REFRESH,
-            {
-                "open": [1, 2],
-                "ids": list(range(start, min(start + step, base + tickets + 1))),
-                "text": TEXT_INDEXED,
-            },
+            REFRESH, refresh_params(list(range(start, min(start + step, base + tickets + 1))))
         )
     indexed = time.perf_counter()
     counts: dict = {}

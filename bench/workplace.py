@@ -11,15 +11,14 @@ queries per request. Targets (issue 13): work list p95 ≤ 150 ms at constant qu
 p95 ≤ 300 ms, ticket page p95 ≤ 150 ms at constant queries. Drops the database at the end.
 
     DEBUG=false SECRET_KEY=x SECURE_SSL_REDIRECT=false \
-        .venv/bin/python bench/workplace.py [TICKETS] [RUNS] [--slow] [--no-host-api]
+        .venv/bin/python bench/workplace.py [TICKETS] [RUNS] [--slow] [--no-host-api] \
+        [--keep] [--reuse]
 """
 
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -33,10 +32,10 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from helpdesk.models import FollowUp, Ticket  # noqa: E402
 from helpdesk.query import query_to_base64  # noqa: E402
 
+from bench import timing  # noqa: E402
 from bench.bulk_tickets import generate_city  # noqa: E402
 from ulm_routing import services as routing  # noqa: E402
 from ulm_servicepoint import services  # noqa: E402
@@ -51,51 +50,32 @@ EXTRA_DEPARTMENTS = [
 RESULTS: list[str] = []
 
 
-def measure(label: str, call, runs: int, expect: bytes = b"") -> None:
-    response = call()  # warm-up
-    assert response.status_code == 200, (label, response.status_code)
-    if expect:
-        assert expect in response.content, (label, "expected content missing")
-    timings, queries = [], set()
-    slowest: dict[str, float] = {}
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = call()
-            timings.append((time.perf_counter() - start) * 1000)
-        queries.add(len(captured))
-        for query in captured.captured_queries:
-            key = query["sql"][:160]
-            slowest[key] = max(slowest.get(key, 0.0), float(query["time"]) * 1000)
-    timings.sort()
-    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-    line = (
-        f"{label:<52} queries {sorted(queries)!s:<10} p50 {statistics.median(timings):7.1f} ms"
-        f"  p95 {p95:7.1f} ms  (n={runs})"
+def measure(label: str, call, runs: int, row: bytes = b"") -> None:
+    RESULTS.append(
+        timing.measure(label, call, runs, rows=(lambda c: c.count(row)) if row else None)
     )
-    RESULTS.append(line)
-    print(line, flush=True)
-    if "--slow" in sys.argv:
-        for sql, ms in sorted(slowest.items(), key=lambda kv: -kv[1])[:3]:
-            print(f"    {ms:7.1f} ms  {sql}")
 
 
 def main(tickets: int, runs: int) -> None:
+    """``--keep`` leaves the database for a later ``--reuse`` (which skips the generation)."""
     creation = connection.creation
-    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    reuse = "--reuse" in sys.argv
+    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=reuse)
     try:
-        services.load_demo_data()
-        routing.load_demo_routing()
-        for title, slug in EXTRA_DEPARTMENTS:
-            services.setup_department(title, slug, email=f"{slug}@ulm.example")
-        with transaction.atomic(), connection.cursor() as cursor:
-            print("generated", generate_city(cursor, tickets=tickets), flush=True)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+        if not reuse:
+            services.load_demo_data()
+            routing.load_demo_routing()
+            for title, slug in EXTRA_DEPARTMENTS:
+                services.setup_department(title, slug, email=f"{slug}@ulm.example")
+            with transaction.atomic(), connection.cursor() as cursor:
+                print("generated", generate_city(cursor, tickets=tickets), flush=True)
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
         run(runs)
     finally:
         connection.close()
-        creation.destroy_test_db("test_ulm_bench", verbosity=0)
+        if "--keep" not in sys.argv:
+            creation.destroy_test_db("test_ulm_bench", verbosity=0)
     print("\nsummary")
     for line in RESULTS:
         print(line)

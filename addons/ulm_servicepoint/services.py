@@ -90,6 +90,7 @@ from ulm_servicepoint.hooks import (
     told_citizen,
 )
 from ulm_servicepoint.models import RequestType
+from ulm_servicepoint.queue_moves import name_queues
 from ulm_servicepoint.reference import (
     assign as assign_reference,
 )
@@ -189,6 +190,7 @@ __all__ = [
     "member_departments",
     "merge_citizens",
     "move_to_department",
+    "name_queues",
     "normalise_phone",
     "note_ticket_update",
     "open_case",

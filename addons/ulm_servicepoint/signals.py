@@ -29,3 +29,8 @@ def after_citizen_saved(sender, instance, raw=False, **kwargs):
 def before_followup_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         host_text.translate_followup_title(instance)
+
+
+def after_ticket_change_saved(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        services.name_queues(instance)

@@ -4,8 +4,8 @@ addons add columns such as the due time), filters, a search and saved views; bul
 what a service center does in bulk (assign, close as duplicate; setting the type is triage's).
 
 It reads the case records' own columns and indexes (case_index keeps them in step with the
-tickets), so a page costs the same few queries at a million tickets: the capped count, the
-page's ids, the page's rows with their joins, one per added column."""
+tickets), so a page costs the same few queries at a million tickets: the count (only up to 1,000),
+the page's ids, the page's rows with their joins, one per added column."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ from ulm_servicepoint.reference import normalise, reference_of, ticket_for_refer
 from ulm_servicepoint.schema_forms import normalise_phone, normalise_vehicle_registration
 
 PAGE_SIZE = 25
-COUNT_CAP = 50_000  # counted exactly up to here, then "more than 50,000" (2,000 pages)
+COUNT_CAP = 1_000  # counted exactly up to here, then "more than 1,000"
+MAX_PAGE = 4_000  # 100,000 requests deep; beyond, a filter or the search helps more
 MAX_QUERY = 100
 MAX_BULK = 100
 
@@ -56,7 +57,10 @@ def cases_visible_to(user: Any, queues: list[Queue] | None = None) -> QuerySet[C
     if not getattr(user, "is_authenticated", False):
         return CaseRecord.objects.none()
     queues = queues_visible_to(user) if queues is None else queues
-    return CaseRecord.objects.filter(Q(department__in=[q.pk for q in queues]) | Q(owner=user))
+    seen = {q.pk for q in queues}
+    if seen and seen == set(Queue.objects.values_list("pk", flat=True)):
+        return CaseRecord.objects.all()  # every department (the service center)
+    return CaseRecord.objects.filter(Q(department__in=seen) | Q(owner=user))
 
 
 class WorklistForm(forms.Form):
@@ -95,7 +99,7 @@ class WorklistForm(forms.Form):
         choices=[("", gettext_lazy("all")), *Channel.choices],
     )
     art = forms.ChoiceField(label=gettext_lazy("Request type"), required=False)
-    seite = forms.IntegerField(required=False, min_value=1, max_value=COUNT_CAP)
+    seite = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
 
     def __init__(self, data: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
@@ -132,21 +136,18 @@ class Row:
 class WorklistPage:
     rows: list[Row]
     number: int
-    count: int
+    count: int  # exact when not ``capped``; else "more than COUNT_CAP"
     capped: bool
+    has_next: bool
     columns: list[tuple[str, Any]]
 
     @property
-    def num_pages(self) -> int:
-        return max(1, -(-self.count // PAGE_SIZE))
+    def num_pages(self) -> int | None:
+        return None if self.capped else max(1, -(-self.count // PAGE_SIZE))
 
     @property
     def has_previous(self) -> bool:
         return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
 
 
 def search(cases: QuerySet[CaseRecord], query: str) -> QuerySet[CaseRecord]:
@@ -212,13 +213,18 @@ def page_of(form: WorklistForm, now: datetime | None = None) -> WorklistPage:
     """One page of the list (see the module docstring for its queries)."""
     cases = filtered(form)
     data = form.cleaned_data if form.is_valid() else {}
+    # counted only as far as a person reads a number; a page asks for one row more than it
+    # shows to know whether there is a next one
     count = cases.values("pk")[: COUNT_CAP + 1].count()
     capped = count > COUNT_CAP
     count = min(count, COUNT_CAP)
-    pages = max(1, -(-count // PAGE_SIZE))
-    number = min(max(1, data.get("seite") or 1), pages)
+    number = max(1, data.get("seite") or 1)
+    if not capped:
+        number = min(number, max(1, -(-count // PAGE_SIZE)))
     start = (number - 1) * PAGE_SIZE
-    ids = list(cases.values_list("pk", flat=True)[start : start + PAGE_SIZE])
+    ids = list(cases.values_list("pk", flat=True)[start : start + PAGE_SIZE + 1])
+    has_next = len(ids) > PAGE_SIZE
+    ids = ids[:PAGE_SIZE]
     found = {
         case.pk: case
         for case in CaseRecord.objects.filter(pk__in=ids).select_related(
@@ -243,7 +249,7 @@ def page_of(form: WorklistForm, now: datetime | None = None) -> WorklistPage:
         for row in rows:
             row.cells.append(values.get(row.ticket.pk, "—"))
     columns = [(key, label) for key, label, _cells in WORKLIST_COLUMNS]
-    return WorklistPage(rows, number, count, capped, columns)
+    return WorklistPage(rows, number, count, capped, has_next, columns)
 
 
 # --- saved views --------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from helpdesk.models import FollowUp, Queue, Ticket
 
-from tests.support.html import soup, visible_text
+from tests.support.html import form_fields, soup, visible_text
 from ulm_servicepoint import services
 from ulm_servicepoint.models import CaseRecord, RequestType, SavedView
 from ulm_servicepoint.retention import anonymise_ticket
@@ -37,6 +37,12 @@ def capture(slug, values, name="Jonas Schneider", email="j.schneider@example.org
 
 def kfz(plate="UL-XY 42", **kw):
     return capture("kfz-zulassung", {"vorgang": "Wunschkennzeichen", "kennzeichen": plate}, **kw)
+
+
+def sperrmuell(items="Sofa", elektro=False, **kw):
+    address = {"street": "A", "house_number": "1", "postcode": "89073", "city": "Ulm"}
+    values = {"abholadresse": address, "gegenstaende": items, "elektro": elektro}
+    return capture("sperrmuell-abholung", values, **kw)
 
 
 def references(response) -> list[str]:
@@ -76,20 +82,7 @@ def test_filters(agent_client, demo, agent):
     mine = kfz("UL-AA 1")
     mine.ticket.assigned_to = agent
     mine.ticket.save()
-    by_mail = capture(
-        "sperrmuell-abholung",
-        {
-            "abholadresse": {
-                "street": "A",
-                "house_number": "1",
-                "postcode": "89073",
-                "city": "Ulm",
-            },
-            "gegenstaende": "Sofa",
-            "elektro": False,
-        },
-        channel="email",
-    )
+    by_mail = sperrmuell(channel="email")
     ref_mine, ref_mail = reference_of(mine.ticket), reference_of(by_mail.ticket)
     assert references(agent_client.get(URL, {"bearbeitung": "ich"})) == [ref_mine]
     unassigned = references(agent_client.get(URL, {"bearbeitung": "niemand"}))
@@ -134,20 +127,7 @@ def test_search_by_name_mail_phone_plate_and_words(agent_client, demo, query):
 
 
 def test_search_by_reference_and_german_words(agent_client, demo):
-    case = capture(
-        "sperrmuell-abholung",
-        {
-            "abholadresse": {
-                "street": "A",
-                "house_number": "1",
-                "postcode": "89073",
-                "city": "Ulm",
-            },
-            "gegenstaende": "Zwei alte Kühlschränke",
-            "elektro": True,
-        },
-        message="Bitte die Geräte abholen.",
-    )
+    case = sperrmuell("Zwei alte Kühlschränke", elektro=True, message="Bitte die Geräte abholen.")
     reference = reference_of(case.ticket)
     assert references(agent_client.get(URL, {"q": reference.lower().replace("-", " ")})) == [
         reference
@@ -160,19 +140,7 @@ def test_search_by_reference_and_german_words(agent_client, demo):
 def test_a_clerk_sees_only_the_department(client, demo, kfz_clerk):
     own = kfz("UL-KK 1")
     services.move_to_department(own, None, Queue.objects.get(slug="kfz-zulassung"), "")
-    foreign = capture(
-        "sperrmuell-abholung",
-        {
-            "abholadresse": {
-                "street": "A",
-                "house_number": "1",
-                "postcode": "89073",
-                "city": "Ulm",
-            },
-            "gegenstaende": "Sofa",
-            "elektro": False,
-        },
-    )
+    foreign = sperrmuell()
     client.force_login(kfz_clerk)
     shown = references(client.get(URL, {"zustand": "alle"}))
     assert reference_of(own.ticket) in shown
@@ -321,3 +289,44 @@ def test_anonymised_cases_are_not_found_by_name(agent_client, demo):
     anonymise_ticket(case.ticket)
     assert references(agent_client.get(URL, {"q": "Geheim", "zustand": "alle"})) == []
     assert references(agent_client.get(URL, {"q": "gerda@example.org", "zustand": "alle"})) == []
+
+
+def test_a_move_by_the_hosts_form_names_the_departments_and_the_level(agent_client, demo):
+    case = kfz("UL-G 1")
+    kfz_queue = Queue.objects.get(slug="kfz-zulassung")
+    page = agent_client.get(reverse("helpdesk:view", args=[case.ticket_id]))
+    form = form_fields(page, "form#ticket_update_form, form[action$='update/']")
+    form.pop("public", None)
+    form.update({"comment": "Bitte übernehmen.", "queue": str(kfz_queue.pk)})
+    response = agent_client.post(reverse("helpdesk:update", args=[case.ticket_id]), form)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.department == kfz_queue
+    assert case.level == 2
+    history = visible_text(agent_client.get(reverse("helpdesk:view", args=[case.ticket_id])))
+    assert "Servicecenter" in history
+    assert "von 1 in" not in history
+    from helpdesk.models import TicketChange
+
+    change = TicketChange.objects.get(followup__ticket=case.ticket)
+    assert (change.old_value, change.new_value) == ("Servicecenter", "Kfz-Zulassung")
+
+
+def test_a_long_list_is_counted_only_so_far(agent_client, demo, monkeypatch):
+    from ulm_servicepoint import worklist
+
+    monkeypatch.setattr(worklist, "COUNT_CAP", 3)
+    monkeypatch.setattr(worklist, "PAGE_SIZE", 2)
+    for number in range(5):
+        kfz(f"UL-H {number + 1}")
+    first = agent_client.get(URL, {"kanal": "phone"})
+    assert "Mehr als 3 Anliegen · Seite 1" in visible_text(first)
+    seen = references(first)
+    page = 1
+    while soup(first).select_one("a[rel=next]"):
+        page += 1
+        first = agent_client.get(URL, {"kanal": "phone", "seite": page})
+        seen += references(first)
+    assert page == 3
+    assert len(seen) == len(set(seen)) == 5
+    assert references(agent_client.get(URL, {"kanal": "phone", "seite": 9})) == []
