@@ -3,8 +3,15 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from ulm_servicepoint.host_guard import host_urlpatterns
+
+# procrastinate's job list in the admin is English through and through (its model, columns and
+# states have no translations) and read-only; the worker's state is on /healthz and a failed
+# mail in "Ausgehende E-Mails", so the admin, German everywhere, goes without it
+if admin.site.is_registered(ProcrastinateJob):
+    admin.site.unregister(ProcrastinateJob)
 
 urlpatterns = [
     path(

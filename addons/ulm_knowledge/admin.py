@@ -1,11 +1,13 @@
 """Admin of ulm_knowledge: services, answers, synonyms; versions and answers given read-only.
 Deleting is not offered for items: they are retired (the host deletes a KB item's tickets)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from ulm_knowledge import services
+from ulm_knowledge.list_editors import CONTACT_COLUMNS, FORM_COLUMNS, LEIKA_COLUMNS, RowsField
 from ulm_knowledge.models import (
     Answer,
     AnswerUse,
@@ -104,8 +106,23 @@ class ItemAdmin(admin.ModelAdmin):
         }
 
 
+class ServiceAdminForm(forms.ModelForm):
+    """The service's lists as rows of inputs instead of JSON text (``list_editors``)."""
+
+    leika_keys = RowsField(LEIKA_COLUMNS, scalar=True, label=_("LeiKa keys"))
+    forms = RowsField(FORM_COLUMNS, label=_("forms and online services"))
+    contact_points = RowsField(CONTACT_COLUMNS, label=_("contact points (address, opening hours)"))
+
+    class Meta:
+        model = Service
+        # every field, as the admin's default form has: a list here would become the admin's
+        # fields (ModelAdmin.get_form takes the form's own choice)
+        fields = "__all__"  # noqa: DJ007
+
+
 @admin.register(Service)
 class ServiceAdmin(ItemAdmin):
+    form = ServiceAdminForm
     content_fields = services.SERVICE_FIELDS
     readonly_fields = [*ItemAdmin.readonly_fields, "slug"]  # the public address stays
     list_display = ["name", "external_id", "status", "department", "version", "updated_at"]

@@ -13,6 +13,7 @@ class UlmKnowledgeConfig(AppConfig):
         from ulm_knowledge import (
             checks,  # noqa: F401 - registers the system checks
             services,
+            views,
         )
         from ulm_knowledge.signals import (
             after_capture,
@@ -20,7 +21,7 @@ class UlmKnowledgeConfig(AppConfig):
             capture_schema_saved,
             request_type_saved,
         )
-        from ulm_servicepoint.host_guard import register_host_check
+        from ulm_servicepoint.host_guard import register_host_check, register_host_view
         from ulm_servicepoint.services import (
             register_capture_panel,
             register_request_type_search,
@@ -42,4 +43,6 @@ class UlmKnowledgeConfig(AppConfig):
         )
         register_capture_panel("ulm_knowledge/capture_slot.html")
         register_told_citizen(services.answers_told)
+        # the host's knowledge-base index lists only its own (empty) categories: ours instead
+        register_host_view("kb_index", views.host_kb_index)
         register_host_check("kb_vote", lambda request, url: services.vote_refused(url["item_id"]))

@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from helpdesk.models import KBItem
+from helpdesk.views import kb
 
 from ulm_knowledge import service_pages, services
 from ulm_servicepoint import conf as servicepoint_conf
@@ -126,3 +127,11 @@ def draft_from_ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
         return redirect("ulm_knowledge:gaps")
     messages.success(request, _("Draft created; it is published after review by a second person."))
     return redirect("admin:ulm_knowledge_answer_change", answer.pk)
+
+
+def host_kb_index(request: HttpRequest) -> HttpResponse:
+    """The host's "Wissensdatenbank" (``/helpdesk/kb/``) lists only the host's categories: staff
+    get our services A–Z and search; citizens keep the host's public page."""
+    if request.user.is_staff:
+        return redirect("ulm_knowledge:services")
+    return kb.index(request)

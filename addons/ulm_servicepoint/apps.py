@@ -7,8 +7,8 @@ class UlmServicepointConfig(AppConfig):
     verbose_name = _("Service center")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate, post_save
-        from helpdesk.models import Ticket, TicketChange
+        from django.db.models.signals import post_migrate, post_save, pre_save
+        from helpdesk.models import FollowUp, Ticket, TicketChange
         from helpdesk.signals import update_ticket_done
 
         from ulm_servicepoint import (
@@ -23,12 +23,16 @@ class UlmServicepointConfig(AppConfig):
             after_ticket_change_saved,
             after_ticket_saved,
             after_ticket_update,
+            before_followup_saved,
         )
 
         post_migrate.connect(after_migrate, sender=self)
         from ulm_servicepoint.models import CaseRecord, Citizen
 
         post_save.connect(after_ticket_saved, sender=Ticket, dispatch_uid="ulm_servicepoint.ref")
+        pre_save.connect(
+            before_followup_saved, sender=FollowUp, dispatch_uid="ulm_servicepoint.followup_title"
+        )
         post_save.connect(after_case_saved, sender=CaseRecord, dispatch_uid="ulm_servicepoint.case")
         post_save.connect(
             after_citizen_saved, sender=Citizen, dispatch_uid="ulm_servicepoint.citizen"

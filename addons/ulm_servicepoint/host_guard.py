@@ -79,6 +79,8 @@ class Guard:
     escape_json: bool = False
     # fields those scripts escape themselves (left as they are)
     keep_json: tuple[str, ...] = ()
+    # fields whose null the host's scripts would write as the text "null": empty instead
+    blank_json: tuple[str, ...] = ()
     # the host refuses a foreign ticket itself, in a friendlier way than our 404 (the ticket
     # page sends the clerk back to his list with a message)
     host_refuses_foreign: bool = False
@@ -101,7 +103,10 @@ GUARDS: dict[str, Guard] = {
         state_change_params=(("close", gettext_lazy("Accept the resolution and close")),)
     ),
     # the ticket list's table writes every column but the title (escaped by its script) as HTML
-    "datatables_ticket_list": Guard(escape_json=True, keep_json=("title",)),
+    # (a ticket without a submitter, e.g. from a phone call, has none: "null" on the page)
+    "datatables_ticket_list": Guard(
+        escape_json=True, keep_json=("title",), blank_json=("submitter",)
+    ),
     # "my tickets" writes the title with $('<div>').html(…) and the submitter into a link
     "user_tickets-list": Guard(escape_json=True),
 }
@@ -195,7 +200,12 @@ def _escape_response(response: HttpResponse, guard: Guard) -> HttpResponse:
     if isinstance(response, JsonResponse):
         document = json.loads(response.content)
         if isinstance(document, dict) and isinstance(document.get("data"), list):
-            document["data"] = _escape(document["data"], guard.keep_json)
+            document["data"] = [
+                {**row, **{k: "" for k in guard.blank_json if row.get(k) is None}}
+                if isinstance(row, dict)
+                else row
+                for row in _escape(document["data"], guard.keep_json)
+            ]
             response.content = json.dumps(document).encode()
     return response
 

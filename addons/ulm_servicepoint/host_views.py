@@ -6,7 +6,9 @@ host's; registered with ``host_guard.register_host_view`` in ``apps.py``.
 - copies (CC) to a user: only users who may see the ticket (a CC receives its mails), and an
   address without markup;
 - "my tickets" (the host's API behind it): only tickets the user may see;
-- the ticket list: a search for a stable reference opens that ticket.
+- the ticket list: a search for a stable reference opens that ticket;
+- "Neues Ticket": staff go to our capture screen;
+- the Kanban board: every open ticket, not only those with a due date.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from helpdesk.decorators import helpdesk_staff_member_required
+from helpdesk.decorators import helpdesk_staff_member_required, is_helpdesk_staff
 from helpdesk.forms import (
     TicketCCEmailForm,
     TicketCCForm,
@@ -24,6 +26,7 @@ from helpdesk.forms import (
     TicketResolvesForm,
 )
 from helpdesk.models import CustomField, Ticket, TicketCustomFieldValue
+from helpdesk.views import public, staff
 from helpdesk.views.api import TicketViewSet, UserTicketViewSet
 
 from ulm_servicepoint.schema_forms import EmailAddressField
@@ -188,8 +191,31 @@ tickets_api_list = PagedTicketViewSet.as_view({"get": "list", "post": "create"})
 user_tickets_list = VisibleUserTicketViewSet.as_view({"get": "list"})
 user_tickets_detail = VisibleUserTicketViewSet.as_view({"get": "retrieve"})
 
+
+def create_ticket(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """The host's "Neues Ticket": staff capture a request in our capture screen (typed, with a
+    citizen and a channel), so the host's untyped staff form is no second way in; citizens keep
+    the host's public view (guarded like every other)."""
+    if is_helpdesk_staff(request.user):
+        return redirect("ulm_servicepoint:capture_start")
+    return public.create_ticket(request, *args, **kwargs)
+
+
+def kanban_board(request: HttpRequest) -> HttpResponse:
+    """The host's board shows only tickets due within two weeks (or overdue); a request has no
+    due date in the host's field, so the board was empty. Without a choice of weeks it shows
+    every open ticket (the host's own "0 = all")."""
+    if "due_weeks" not in request.GET:
+        query = request.GET.copy()
+        query["due_weeks"] = "0"
+        return redirect(f"{request.path}?{query.urlencode()}")
+    return staff.kanban_board(request)
+
+
 REPLACEMENTS = {
     "list": ticket_list,
+    "submit": create_ticket,
+    "kanban": kanban_board,
     "ticket_dependency_add": ticket_dependency_add,
     "ticket_resolves_add": ticket_resolves_add,
     "ticket_cc_add": ticket_cc_add,

@@ -1,6 +1,6 @@
 """Signal receivers of ulm_servicepoint: one call each."""
 
-from ulm_servicepoint import services
+from ulm_servicepoint import host_text, services
 
 
 def after_migrate(sender, **kwargs):
@@ -24,6 +24,11 @@ def after_case_saved(sender, instance, raw=False, **kwargs):
 def after_citizen_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         services.citizen_saved(instance.pk)
+
+
+def before_followup_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        host_text.translate_followup_title(instance)
 
 
 def after_ticket_change_saved(sender, instance, created, raw=False, **kwargs):

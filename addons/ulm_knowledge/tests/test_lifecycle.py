@@ -12,6 +12,7 @@ from helpdesk.models import Queue
 from tests.support.html import soup, visible_text
 from tests.support.outbox import deliver_outbox
 from ulm_knowledge import services
+from ulm_knowledge.list_editors import RowsField
 from ulm_knowledge.models import ItemVersion, Status
 from ulm_knowledge.tests.conftest import by_external_id
 
@@ -96,10 +97,16 @@ def test_admin_edit_is_versioned_and_needs_review(catalogue, admin_user, client)
     assert page.status_code == 200
     form = page.context["adminform"].form
     fields = [name for name in form.fields if name != "request_types"]  # links: not posted
-    data = {
-        name: json.dumps(value) if isinstance(value, list | dict) else (value or "")
-        for name, value in ((name, form.initial.get(name)) for name in fields)
-    }
+    data: dict[str, object] = {}
+    for name in fields:
+        value, field = form.initial.get(name), form.fields[name]
+        if isinstance(field, RowsField):  # LeiKa keys, forms, contact points: rows of inputs
+            rows = field.widget.format_value(value)
+            data[f"{name}-count"] = len(rows)
+            for index, row in enumerate(rows):
+                data.update({f"{name}-{index}-{key}": text for key, text in row.items()})
+        else:
+            data[name] = json.dumps(value) if isinstance(value, list | dict) else (value or "")
     data.update(fees="46,00 Euro", department="")
     assert perso.request_types.exists()  # linked to the demo's request type by its LeiKa key
     response = client.post(url, data)

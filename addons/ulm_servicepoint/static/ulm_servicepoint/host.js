@@ -1,8 +1,18 @@
-/* What the host's templates did in inline event handlers (onclick=…, oninput=…), which our
+/* German defaults for the host's ticket table (DataTables): the texts come from our catalogue,
+   written into the page as JSON by helpdesk/custom_navigation_header.html. This script runs
+   deferred: after DataTables is loaded, before the page's ready handler builds the table.
+
+   What the host's templates did in inline event handlers (onclick=…, oninput=…), which our
    Content-Security-Policy does not run (script-src-attr 'none'; see ulm_servicepoint.security):
    the caret icons of collapsible sections, and the checklist template editor's task rows. */
 (function () {
   "use strict";
+
+  var language = document.getElementById("ulm-datatables-language");
+  var dataTable = window.jQuery && window.jQuery.fn.dataTable;
+  if (language && dataTable && dataTable.defaults) {
+    window.jQuery.extend(true, dataTable.defaults.language, JSON.parse(language.textContent));
+  }
 
   function toggleCaret(icon) {
     if (icon) {
