@@ -24,6 +24,7 @@ class UlmKnowledgeConfig(AppConfig):
         from ulm_servicepoint.services import (
             register_capture_panel,
             register_request_type_search,
+            register_request_type_suggester,
             register_told_citizen,
             request_captured,
         )
@@ -42,4 +43,6 @@ class UlmKnowledgeConfig(AppConfig):
         )
         register_capture_panel("ulm_knowledge/capture_slot.html")
         register_told_citizen(services.answers_told)
+        # the triage proposes request types for an untyped ticket from its text
+        register_request_type_suggester(services.request_types_for_ticket)
         register_host_check("kb_vote", lambda request, url: services.vote_refused(url["item_id"]))
