@@ -261,3 +261,18 @@ def test_without_a_suggester_the_title_names_the_type(agent_client, demo, monkey
     assert [s.request_type.slug for s in suggestions][:1] == ["sperrmuell-abholung"]
     page = agent_client.get(triage_url(ticket))
     assert [a.get_text() for a in soup(page).select("#vorschlaege a")][:1] == ["Sperrmüll-Abholung"]
+
+
+def test_triage_pages_have_no_english(agent_client, demo):
+    from tests.test_german import english_on_page
+
+    ticket = mail_ticket("Sperrmüll", text="Bitte holen Sie mein Sofa ab.")
+    for url in (
+        reverse("ulm_servicepoint:triage"),
+        triage_url(ticket),
+        triage_url(ticket, art="sperrmuell-abholung", suche="Huber"),
+        reverse("helpdesk:view", args=[ticket.pk]),
+    ):
+        response = agent_client.get(url)
+        assert response.status_code == 200
+        assert english_on_page(response) == [], url
