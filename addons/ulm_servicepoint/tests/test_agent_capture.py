@@ -351,6 +351,7 @@ def test_navigation_links_capture_counter_and_calls_for_the_service_center_only(
     assert links == {
         "Anliegen erfassen": reverse("ulm_servicepoint:capture_start"),
         "Schaltermodus": reverse("ulm_servicepoint:counter"),
+        "Sichtung": reverse("ulm_servicepoint:triage"),
         "Telefonate": reverse("ulm_channels:calls"),
         # ulm_routing's pages, linked when it is installed (as in this project)
         "Rückrufbitte": reverse("ulm_routing:callback_new"),
@@ -364,7 +365,10 @@ def test_navigation_links_capture_counter_and_calls_for_the_service_center_only(
     page = soup(client.get(reverse("helpdesk:dashboard")))
     assert page.select_one("nav[aria-label=Servicecenter]") is None
     department = page.select_one("nav[aria-label=Fachabteilung]")
-    assert [a["href"] for a in department.select("a")] == [reverse("ulm_routing:worklist")]
+    assert [a["href"] for a in department.select("a")] == [
+        reverse("ulm_routing:worklist"),
+        reverse("ulm_servicepoint:triage"),  # his department's untyped tickets
+    ]
     # the knowledge base's links are for every clerk: the gaps are his department's
     knowledge = page.select_one("nav[aria-label=Wissensdatenbank]")
     assert {a.get_text(strip=True) for a in knowledge.select("a")} == {
