@@ -191,6 +191,29 @@ def test_clerks_triage_only_their_department(client, kfz_clerk, demo):
     assert [c.request_type for c in typed] == [kfz_type]
 
 
+def test_the_list_shows_exactly_the_untyped_tickets_the_user_may_open(agent, kfz_clerk, demo):
+    """The list reads visibility off the case record's department and owner: the same tickets
+    as tickets_visible_to, also for a ticket of another queue assigned to the clerk."""
+    kfz = Queue.objects.get(slug="kfz-zulassung")
+    waste = Queue.objects.get(slug="abfallwirtschaft")
+    untyped_ticket(kfz, "Kfz ohne Art")
+    untyped_ticket(waste, "Abfall ohne Art")
+    assigned = untyped_ticket(waste, "Abfall, ihm zugewiesen")
+    assigned.assigned_to = kfz_clerk
+    assigned.save()
+    for user in (agent, kfz_clerk):
+        listed = set(services.untyped_cases(user).values_list("ticket_id", flat=True))
+        expected = set(
+            services.tickets_visible_to(user)
+            .filter(case_record__request_type=None)
+            .values_list("pk", flat=True)
+        )
+        assert listed == expected
+    clerk_sees = set(services.untyped_cases(kfz_clerk).values_list("ticket__title", flat=True))
+    assert {"Kfz ohne Art", "Abfall, ihm zugewiesen"} <= clerk_sees
+    assert "Abfall ohne Art" not in clerk_sees
+
+
 def test_bulk_set_type_types_every_case_in_one_go(agent, demo):
     queue = services.service_center_queue()
     tickets = [untyped_ticket(queue, f"Anfrage {n}") for n in range(3)]

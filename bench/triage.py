@@ -1,0 +1,119 @@
+"""The triage list (Sichtung) with 1,000,000 tickets in the database, every 50th of them
+untyped: server time p50/p95 and SQL queries per page, for the service center's agent (every
+department) and a department's clerk (Abfallwirtschaft), first page and page 4.
+
+Creates a database of its own (``test_ulm_bench`` on the project's PostgreSQL, migrated), loads
+the demo city, generates the tickets with ``bench/bulk_tickets.py`` and their case records here
+(INSERT … SELECT; the untyped ones with channel e-mail), commits and VACUUM ANALYZEs them, then
+measures in-process (Django test client) and drops the database.
+
+    DEBUG=false SECRET_KEY=x SECURE_SSL_REDIRECT=false \
+        .venv/bin/python bench/triage.py [TICKETS] [RUNS] [--slow]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ["ULM_DB_NAME"] = "ulm_bench"  # test_ulm_bench: made and dropped here
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from bench.bulk_tickets import generate  # noqa: E402
+from ulm_servicepoint import services  # noqa: E402
+
+UNTYPED_EVERY = 50
+
+CASES = """
+INSERT INTO ulm_servicepoint_caserecord (ticket_id, request_type_id, values, channel, level,
+    resolved_at_first_contact, received_at, captured_at, department_id, is_open, created_at,
+    updated_at)
+SELECT t.id,
+    CASE WHEN t.id %% %(every)s = 0 THEN NULL ELSE (%(types)s::int[])[1 + t.id %% %(nt)s] END,
+    '{}', CASE WHEN t.id %% %(every)s = 0 THEN 'email' ELSE 'phone' END, 1, false,
+    t.created, t.created, t.queue_id, t.status IN (1, 2, 6), now(), now()
+FROM helpdesk_ticket t
+WHERE NOT EXISTS (SELECT 1 FROM ulm_servicepoint_caserecord c WHERE c.ticket_id = t.id)
+"""
+
+
+def measure(label: str, call, runs: int) -> None:
+    call()  # warm-up
+    timings, queries, rows = [], set(), 0
+    slowest: dict[str, float] = {}
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = call()
+            timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, response.status_code
+        queries.add(len(captured))
+        for query in captured.captured_queries:
+            key = query["sql"][:160]
+            slowest[key] = max(slowest.get(key, 0.0), float(query["time"]) * 1000)
+        rows = response.content.count(b'class="triage-row"')
+    timings.sort()
+    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+    print(
+        f"{label:<40} rows {rows:>3}  queries {sorted(queries)}  "
+        f"p50 {statistics.median(timings):6.1f} ms  p95 {p95:6.1f} ms  (n={runs})",
+        flush=True,
+    )
+    if "--slow" in sys.argv:
+        for sql, ms in sorted(slowest.items(), key=lambda kv: -kv[1])[:3]:
+            print(f"    {ms:6.1f} ms  {sql}")
+
+
+def main(tickets: int, runs: int) -> None:
+    creation = connection.creation
+    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        services.load_demo_data()
+        with transaction.atomic(), connection.cursor() as cursor:
+            print("generated", generate(cursor, tickets=tickets, callbacks=0), flush=True)
+            types = list(services.RequestType.objects.values_list("pk", flat=True))
+            cursor.execute(CASES, {"every": UNTYPED_EVERY, "types": types, "nt": len(types)})
+            print("case records", cursor.rowcount, flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        run(runs)
+    finally:
+        connection.close()
+        creation.destroy_test_db("test_ulm_bench", verbosity=0)
+
+
+def run(runs: int) -> None:
+    users = get_user_model()
+    url = reverse("ulm_servicepoint:triage")
+    for username, label in (("anna.agentin", "agent"), ("berta.abfall", "clerk")):
+        client = Client(SERVER_NAME="127.0.0.1")
+        client.force_login(users.objects.get(username=username))
+        waiting = services.untyped_cases(users.objects.get(username=username)).count()
+        print(f"{label}: {waiting} untyped tickets visible", flush=True)
+        measure(f"triage list ({label}), first page", lambda c=client: c.get(url), runs)
+        measure(
+            f"triage list ({label}), page 4",
+            lambda c=client: c.get(url, {"seite": "4"}),
+            runs,
+        )
+
+
+if __name__ == "__main__":
+    main(
+        int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000,
+        int(sys.argv[2]) if len(sys.argv) > 2 else 30,
+    )
