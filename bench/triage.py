@@ -8,7 +8,7 @@ the demo city, generates the tickets with ``bench/bulk_tickets.py`` and their ca
 measures in-process (Django test client) and drops the database.
 
     DEBUG=false SECRET_KEY=x SECURE_SSL_REDIRECT=false \
-        .venv/bin/python bench/triage.py [TICKETS] [RUNS] [--slow]
+        .venv/bin/python bench/triage.py [TICKETS] [RUNS] [--slow] [--explain]
 """
 
 from __future__ import annotations
@@ -102,8 +102,11 @@ def run(runs: int) -> None:
     for username, label in (("anna.agentin", "agent"), ("berta.abfall", "clerk")):
         client = Client(SERVER_NAME="127.0.0.1")
         client.force_login(users.objects.get(username=username))
-        waiting = services.untyped_cases(users.objects.get(username=username)).count()
-        print(f"{label}: {waiting} untyped tickets visible", flush=True)
+        cases = services.untyped_cases(users.objects.get(username=username))
+        print(f"{label}: {cases.count()} untyped tickets visible", flush=True)
+        if "--explain" in sys.argv:
+            print(cases[:25].explain(analyze=True), flush=True)
+            print(cases.order_by().explain(analyze=True), flush=True)
         measure(f"triage list ({label}), first page", lambda c=client: c.get(url), runs)
         measure(
             f"triage list ({label}), page 4",

@@ -299,3 +299,17 @@ def test_triage_pages_have_no_english(agent_client, demo):
         response = agent_client.get(url)
         assert response.status_code == 200
         assert english_on_page(response) == [], url
+
+
+def test_past_the_count_cap_the_list_says_more_than(agent_client, demo, monkeypatch):
+    from ulm_servicepoint.triage import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    queue = services.service_center_queue()
+    for n in range(5):
+        untyped_ticket(queue, f"Wartend {n}")
+    page = agent_client.get(reverse("ulm_servicepoint:triage"))
+    text = visible_text(page)
+    assert "Mehr als 3 Tickets ohne Anliegenart" in text
+    assert len(soup(page).select("#sichtung tbody tr")) == 4  # the four it counted, one page
+    assert "Wartend 4" in text

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from helpdesk.models import FollowUp, Ticket
 from helpdesk.user import HelpdeskUser
@@ -38,6 +39,7 @@ from ulm_servicepoint.schema_forms import (
 logger = logging.getLogger(__name__)
 
 TRIAGE_PAGE_SIZE = 25  # untyped cases per page of the triage list
+COUNT_CAP = 1000  # waiting tickets the list counts exactly; beyond, "more than 1,000"
 SUGGESTED_TYPES = 5  # request types proposed for one ticket
 SUGGESTION_TEXT = 2000  # characters of a ticket's title and text the suggestions look at
 
@@ -65,10 +67,30 @@ def untyped_cases(user: Any) -> QuerySet[CaseRecord]:
     )
 
 
+class CappedPaginator(Paginator):
+    """Counts no further than ``COUNT_CAP`` (+1): counting 20,000 waiting tickets of a million
+    reads every one of them (140 ms), the first 1,001 a few milliseconds. Past the cap the
+    list says "more than 1,000" and pages as far as the count went."""
+
+    cap = COUNT_CAP
+
+    def __init__(self, cases: QuerySet[CaseRecord], per_page: int) -> None:
+        super().__init__(cases, per_page)
+        self.cases = cases
+
+    @cached_property
+    def count(self) -> int:
+        return self.cases.order_by()[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
 def triage_page(user: Any, number: Any = 1) -> Page:
     """One page of the triage list (a page number out of range gives the last page): two
-    queries, the count and the rows, however many tickets wait."""
-    return Paginator(untyped_cases(user), TRIAGE_PAGE_SIZE).get_page(number)
+    queries, the (capped) count and the rows, however many tickets wait."""
+    return CappedPaginator(untyped_cases(user), TRIAGE_PAGE_SIZE).get_page(number)
 
 
 def triage_case(user: Any, ticket_id: int) -> CaseRecord | None:
