@@ -170,7 +170,7 @@ AXES_LOCKOUT_TEMPLATE = "ulm_servicepoint/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "ulm_servicepoint.security.client_ip"
 AXES_VERBOSE = False
 LOGIN_URL = "helpdesk:login"
-LOGIN_REDIRECT_URL = "helpdesk:dashboard"
+LOGIN_REDIRECT_URL = "ulm_servicepoint:worklist"  # the work list is the landing page
 
 # --- German first ---------------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "de")

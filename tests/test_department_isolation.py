@@ -318,3 +318,20 @@ def test_triage_shows_and_types_only_own_department(karl, kfz_clerk, tickets):
     assert karl.get(url, {"art": "sperrmuell-abholung"}).status_code == 404
     assert karl.post(url, {"request_type": "sperrmuell-abholung"}).status_code == 404
     assert CaseRecord.objects.get(ticket=foreign).request_type is None
+
+
+def test_work_list_shows_only_own_department(karl, tickets):
+    url = reverse("ulm_servicepoint:worklist")
+    page = visible_text(karl.get(url, {"zustand": "alle"}))
+    assert "Wunschkennzeichen" in page
+    assert "Gelbe Tonne" not in page
+    # not by search, not by naming the other department, not in the bulk actions
+    assert "Gelbe Tonne" not in visible_text(karl.get(url, {"q": "Tonne", "zustand": "alle"}))
+    waste = Queue.objects.get(slug="abfallwirtschaft")
+    assert karl.get(url, {"bereich": waste.pk}).status_code == 400
+    response = karl.post(
+        reverse("ulm_servicepoint:worklist_bulk"),
+        {"fall": [tickets["waste"].pk], "aktion": "duplikat", "original": "x"},
+    )
+    assert response.status_code == 400
+    assert Ticket.objects.get(pk=tickets["waste"].pk).status == tickets["waste"].status

@@ -175,3 +175,25 @@ def test_callback_recorded_and_called_back(city, agent, berta, client):
     assert client.post(done).status_code == 409
     callback.refresh_from_db()
     assert callback.state == CallbackState.DONE
+
+
+def test_the_work_list_shows_due_times_and_filters_overdue_and_waiting(city, agent, client):
+    """The service center's work list (ulm_servicepoint) with routing's column and filters."""
+    client.force_login(agent)
+    url = reverse("ulm_servicepoint:worklist")
+    late, waiting, fine = (
+        captured(agent, Outcome.FORWARD, title=title) for title in ("Spät", "Gefragt", "Gut")
+    )
+    Handoff.objects.filter(ticket=late).update(due_at=timezone.now() - timedelta(hours=3))
+    Handoff.objects.filter(ticket=waiting).update(state=HandoffState.ASKED_CITIZEN)
+    text = visible_text(client.get(url))
+    assert "Rückmeldung fällig" in text
+    assert "Überfällig seit" in text
+    assert "Angehalten: wartet auf Bürger/in" in text
+    overdue = visible_text(client.get(url, {"ueberfaellig": "1"}))
+    assert reference_of(late) in overdue
+    assert reference_of(fine) not in overdue
+    assert reference_of(waiting) not in overdue
+    asked = visible_text(client.get(url, {"wartet": "1"}))
+    assert reference_of(waiting) in asked
+    assert reference_of(late) not in asked

@@ -13,11 +13,14 @@ class UlmRoutingConfig(AppConfig):
             checks,  # noqa: F401 - registers the system checks
             handoffs,
             routing,
+            worklists,
         )
         from ulm_routing.signals import after_citizen_reply, after_new_ticket, after_ticket_update
         from ulm_servicepoint.services import (
             citizen_replied,
             register_capture_panel,
+            register_worklist_column,
+            register_worklist_filter,
             set_forward_handler,
         )
 
@@ -28,3 +31,9 @@ class UlmRoutingConfig(AppConfig):
         update_ticket_done.connect(after_ticket_update, dispatch_uid="ulm_routing.host_moved")
         citizen_replied.connect(after_citizen_reply, dispatch_uid="ulm_routing.citizen_reply")
         register_capture_panel("ulm_routing/capture_callback_link.html")
+        # the work list: the due time of the department's feedback, overdue, waiting
+        register_worklist_column("faellig", _("Feedback due"), worklists.due_cells)
+        register_worklist_filter("ueberfaellig", _("overdue only"), worklists.overdue_cases)
+        register_worklist_filter(
+            "wartet", _("waiting for the citizen"), worklists.waiting_for_citizen
+        )

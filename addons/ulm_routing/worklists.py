@@ -214,3 +214,42 @@ def page_of(
 
 
 OPEN_HANDOFF_STATES = OPEN_STATES
+
+
+# --- the service center's work list (ulm_servicepoint) gets the due time and two filters ---------
+def due_cells(ticket_ids: list[int]) -> dict[int, str]:
+    """The clock of each ticket's open handoff (its due time for feedback), as HTML for the
+    work list: one query for the handoffs, three for the calendars if any is open."""
+    from django.template.loader import render_to_string
+
+    now = timezone.now()
+    cells: dict[int, str] = {}
+    handoffs = list(
+        Handoff.objects.filter(ticket_id__in=ticket_ids, state__in=WITH_DEPARTMENT).order_by(
+            "ticket_id", "-forwarded_at", "-pk"
+        )
+    )
+    if not handoffs:
+        return cells
+    calendars = Calendars()
+    for handoff in handoffs:
+        if handoff.ticket_id in cells:
+            continue
+        paused = handoff.state == HandoffState.ASKED_CITIZEN
+        clock = calendars.clock(handoff.department_id, handoff.due_at, now, paused=paused)
+        cells[handoff.ticket_id] = render_to_string("ulm_routing/clock.html", {"clock": clock})
+    return cells
+
+
+def overdue_cases(cases: QuerySet) -> QuerySet:
+    """Cases whose department's feedback is overdue (an open handoff past its due time)."""
+    late = Handoff.objects.filter(state__in=WITH_DEPARTMENT, due_at__lt=timezone.now())
+    return cases.filter(
+        ticket_id__in=late.exclude(state=HandoffState.ASKED_CITIZEN).values("ticket_id")
+    )
+
+
+def waiting_for_citizen(cases: QuerySet) -> QuerySet:
+    """Cases whose department asked the citizen and waits for the answer."""
+    asked = Handoff.objects.filter(state=HandoffState.ASKED_CITIZEN)
+    return cases.filter(ticket_id__in=asked.values("ticket_id"))

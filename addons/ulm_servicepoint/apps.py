@@ -8,7 +8,7 @@ class UlmServicepointConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate, post_save
-        from helpdesk.models import Ticket
+        from helpdesk.models import Ticket, TicketChange
         from helpdesk.signals import update_ticket_done
 
         from ulm_servicepoint import (
@@ -20,6 +20,7 @@ class UlmServicepointConfig(AppConfig):
             after_case_saved,
             after_citizen_saved,
             after_migrate,
+            after_ticket_change_saved,
             after_ticket_saved,
             after_ticket_update,
         )
@@ -31,6 +32,9 @@ class UlmServicepointConfig(AppConfig):
         post_save.connect(after_case_saved, sender=CaseRecord, dispatch_uid="ulm_servicepoint.case")
         post_save.connect(
             after_citizen_saved, sender=Citizen, dispatch_uid="ulm_servicepoint.citizen"
+        )
+        post_save.connect(
+            after_ticket_change_saved, sender=TicketChange, dispatch_uid="ulm_servicepoint.move"
         )
         update_ticket_done.connect(after_ticket_update, dispatch_uid="ulm_servicepoint.kpi")
         for name, view in host_views.REPLACEMENTS.items():

@@ -18,8 +18,9 @@ from django.db import connection
 from django.utils import timezone
 from helpdesk.models import Ticket
 
+from ulm_servicepoint import conf
 from ulm_servicepoint.models import CaseRecord
-from ulm_servicepoint.models.case import Channel
+from ulm_servicepoint.models.case import Channel, Level
 from ulm_servicepoint.reference import assign as assign_reference
 
 # the ticket's text is searched as far as this (a pasted document need not be indexed whole)
@@ -30,6 +31,8 @@ UPDATE ulm_servicepoint_caserecord c SET
     department_id = t.queue_id,
     owner_id = t.assigned_to_id,
     is_open = t.status = ANY(%(open)s),
+    level = CASE WHEN t.queue_id = (SELECT q.id FROM helpdesk_queue q WHERE q.slug = %(sc)s)
+        THEN c.level ELSE 2 END,
     search = setweight(to_tsvector('simple', concat_ws(' ',
             (SELECT r.reference FROM ulm_servicepoint_ticketreference r
               WHERE r.ticket_id = t.id),
@@ -46,16 +49,23 @@ WHERE t.id = c.ticket_id AND c.ticket_id = ANY(%(ids)s)
 """
 
 
+def refresh_params(ids: list[int]) -> dict:
+    return {
+        "open": list(Ticket.OPEN_STATUSES),
+        "ids": ids,
+        "text": TEXT_INDEXED,
+        "sc": conf.get("ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE"),
+    }
+
+
 def refresh_cases(ticket_ids: Iterable[int]) -> int:
-    """Brings the case records of ``ticket_ids`` in step with their tickets (see the module);
-    returns how many it updated."""
+    """Brings the case records of ``ticket_ids`` in step with their tickets (see the module; a
+    ticket in a department's queue is in the 2nd level); returns how many it updated."""
     ids = sorted({int(pk) for pk in ticket_ids if pk})
     if not ids:
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(
-            REFRESH, {"open": list(Ticket.OPEN_STATUSES), "ids": ids, "text": TEXT_INDEXED}
-        )
+        cursor.execute(REFRESH, refresh_params(ids))
         return cursor.rowcount
 
 
@@ -63,9 +73,11 @@ def open_case(ticket: Ticket) -> CaseRecord:
     """The ticket's case record; an untyped one (channel "other", received when the ticket
     was) if it has none yet. The channel that made the ticket sets its own afterwards."""
     now = timezone.now()
+    at_service_center = ticket.queue.slug == conf.get("ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE")
     case, _created = CaseRecord.objects.get_or_create(
         ticket=ticket,
         defaults={
+            "level": Level.FIRST if at_service_center else Level.SECOND,
             "channel": Channel.OTHER,
             "received_at": ticket.created or now,
             "captured_at": now,

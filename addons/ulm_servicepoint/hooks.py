@@ -143,3 +143,23 @@ def register_ticket_sender(provider: TicketSender) -> None:
 # that transaction, with ``case`` and ``user``: what depends on the type (routing's due
 # times) can follow. A receiver that raises rolls the typing back.
 case_typed = Signal()
+
+# The work list's filters and columns that other addons add (ulm_routing: "overdue", "waiting
+# for the citizen", the due time). A filter is ``(key, label, apply)`` with
+# ``apply(cases) -> cases`` narrowing a CaseRecord queryset; a column is ``(key, label, cells)``
+# with ``cells(ticket_ids) -> {ticket_id: html}``, called once per page (a constant number of
+# queries) and returning escaped HTML.
+WORKLIST_FILTERS: list[tuple[str, Any, Callable[[Any], Any]]] = []
+WORKLIST_COLUMNS: list[tuple[str, Any, Callable[[list[int]], dict[int, str]]]] = []
+
+
+def register_worklist_filter(key: str, label: Any, apply: Callable[[Any], Any]) -> None:
+    if key not in [k for k, _label, _apply in WORKLIST_FILTERS]:
+        WORKLIST_FILTERS.append((key, label, apply))
+
+
+def register_worklist_column(
+    key: str, label: Any, cells: Callable[[list[int]], dict[int, str]]
+) -> None:
+    if key not in [k for k, _label, _cells in WORKLIST_COLUMNS]:
+        WORKLIST_COLUMNS.append((key, label, cells))

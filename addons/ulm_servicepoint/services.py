@@ -74,6 +74,8 @@ from ulm_servicepoint.health import (
 )
 from ulm_servicepoint.hooks import (
     CAPTURE_PANELS,
+    WORKLIST_COLUMNS,
+    WORKLIST_FILTERS,
     case_typed,
     citizen_replied,
     forward_case,
@@ -84,11 +86,14 @@ from ulm_servicepoint.hooks import (
     register_request_type_suggester,
     register_ticket_sender,
     register_told_citizen,
+    register_worklist_column,
+    register_worklist_filter,
     request_captured,
     set_forward_handler,
     told_citizen,
 )
 from ulm_servicepoint.models import RequestType
+from ulm_servicepoint.queue_moves import name_queues
 from ulm_servicepoint.reference import (
     assign as assign_reference,
 )
@@ -132,6 +137,20 @@ from ulm_servicepoint.triage import (
     type_case,
     untyped_cases,
 )
+from ulm_servicepoint.worklist import MAX_BULK as WORKLIST_MAX_BULK
+from ulm_servicepoint.worklist import SELECTS as WORKLIST_SELECTS
+from ulm_servicepoint.worklist import (
+    BulkError,
+    WorklistForm,
+    assignable_people,
+    bulk_assign,
+    bulk_close_duplicates,
+    cases_visible_to,
+    saved_views,
+)
+from ulm_servicepoint.worklist import delete_view as delete_worklist_view
+from ulm_servicepoint.worklist import page_of as worklist_page
+from ulm_servicepoint.worklist import save_view as save_worklist_view
 
 __all__ = [
     "ADMIN_GROUP",
@@ -141,13 +160,22 @@ __all__ = [
     "MAIL_KIND_HEADER",
     "MAIL_TICKET_HEADER",
     "SERVICE_CENTER_GROUP",
+    "WORKLIST_COLUMNS",
+    "WORKLIST_FILTERS",
+    "WORKLIST_MAX_BULK",
+    "WORKLIST_SELECTS",
+    "BulkError",
     "CaptureInvalid",
     "CitizenData",
     "Outcome",
     "RequestType",
     "SuggestedType",
+    "WorklistForm",
     "apply_retention",
     "assign_reference",
+    "assignable_people",
+    "bulk_assign",
+    "bulk_close_duplicates",
     "can_capture",
     "capture_done_text",
     "capture_request",
@@ -155,11 +183,13 @@ __all__ = [
     "case_panel_context",
     "case_typed",
     "case_values_for_display",
+    "cases_visible_to",
     "citizen_replied",
     "citizen_saved",
     "citizens_visible_to",
     "conf",
     "current_schema",
+    "delete_worklist_view",
     "demo_loaded",
     "departments",
     "earlier_requests",
@@ -176,6 +206,7 @@ __all__ = [
     "member_departments",
     "merge_citizens",
     "move_to_department",
+    "name_queues",
     "normalise_phone",
     "note_ticket_update",
     "open_case",
@@ -197,6 +228,8 @@ __all__ = [
     "register_request_type_suggester",
     "register_ticket_sender",
     "register_told_citizen",
+    "register_worklist_column",
+    "register_worklist_filter",
     "request_captured",
     "request_type_of",
     "request_type_words",
@@ -205,6 +238,8 @@ __all__ = [
     "request_worker_ping",
     "resolve_at_first_contact",
     "retention_months",
+    "save_worklist_view",
+    "saved_views",
     "schema_form_class",
     "schema_form_fields",
     "search_citizens",
@@ -234,4 +269,5 @@ __all__ = [
     "users_with_access",
     "visible_case",
     "worker_status",
+    "worklist_page",
 ]

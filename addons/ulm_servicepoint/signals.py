@@ -24,3 +24,8 @@ def after_case_saved(sender, instance, raw=False, **kwargs):
 def after_citizen_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         services.citizen_saved(instance.pk)
+
+
+def after_ticket_change_saved(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        services.name_queues(instance)

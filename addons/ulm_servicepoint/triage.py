@@ -14,13 +14,12 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from helpdesk.models import FollowUp, Ticket
-from helpdesk.user import HelpdeskUser
 
-from ulm_servicepoint.access import queues_visible_to, tickets_visible_to
+from ulm_servicepoint.access import tickets_visible_to
 from ulm_servicepoint.citizens import CaptureInvalid, CitizenData, find_or_create_citizen
 from ulm_servicepoint.hooks import REQUEST_TYPE_SUGGESTERS, TICKET_SENDERS, case_typed
 from ulm_servicepoint.models import CaptureSchema, CaseRecord, Citizen, RequestType
@@ -35,6 +34,7 @@ from ulm_servicepoint.schema_forms import (
     display_value,
     values_to_data,
 )
+from ulm_servicepoint.worklist import cases_visible_to
 
 logger = logging.getLogger(__name__)
 
@@ -44,24 +44,14 @@ SUGGESTED_TYPES = 5  # request types proposed for one ticket
 SUGGESTION_TEXT = 2000  # characters of a ticket's title and text the suggestions look at
 
 
-def _visible_on_the_case(user: Any) -> Q:
-    """``tickets_visible_to``'s rule (a granted queue, or assigned to the user; everything
-    for full access) on the case record's own columns, which repeat the ticket's queue and
-    assignee (``case_index``): the list filters on the case table's indexes alone instead of
-    joining a million tickets. Opening and typing a case checks ``tickets_visible_to`` itself
-    (``triage_case``, ``type_case``)."""
-    if HelpdeskUser(user).has_full_access():
-        return Q()
-    if not getattr(user, "is_authenticated", False):
-        return Q(pk__in=[])
-    return Q(department_id__in=[q.pk for q in queues_visible_to(user)]) | Q(owner_id=user.pk)
-
-
 def untyped_cases(user: Any) -> QuerySet[CaseRecord]:
     """The untyped case records of the tickets ``user`` may see, newest first (the partial
-    index ``case_untyped`` serves filter and order), with what a row of the list shows."""
+    index ``case_untyped`` serves filter and order), with what a row of the list shows.
+    Visibility is read off the case's own department and owner (``cases_visible_to``): no
+    join of a million tickets; opening and typing a case checks ``tickets_visible_to``."""
     return (
-        CaseRecord.objects.filter(_visible_on_the_case(user), request_type__isnull=True)
+        cases_visible_to(user)
+        .filter(request_type__isnull=True)
         .select_related("ticket__queue", "ticket__stable_reference", "citizen")
         .order_by("-received_at", "-id")
     )

@@ -18,6 +18,14 @@ urlpatterns = [
     path("helpdesk/erfassen/<slug:slug>/", views.capture, name="capture"),
     path("helpdesk/schalter/", views.counter, name="counter"),
     path("helpdesk/fall/<int:ticket_id>/werte/", views.case_edit, name="case_edit"),
+    path("helpdesk/arbeitsliste/", views.worklist, name="worklist"),
+    path("helpdesk/arbeitsliste/sammel/", views.worklist_bulk, name="worklist_bulk"),
+    path("helpdesk/arbeitsliste/ansicht/", views.worklist_save_view, name="worklist_save_view"),
+    path(
+        "helpdesk/arbeitsliste/ansicht/<int:view_id>/loeschen/",
+        views.worklist_delete_view,
+        name="worklist_delete_view",
+    ),
     path("api/servicepoint/", include(router.urls)),
     path(
         "api/servicepoint/schema/",

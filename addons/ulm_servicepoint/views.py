@@ -3,10 +3,10 @@ capture screens (request, counter, case values). Each calls the services."""
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.forms import Form, Select
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -399,3 +399,92 @@ def _triage_type_missing(request: HttpRequest, case) -> HttpResponse:
         },
         status=400,
     )
+
+
+# --- Agents and clerks: the work list ------------------------------------------------------------
+def _worklist_page(request: HttpRequest, query: QueryDict, error: str = "") -> HttpResponse:
+    form = services.WorklistForm(query, request.user)
+    page = services.worklist_page(form)
+    return render(
+        request,
+        "ulm_servicepoint/worklist.html",
+        {
+            "form": form,
+            "selects": [form[name] for name in services.WORKLIST_SELECTS],
+            "checks": [form[key] for key, _label, _apply in services.WORKLIST_FILTERS],
+            "form_errors": [
+                (form[name].label if name in form.fields else "", errors)
+                for name, errors in form.errors.items()
+            ],
+            "page": page,
+            "query": query.urlencode(),
+            "paging": _without(query, "seite"),
+            "saved_views": services.saved_views(request.user),
+            "people": services.assignable_people(request.user, form.departments),
+            "error": error,
+        },
+        status=400 if error or (query and not form.is_valid()) else 200,
+    )
+
+
+def _without(query: QueryDict, key: str) -> str:
+    copy = query.copy()
+    copy.pop(key, None)
+    return copy.urlencode()
+
+
+@staff_member_required
+@require_GET
+def worklist(request: HttpRequest) -> HttpResponse:
+    """The landing page of the service center and of each department (see services)."""
+    return _worklist_page(request, request.GET)
+
+
+def _back(request: HttpRequest) -> QueryDict:
+    return QueryDict(request.POST.get("zurueck", "")[:2000])
+
+
+@staff_member_required
+@require_POST
+def worklist_bulk(request: HttpRequest) -> HttpResponse:
+    """Assign or close as duplicate the selected requests, all or none."""
+    try:
+        ids = [int(pk) for pk in request.POST.getlist("fall")[: services.WORKLIST_MAX_BULK + 1]]
+        action = request.POST.get("aktion", "")
+        if action == "zuweisen":
+            owner = request.POST.get("bearbeiter", "")
+            done = services.bulk_assign(request.user, ids, int(owner) if owner else None)
+            messages.success(request, _("%(n)d requests assigned.") % {"n": done})
+        elif action == "duplikat":
+            original = request.POST.get("original", "")[:40]
+            done = services.bulk_close_duplicates(request.user, ids, original)
+            messages.success(request, _("%(n)d requests closed as duplicates.") % {"n": done})
+        else:
+            raise services.BulkError(_("Please choose an action."))
+    except ValueError:
+        return _worklist_page(request, _back(request), _("The selection is not valid."))
+    except services.BulkError as error:
+        return _worklist_page(request, _back(request), str(error))
+    return redirect(f"{reverse('ulm_servicepoint:worklist')}?{_back(request).urlencode()}")
+
+
+@staff_member_required
+@require_POST
+def worklist_save_view(request: HttpRequest) -> HttpResponse:
+    """Saves the current filters under a name."""
+    back = _back(request)
+    try:
+        view = services.save_worklist_view(request.user, request.POST.get("name", ""), back)
+    except ValidationError as error:
+        return _worklist_page(request, back, " ".join(error.messages))
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    return redirect(f"{reverse('ulm_servicepoint:worklist')}?{view.query}")
+
+
+@staff_member_required
+@require_POST
+def worklist_delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
+    if not services.delete_worklist_view(request.user, view_id):
+        raise Http404
+    messages.success(request, _("View deleted."))
+    return redirect(f"{reverse('ulm_servicepoint:worklist')}?{_back(request).urlencode()}")

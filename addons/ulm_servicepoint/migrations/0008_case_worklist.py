@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                     ("web_form", "Contact form"),
                     ("counter", "Counter / in person"),
                     ("letter", "Letter"),
-                    ("other", "Other (not captured by a channel)"),
+                    ("other", "Other"),
                 ],
                 max_length=10,
                 verbose_name="channel",

@@ -4,9 +4,7 @@ and search words."""
 
 from django.db import migrations
 
-from ulm_servicepoint.case_index import REFRESH, TEXT_INDEXED
-
-OPEN_STATUSES = [1, 2]  # the host's open and reopened
+from ulm_servicepoint.case_index import REFRESH, refresh_params
 
 
 def forwards(apps, schema_editor):
@@ -26,14 +24,7 @@ def forwards(apps, schema_editor):
         cursor.execute("SELECT array_agg(ticket_id) FROM ulm_servicepoint_caserecord")
         ids = cursor.fetchone()[0] or []
         for start in range(0, len(ids), 10_000):
-            cursor.execute(
-                REFRESH,
-                {
-                    "open": OPEN_STATUSES,
-                    "ids": ids[start : start + 10_000],
-                    "text": TEXT_INDEXED,
-                },
-            )
+            cursor.execute(REFRESH, refresh_params(ids[start : start + 10_000]))
 
 
 class Migration(migrations.Migration):

@@ -6,6 +6,7 @@ from ulm_servicepoint.models.heartbeat import WorkerHeartbeat
 from ulm_servicepoint.models.reference import TicketReference
 from ulm_servicepoint.models.request_type import CaptureField, CaptureSchema, RequestType
 from ulm_servicepoint.models.retention import AnonymisedTicket
+from ulm_servicepoint.models.saved_view import SavedView
 
 __all__ = [
     "AnonymisedTicket",
@@ -15,6 +16,7 @@ __all__ = [
     "Citizen",
     "CounterVisit",
     "RequestType",
+    "SavedView",
     "TicketReference",
     "WorkerHeartbeat",
 ]

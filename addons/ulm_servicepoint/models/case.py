@@ -15,7 +15,7 @@ class Channel(models.TextChoices):
     WEB_FORM = "web_form", _("Contact form")
     COUNTER = "counter", _("Counter / in person")
     LETTER = "letter", _("Letter")
-    OTHER = "other", _("Other (not captured by a channel)")
+    OTHER = "other", _("Other")
 
 
 class Level(models.IntegerChoices):

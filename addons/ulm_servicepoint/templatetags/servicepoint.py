@@ -25,3 +25,17 @@ def reference(ticket) -> str:
 def may_capture(user) -> bool:
     """For the navigation: only the service center's staff get the capture and phone links."""
     return services.can_capture(user)
+
+
+@register.simple_tag(takes_context=True)
+def load_followup_details(context) -> str:
+    """The host's ticket page reads each follow-up's author, attachments and changes with a
+    query each (120 queries at 20 follow-ups): placed before its list, this gives the page's
+    ``followups`` with those loaded in three queries, whatever their number."""
+    for layer in context.dicts:
+        followups = layer.get("followups") if isinstance(layer, dict) else None
+        if followups is not None and hasattr(followups, "prefetch_related"):
+            layer["followups"] = followups.select_related("user").prefetch_related(
+                "followupattachment_set", "ticketchange_set"
+            )
+    return ""
