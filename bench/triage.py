@@ -3,8 +3,8 @@ untyped: server time p50/p95 and SQL queries per page, for the service center's 
 department) and a department's clerk (Abfallwirtschaft), first page and page 4.
 
 Creates a database of its own (``test_ulm_bench`` on the project's PostgreSQL, migrated), loads
-the demo city, generates the tickets with ``bench/bulk_tickets.py`` and their case records here
-(INSERT … SELECT; the untyped ones with channel e-mail), commits and VACUUM ANALYZEs them, then
+the demo city, generates the tickets over two years with their case records, citizens and
+search words (``bench/bulk_tickets.generate_city``), commits and VACUUM ANALYZEs them, then
 measures in-process (Django test client) and drops the database.
 
     DEBUG=false SECRET_KEY=x SECURE_SSL_REDIRECT=false \
@@ -33,22 +33,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench.bulk_tickets import generate  # noqa: E402
+from bench.bulk_tickets import generate_city  # noqa: E402
 from ulm_servicepoint import services  # noqa: E402
 
 UNTYPED_EVERY = 50
-
-CASES = """
-INSERT INTO ulm_servicepoint_caserecord (ticket_id, request_type_id, values, channel, level,
-    resolved_at_first_contact, received_at, captured_at, department_id, is_open, created_at,
-    updated_at)
-SELECT t.id,
-    CASE WHEN t.id %% %(every)s = 0 THEN NULL ELSE (%(types)s::int[])[1 + t.id %% %(nt)s] END,
-    '{}', CASE WHEN t.id %% %(every)s = 0 THEN 'email' ELSE 'phone' END, 1, false,
-    t.created, t.created, t.queue_id, t.status IN (1, 2, 6), now(), now()
-FROM helpdesk_ticket t
-WHERE NOT EXISTS (SELECT 1 FROM ulm_servicepoint_caserecord c WHERE c.ticket_id = t.id)
-"""
 
 
 def measure(label: str, call, runs: int) -> None:
@@ -84,10 +72,8 @@ def main(tickets: int, runs: int) -> None:
     try:
         services.load_demo_data()
         with transaction.atomic(), connection.cursor() as cursor:
-            print("generated", generate(cursor, tickets=tickets, callbacks=0), flush=True)
-            types = list(services.RequestType.objects.values_list("pk", flat=True))
-            cursor.execute(CASES, {"every": UNTYPED_EVERY, "types": types, "nt": len(types)})
-            print("case records", cursor.rowcount, flush=True)
+            made = generate_city(cursor, tickets, untyped_every=UNTYPED_EVERY)
+            print("generated", made, flush=True)
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         run(runs)
