@@ -14,9 +14,7 @@ measures in-process (Django test client) and drops the database.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -30,40 +28,17 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from bench.bulk_tickets import generate_city  # noqa: E402
+from bench.timing import measure  # noqa: E402
 from ulm_servicepoint import services  # noqa: E402
 
 UNTYPED_EVERY = 50
 
 
-def measure(label: str, call, runs: int) -> None:
-    call()  # warm-up
-    timings, queries, rows = [], set(), 0
-    slowest: dict[str, float] = {}
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = call()
-            timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, response.status_code
-        queries.add(len(captured))
-        for query in captured.captured_queries:
-            key = query["sql"][:160]
-            slowest[key] = max(slowest.get(key, 0.0), float(query["time"]) * 1000)
-        rows = response.content.count(b'class="triage-row"')
-    timings.sort()
-    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-    print(
-        f"{label:<40} rows {rows:>3}  queries {sorted(queries)}  "
-        f"p50 {statistics.median(timings):6.1f} ms  p95 {p95:6.1f} ms  (n={runs})",
-        flush=True,
-    )
-    if "--slow" in sys.argv:
-        for sql, ms in sorted(slowest.items(), key=lambda kv: -kv[1])[:3]:
-            print(f"    {ms:6.1f} ms  {sql}")
+def rows(content: bytes) -> int:
+    return content.count(b'class="triage-row"')
 
 
 def main(tickets: int, runs: int) -> None:
@@ -92,12 +67,13 @@ def run(runs: int) -> None:
         print(f"{label}: {cases.count()} untyped tickets visible", flush=True)
         if "--explain" in sys.argv:
             print(cases[:25].explain(analyze=True), flush=True)
-            print(cases.order_by().explain(analyze=True), flush=True)
-        measure(f"triage list ({label}), first page", lambda c=client: c.get(url), runs)
+            print(cases.order_by().values("pk")[:1001].explain(analyze=True), flush=True)
+        measure(f"triage list ({label}), first page", lambda c=client: c.get(url), runs, rows)
         measure(
             f"triage list ({label}), page 4",
             lambda c=client: c.get(url, {"seite": "4"}),
             runs,
+            rows,
         )
 
 
