@@ -301,6 +301,29 @@ def test_handoffs_and_callbacks_only_of_own_department(karl, tickets, agent):
     assert Handoff.objects.get(pk=foreign.pk).state == "open"
 
 
+def test_triage_shows_and_types_only_own_department(karl, kfz_clerk, tickets):
+    """The triage (Sichtung): Karl sees the untyped tickets of his queue only, and the other
+    department's untyped ticket does not exist for him — not its page, not its typing."""
+    from ulm_servicepoint.models import CaseRecord
+
+    def untyped(queue_slug: str, title: str) -> Ticket:
+        return Ticket.objects.create(
+            title=title, queue=Queue.objects.get(slug=queue_slug), description="Bitte prüfen"
+        )
+
+    own = untyped("kfz-zulassung", "Halterauskunft ohne Anliegenart")
+    foreign = untyped("abfallwirtschaft", "Biotonne ohne Anliegenart")
+    listing = visible_text(karl.get(reverse("ulm_servicepoint:triage")))
+    assert "Halterauskunft ohne Anliegenart" in listing
+    assert "Biotonne ohne Anliegenart" not in listing
+    assert karl.get(reverse("ulm_servicepoint:triage_case", args=[own.pk])).status_code == 200
+    url = reverse("ulm_servicepoint:triage_case", args=[foreign.pk])
+    assert karl.get(url).status_code == 404
+    assert karl.get(url, {"art": "sperrmuell-abholung"}).status_code == 404
+    assert karl.post(url, {"request_type": "sperrmuell-abholung"}).status_code == 404
+    assert CaseRecord.objects.get(ticket=foreign).request_type is None
+
+
 def test_work_list_shows_only_own_department(karl, tickets):
     url = reverse("ulm_servicepoint:worklist")
     page = visible_text(karl.get(url, {"zustand": "alle"}))

@@ -19,3 +19,5 @@ class UlmChannelsConfig(AppConfig):
         )
         # the capture screen opened for a call tells us which ticket the call became
         platform.register_call_link(services.link_call_to_ticket)
+        # the triage prefills the citizen of a mail ticket with the mail's sender
+        platform.register_ticket_sender(services.mail_sender_of_ticket)

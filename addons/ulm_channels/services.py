@@ -9,6 +9,7 @@ from ulm_channels.mail.delivery import deliver_one as send_outbound_mail
 from ulm_channels.mail.imap import poll_all as poll_mailboxes
 from ulm_channels.mail.imap import request_poll as request_mail_poll
 from ulm_channels.mail.intake import ingest as ingest_message
+from ulm_channels.mail.intake import sender_of_ticket as mail_sender_of_ticket
 from ulm_channels.mail.outbound import answer as send_answer
 from ulm_channels.mail.outbound import interim_notice as send_interim_notice
 from ulm_channels.mail.outbox import outbound_message, ticket_mails
@@ -60,6 +61,7 @@ __all__ = [
     "intake_web_request",
     "link_call_to_ticket",
     "link_for_token",
+    "mail_sender_of_ticket",
     "outbound_message",
     "over_rate_limit",
     "poll_mailboxes",

@@ -25,6 +25,7 @@ class UlmKnowledgeConfig(AppConfig):
         from ulm_servicepoint.services import (
             register_capture_panel,
             register_request_type_search,
+            register_request_type_suggester,
             register_told_citizen,
             request_captured,
         )
@@ -45,4 +46,6 @@ class UlmKnowledgeConfig(AppConfig):
         register_told_citizen(services.answers_told)
         # the host's knowledge-base index lists only its own (empty) categories: ours instead
         register_host_view("kb_index", views.host_kb_index)
+        # the triage proposes request types for an untyped ticket from its text
+        register_request_type_suggester(services.request_types_for_ticket)
         register_host_check("kb_vote", lambda request, url: services.vote_refused(url["item_id"]))

@@ -16,6 +16,9 @@ from ulm_knowledge.items import answer_text, item_for
 from ulm_knowledge.models import Answer, AnswerUse, SearchEntry, Service, Status
 from ulm_knowledge.request_type_links import services_for_request_type
 from ulm_knowledge.search.engine import Hit, search
+from ulm_knowledge.search.request_types import rank_request_types
+
+SUGGESTION_TEXT = 2000  # characters of a ticket's title and text its suggestions look at
 
 
 def ticket_text(ticket: Ticket) -> str:
@@ -24,7 +27,7 @@ def ticket_text(ticket: Ticket) -> str:
 
 def suggestions_for_ticket(ticket: Ticket, limit: int = 5) -> list[Hit]:
     """What the agent sees beside a ticket: the items best matching its text."""
-    return search(ticket_text(ticket)[:2000], limit)
+    return search(ticket_text(ticket)[:SUGGESTION_TEXT], limit)
 
 
 @dataclass
@@ -135,3 +138,31 @@ def record_answer_use(ticket: Ticket, kbitem: KBItem, user: User | None = None) 
         uses=AnswerUse.objects.filter(kbitem=kbitem).count()
     )
     return use
+
+
+def request_types_for_ticket(ticket: Ticket, limit: int = 5) -> list[tuple[Any, str]]:
+    """The triage's suggestions for an untyped ticket (ulm_servicepoint's
+    ``register_request_type_suggester``): the active request types the German search finds
+    in its title and text, by their own words and by the services linked to them, best first;
+    each with why — the knowledge item that led to it, else the ticket's words."""
+    from ulm_servicepoint.services import RequestType
+
+    types = list(RequestType.objects.filter(active=True).select_related("default_queue"))
+    ranked = rank_request_types(ticket_text(ticket)[:SUGGESTION_TEXT], types)[:limit]
+    hits = suggestions_for_ticket(ticket, limit * 2)
+    order = {hit.id: n for n, hit in enumerate(hits)}
+    via: dict[int, str] = {}
+    linked = Service.request_types.through.objects.filter(
+        service__kbitem_id__in=list(order), requesttype_id__in=[t.pk for t, _ in ranked]
+    ).values_list("requesttype_id", "service__kbitem_id", "service__name")
+    for type_id, _kbitem, name in sorted(linked, key=lambda row: order[row[1]]):
+        via.setdefault(type_id, name)
+    return [
+        (
+            request_type,
+            gettext("knowledge base: “%(service)s”") % {"service": via[request_type.pk]}
+            if request_type.pk in via
+            else gettext("words of the ticket"),
+        )
+        for request_type, _score in ranked
+    ]

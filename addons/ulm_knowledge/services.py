@@ -24,6 +24,7 @@ from ulm_knowledge.in_ticket import (
     published_answer_text,
     record_answer_use,
     record_captured_answer,
+    request_types_for_ticket,
     suggestions_for_ticket,
     ticket_suggestions,
 )
@@ -99,6 +100,7 @@ __all__ = [
     "record_feedback",
     "reindex",
     "reject",
+    "request_types_for_ticket",
     "retire_item",
     "search",
     "search_services",

@@ -114,6 +114,36 @@ def link_call(call_id: str, ticket: Ticket) -> None:
             linker(call_id, ticket)
 
 
+# Request types proposed for an untyped ticket in the triage view: functions
+# ``f(ticket, limit) -> list[(request type, reason)]``, best first, the reason a short German
+# text or "" (ulm_knowledge: its German search over the ticket's text and the services linked
+# to request types). Without one the triage falls back to the plain request-type search.
+RequestTypeSuggester = Callable[[Ticket, int], list[tuple[Any, str]]]
+REQUEST_TYPE_SUGGESTERS: list[RequestTypeSuggester] = []
+
+
+def register_request_type_suggester(suggester: RequestTypeSuggester) -> None:
+    if suggester not in REQUEST_TYPE_SUGGESTERS:
+        REQUEST_TYPE_SUGGESTERS.append(suggester)
+
+
+# Who sent a ticket the platform did not capture itself: functions ``f(ticket) -> (name,
+# address)`` or None (ulm_channels: the display name and address of the mail that opened it).
+# The triage view prefills the citizen from it.
+TicketSender = Callable[[Ticket], tuple[str, str] | None]
+TICKET_SENDERS: list[TicketSender] = []
+
+
+def register_ticket_sender(provider: TicketSender) -> None:
+    if provider not in TICKET_SENDERS:
+        TICKET_SENDERS.append(provider)
+
+
+# Sent when the triage (or the work list's bulk action) gives a case its request type, inside
+# that transaction, with ``case`` and ``user``: what depends on the type (routing's due
+# times) can follow. A receiver that raises rolls the typing back.
+case_typed = Signal()
+
 # The work list's filters and columns that other addons add (ulm_routing: "overdue", "waiting
 # for the citizen", the due time). A filter is ``(key, label, apply)`` with
 # ``apply(cases) -> cases`` narrowing a CaseRecord queryset; a column is ``(key, label, cells)``

@@ -34,3 +34,9 @@ urlpatterns = [
         name="api_schema",
     ),
 ]
+
+# Triage (Sichtung): untyped tickets get their request type
+urlpatterns += [
+    path("helpdesk/sichtung/", views.triage, name="triage"),
+    path("helpdesk/sichtung/<int:ticket_id>/", views.triage_case, name="triage_case"),
+]

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ulm_servicepoint import services
 from ulm_servicepoint.forms import CaptureMetaForm, CitizenForm, CounterForm
@@ -310,6 +310,131 @@ def case_edit(request: HttpRequest, ticket_id: int) -> HttpResponse:
         "ulm_servicepoint/case_edit.html",
         {"case": case, "form": form, "forms_with_errors": [form] if form.errors else []},
         status=400 if form.errors else 200,
+    )
+
+
+# --- Triage (Sichtung): untyped tickets get their request type and citizen --------------------
+@staff_member_required
+@require_GET
+def triage(request: HttpRequest) -> HttpResponse:
+    """The untyped tickets the user may see, newest first, a page at a time."""
+    page = services.triage_page(request.user, request.GET.get("seite", 1))
+    return render(request, "ulm_servicepoint/triage.html", {"page": page})
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def triage_case(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """One ticket's triage: the ticket as the citizen sent it; the request type picked from the
+    suggestions, a search or the list (``?art=<slug>``, a GET that changes nothing); then the
+    citizen (found by the sender's address, looked up, or created from the details) and the
+    type's fields, none required; saved by POST in one transaction (services.type_case)."""
+    case = services.triage_case(request.user, ticket_id)
+    if case is None:
+        raise Http404
+    ticket = case.ticket
+    posted = request.method == "POST"
+    slug = (request.POST.get("request_type") if posted else request.GET.get("art")) or ""
+    request_type = RequestType.objects.filter(slug=slug[:100], active=True).first()
+    if posted and request_type is None:
+        return _triage_type_missing(request, case)
+    sender = services.ticket_sender(ticket)
+    lookup = request.GET.get("suche", "").strip()[:200]
+    screen = services.capture_screen_context(
+        request.user,
+        citizen_uuid=(request.POST.get("c-citizen") or request.GET.get("buerger", ""))[:36],
+        lookup=lookup or (sender.email if case.citizen_id is None else ""),
+    )
+    citizen = screen["citizen"] or case.citizen
+    query = request.GET.get("q", "").strip()[:200]
+    context: dict[str, object] = {
+        "case": case,
+        "ticket": ticket,
+        "sender": sender,
+        "request_type": request_type,
+        "suggestions": services.suggested_request_types(ticket) if request_type is None else [],
+        "query": query,
+        "found_types": services.request_types_for_agents(query) if query else [],
+        "all_types": services.request_types_for_agents(),
+        "lookup": lookup,
+        **screen,
+        "citizen": citizen,
+    }
+    if request_type is None:
+        return render(request, "ulm_servicepoint/triage_case.html", context)
+    schema = services.current_schema(request_type)
+    values_form = services.triage_form_class(schema)(
+        request.POST if posted else None, audience="agent", prefix="f"
+    )
+    initial = (
+        {"citizen": citizen.uuid, **{k: getattr(citizen, k) for k in CITIZEN_DETAILS}}
+        if citizen is not None
+        else {"name": sender.name, "email": sender.email}
+    )
+    citizen_form = CitizenForm(request.POST if posted else None, prefix="c", initial=initial)
+    if posted and values_form.is_valid() and citizen_form.is_valid():
+        data = citizen_form.cleaned_data
+        person = services.CitizenData(
+            known=str(data["citizen"] or ""),
+            **{k: v for k, v in data.items() if k != "citizen" and v not in (None, "")},
+        )
+        try:
+            services.type_case(
+                ticket.pk,
+                request_type,
+                request.user,
+                citizen=person,
+                values=values_form.typed_values(),
+            )
+        except services.CaptureInvalid as invalid:
+            _add_errors(invalid, values_form, citizen_form, CaptureMetaForm())
+        else:
+            messages.success(
+                request,
+                _("Request type of %(ticket)s set: %(type)s.")
+                % {"ticket": services.reference_of(ticket), "type": request_type.name},
+            )
+            return redirect(reverse("helpdesk:view", args=[ticket.pk]))
+    _style(values_form, citizen_form)
+    context.update(
+        values_form=values_form,
+        citizen_form=citizen_form,
+        forms_with_errors=[f for f in (values_form, citizen_form) if f.errors],
+    )
+    return render(
+        request,
+        "ulm_servicepoint/triage_case.html",
+        context,
+        status=400 if context["forms_with_errors"] else 200,
+    )
+
+
+CITIZEN_DETAILS = (
+    "name",
+    "email",
+    "phone",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "preferred_channel",
+)
+
+
+def _triage_type_missing(request: HttpRequest, case) -> HttpResponse:
+    """A POST without an active request type (tampered, or the type was just switched off)."""
+    return render(
+        request,
+        "ulm_servicepoint/triage_case.html",
+        {
+            "case": case,
+            "ticket": case.ticket,
+            "sender": services.ticket_sender(case.ticket),
+            "suggestions": services.suggested_request_types(case.ticket),
+            "all_types": services.request_types_for_agents(),
+            "type_error": _("Please choose an active request type."),
+        },
+        status=400,
     )
 
 

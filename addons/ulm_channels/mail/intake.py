@@ -349,3 +349,29 @@ def _record_bounce(mail: ParsedMail, why: str) -> str:
     if sent is not None:
         return _("bounce of our mail “%(subject)s”") % {"subject": sent.subject}
     return _("bounce: %(why)s") % {"why": why}
+
+
+def sender_of_ticket(ticket: Ticket) -> tuple[str, str] | None:
+    """The name and address in the "From" of the mail that opened ``ticket`` (None for a
+    ticket no mail opened): the triage prefills the citizen from it (ulm_servicepoint's
+    ``register_ticket_sender``). Only the stored mail's headers are read."""
+    from ulm_channels.mail.parse import _address
+    from ulm_channels.mail.text import decode_header_value
+
+    record = (
+        InboundMail.objects.filter(ticket=ticket, outcome=Outcome.TICKET)
+        .order_by("pk")
+        .only("raw")
+        .first()
+    )
+    if record is None:
+        return None
+    try:
+        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(
+            repair_headers(bytes(record.raw))
+        )
+        name, address = _address(decode_header_value(str(headers.get("From", ""))))
+    except Exception:  # an unreadable header: the ticket's own address is still there
+        log.warning("sender of ticket %s not read from its mail", ticket.pk, exc_info=True)
+        return None
+    return name[:200], plain_address(address)

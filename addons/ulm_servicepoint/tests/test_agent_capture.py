@@ -355,6 +355,7 @@ def test_navigation_links_capture_counter_and_calls_for_the_service_center_only(
         "Anliegen erfassen": reverse("ulm_servicepoint:capture_start"),
         "Allgemeine Auskunft": reverse("ulm_servicepoint:information"),
         "Schaltermodus": reverse("ulm_servicepoint:counter"),
+        "Sichtung": reverse("ulm_servicepoint:triage"),
         "Telefonate": reverse("ulm_channels:calls"),
         # ulm_routing's pages, linked when it is installed (as in this project)
         "Rückrufbitte": reverse("ulm_routing:callback_new"),
@@ -377,6 +378,7 @@ def test_navigation_links_capture_counter_and_calls_for_the_service_center_only(
     links = {a.get_text(strip=True): a["href"] for a in nav.select("a")}
     assert not {"Anliegen erfassen", "Schaltermodus", "Telefonate"} & links.keys()
     assert links["Arbeitsliste meiner Abteilung"] == reverse("ulm_routing:worklist")
+    assert links["Sichtung"] == reverse("ulm_servicepoint:triage")  # his untyped tickets
     # the knowledge base's links are for every clerk: the gaps are his department's
     assert links["Wissenslücken"] == reverse("ulm_knowledge:gaps")
     assert links["Wissensdatenbank"] == reverse("ulm_knowledge:services")
