@@ -31,8 +31,6 @@ UPDATE ulm_servicepoint_caserecord c SET
     department_id = t.queue_id,
     owner_id = t.assigned_to_id,
     is_open = t.status = ANY(%(open)s),
-    level = CASE WHEN t.queue_id = (SELECT q.id FROM helpdesk_queue q WHERE q.slug = %(sc)s)
-        THEN c.level ELSE 2 END,
     search = setweight(to_tsvector('simple', concat_ws(' ',
             (SELECT r.reference FROM ulm_servicepoint_ticketreference r
               WHERE r.ticket_id = t.id),
@@ -54,13 +52,12 @@ def refresh_params(ids: list[int]) -> dict:
         "open": list(Ticket.OPEN_STATUSES),
         "ids": ids,
         "text": TEXT_INDEXED,
-        "sc": conf.get("ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE"),
     }
 
 
 def refresh_cases(ticket_ids: Iterable[int]) -> int:
-    """Brings the case records of ``ticket_ids`` in step with their tickets (see the module; a
-    ticket in a department's queue is in the 2nd level); returns how many it updated."""
+    """Brings the case records of ``ticket_ids`` in step with their tickets (see the module);
+    returns how many it updated. (The level follows a move through ulm_routing.)"""
     ids = sorted({int(pk) for pk in ticket_ids if pk})
     if not ids:
         return 0

@@ -1,6 +1,7 @@
 """A ticket moved to another queue by the host's update form: its history named the queues by
 number ("Warteschlange geändert von 1 in 4."); the change is stored with the departments'
-names instead. (The case record's department and level follow through case_index.)"""
+names instead. (The case record's department follows through case_index, its level through
+ulm_routing.)"""
 
 from __future__ import annotations
 

@@ -23,6 +23,7 @@ from ulm_servicepoint.access import tickets_visible_to
 from ulm_servicepoint.citizens import CaptureInvalid, CitizenData, find_or_create_citizen
 from ulm_servicepoint.hooks import REQUEST_TYPE_SUGGESTERS, TICKET_SENDERS, case_typed
 from ulm_servicepoint.models import CaptureSchema, CaseRecord, Citizen, RequestType
+from ulm_servicepoint.models.request_type import RequiredLevel
 from ulm_servicepoint.request_types import (
     current_schema,
     match_request_type,
@@ -149,7 +150,11 @@ def triage_form_class(schema: CaptureSchema) -> type[CaptureValuesForm]:
     """The type's fields as the triage offers them: none required (the clerk completes them in
     the case-values editor), files left out (they come with the ticket's own attachments)."""
     return capture_form_class(
-        [{**spec, "required": False} for spec in schema.fields if spec["type"] != "file"]
+        [
+            {**spec, "required": False, "required_level": RequiredLevel.NO}
+            for spec in schema.fields
+            if spec["type"] != "file"
+        ]
     )
 
 

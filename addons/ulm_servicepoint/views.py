@@ -458,6 +458,7 @@ def _worklist_page(request: HttpRequest, query: QueryDict, error: str = "") -> H
             "paging": _without(query, "seite"),
             "saved_views": services.saved_views(request.user),
             "people": services.assignable_people(request.user, form.departments),
+            "request_types": services.request_types_for_agents(),
             "error": error,
         },
         status=400 if error or (query and not form.is_valid()) else 200,
@@ -492,6 +493,19 @@ def worklist_bulk(request: HttpRequest) -> HttpResponse:
             owner = request.POST.get("bearbeiter", "")
             done = services.bulk_assign(request.user, ids, int(owner) if owner else None)
             messages.success(request, _("%(n)d requests assigned.") % {"n": done})
+        elif action == "typ":
+            kind = request.POST.get("anliegenart", "")
+            request_type = RequestType.objects.filter(pk=int(kind)).first() if kind else None
+            if request_type is None:
+                raise services.BulkError(_("Please choose a request type."))
+            if not ids:
+                raise services.BulkError(_("Please select at least one request."))
+            try:
+                done = len(services.set_request_type(ids, request_type, request.user))
+            except services.CaptureInvalid as invalid:
+                messages_ = [m for errors in invalid.errors.values() for m in errors]
+                raise services.BulkError(" ".join(messages_)) from invalid
+            messages.success(request, _("%(n)d requests typed.") % {"n": done})
         elif action == "duplikat":
             original = request.POST.get("original", "")[:40]
             done = services.bulk_close_duplicates(request.user, ids, original)

@@ -69,7 +69,9 @@ def test_create_a_typed_request(agent_api, agent, kfz_clerk, client):
     # the Kfz clerk neither sees nor captures it
     client.force_login(kfz_clerk)
     assert client.get(f"{CASES}{body['ticket']}/").status_code == 404
-    assert client.get(CASES).json()["count"] == 0
+    listed = [case["ticket"] for case in client.get(CASES).json()["results"]]
+    assert body["ticket"] not in listed
+    assert listed  # his department's own (the demo's Wunschkennzeichen request)
     assert client.post(CASES, payload, content_type="application/json").status_code == 403
 
 

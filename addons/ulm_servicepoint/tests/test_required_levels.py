@@ -240,5 +240,5 @@ def test_admin_edits_the_level_as_a_german_choice(client, admin_user):
         "immer",
     ]
     assert select.select_one("option[selected]")["value"] == "processing"
-    heading = [th.get_text(" ", strip=True) for th in page.select("#fields-group th")]
-    assert any(text.startswith("Pflichtfeld") for text in heading)
+    label = page.select_one("label[for=id_fields-0-required_level]")
+    assert label.get_text(" ", strip=True).startswith("Pflichtfeld")

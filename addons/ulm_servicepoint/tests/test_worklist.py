@@ -291,7 +291,7 @@ def test_anonymised_cases_are_not_found_by_name(agent_client, demo):
     assert references(agent_client.get(URL, {"q": "gerda@example.org", "zustand": "alle"})) == []
 
 
-def test_a_move_by_the_hosts_form_names_the_departments_and_the_level(agent_client, demo):
+def test_a_move_by_the_hosts_form_names_the_departments(agent_client, demo):
     case = kfz("UL-G 1")
     kfz_queue = Queue.objects.get(slug="kfz-zulassung")
     page = agent_client.get(reverse("helpdesk:view", args=[case.ticket_id]))
@@ -302,7 +302,6 @@ def test_a_move_by_the_hosts_form_names_the_departments_and_the_level(agent_clie
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.department == kfz_queue
-    assert case.level == 2
     history = visible_text(agent_client.get(reverse("helpdesk:view", args=[case.ticket_id])))
     assert "Servicecenter" in history
     assert "von 1 in" not in history
@@ -330,3 +329,22 @@ def test_a_long_list_is_counted_only_so_far(agent_client, demo, monkeypatch):
     assert page == 3
     assert len(seen) == len(set(seen)) == 5
     assert references(agent_client.get(URL, {"kanal": "phone", "seite": 9})) == []
+
+
+def test_bulk_set_type_of_untyped_requests(agent_client, demo):
+    untyped = list(CaseRecord.objects.filter(request_type__isnull=True)[:2])
+    kind = RequestType.objects.get(slug="sperrmuell-abholung")
+    response = agent_client.post(
+        reverse("ulm_servicepoint:worklist_bulk"),
+        {"fall": [c.ticket_id for c in untyped], "aktion": "typ", "anliegenart": kind.pk},
+    )
+    assert response.status_code == 302
+    assert {c.request_type for c in CaseRecord.objects.filter(pk__in=[c.pk for c in untyped])} == {
+        kind
+    }
+    refused = agent_client.post(
+        reverse("ulm_servicepoint:worklist_bulk"),
+        {"fall": [untyped[0].ticket_id], "aktion": "typ", "anliegenart": ""},
+    )
+    assert refused.status_code == 400
+    assert "Bitte wählen Sie eine Anliegenart" in visible_text(refused)
