@@ -12,6 +12,14 @@ from ulm_knowledge.models import Service
 from ulm_servicepoint.models import RequestType
 
 
+def save(page) -> None:
+    """Submits the change form and waits for the answer (errors or the saved form): reading
+    the page right after the click raced the navigation."""
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
+    page.wait_for_load_state()
+
+
 def page_width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
@@ -53,7 +61,7 @@ def test_service_lists_are_edited_as_rows_and_saved(site, page, client, admin_us
     new_form = len(service.forms)
     forms.get_by_label("Titel").nth(new_form).fill("Antrag als PDF")
     forms.get_by_label("Webadresse").nth(new_form).fill("javascript:alert(1)")
-    page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
+    save(page)
     errors = page.locator(".errorlist").all_inner_texts()
     assert any("Zeile" in e and "LeiKa" in e and "99" in e for e in errors), errors
     assert any("Webadresse" in e for e in errors), errors
@@ -65,7 +73,7 @@ def test_service_lists_are_edited_as_rows_and_saved(site, page, client, admin_us
     forms.get_by_label("Webadresse").nth(new_form).fill("https://www.ulm.example/antrag.pdf")
     forms.get_by_label("Art").nth(new_form).select_option(label="Formular")
     contacts.get_by_label("Öffnungszeiten").first.fill("Mo–Fr 8:00–12:00 Uhr")
-    page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
+    save(page)
     assert page.locator(".errorlist").count() == 0
     service.refresh_from_db()
     assert service.leika_keys[-1] == "99123456789012"
@@ -80,6 +88,6 @@ def test_service_lists_are_edited_as_rows_and_saved(site, page, client, admin_us
     # an emptied row removes its entry
     page.locator(".field-forms").get_by_label("Titel").nth(new_form).fill("")
     page.locator(".field-forms").get_by_label("Webadresse").nth(new_form).fill("")
-    page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
+    save(page)
     service.refresh_from_db()
     assert all(entry.get("title") != "Antrag als PDF" for entry in service.forms)

@@ -17,10 +17,12 @@ def test_the_sidebar_leads_to_our_screens(site, page, client, agent, demo_knowle
     log_in(page, site, client, agent)
     page.goto(site.url + reverse("helpdesk:dashboard"))
     navigation = page.get_by_role("navigation", name="Hauptnavigation")
-    navigation.get_by_role("link", name="Wissensdatenbank").click()
+    with page.expect_navigation():
+        navigation.get_by_role("link", name="Wissensdatenbank").click()
     assert page.url == site.url + reverse("ulm_knowledge:services")
     page.go_back()
-    navigation.get_by_role("link", name="Anliegen erfassen").click()
+    with page.expect_navigation():
+        navigation.get_by_role("link", name="Anliegen erfassen").click()
     assert page.url == site.url + reverse("ulm_servicepoint:capture_start")
     # the host's "Neues Ticket" (its old address, a bookmark) is our capture for staff too
     page.goto(site.url + reverse("helpdesk:submit"))
@@ -57,9 +59,10 @@ def test_the_kanban_board_shows_the_open_requests(site, page, client, agent):
     assert open_titles
     log_in(page, site, client, agent)
     page.goto(site.url + reverse("helpdesk:list"))
-    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
-        "link", name="Kanban-Board"
-    ).click()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+            "link", name="Kanban-Board"
+        ).click()
     board = page.locator("body").inner_text()
     for title in open_titles:
         assert title in board

@@ -39,13 +39,15 @@ def test_filter_search_keyboard_and_bulk(site, page, agent):
 
     # filter by channel: only the e-mail
     page.select_option("#wl-kanal", "email")
-    page.get_by_role("button", name="Anzeigen").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Anzeigen").click()
     rows = page.locator("tr.worklist-row")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(reference_of(second))
 
     # "/" jumps to the search; a plate finds its request
-    page.get_by_role("link", name="Zurücksetzen").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Zurücksetzen").click()
     page.locator("body").press("/")
     expect(page.locator("#wl-q")).to_be_focused()
     page.keyboard.type("UL-KB 1")
@@ -55,7 +57,8 @@ def test_filter_search_keyboard_and_bulk(site, page, agent):
     expect(rows.first).to_contain_text("Klara Kennzeichen")
 
     # j moves to the first request, x selects it, the bulk action assigns it
-    page.get_by_role("link", name="Zurücksetzen").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Zurücksetzen").click()
     page.locator("body").press("j")
     focused = page.locator("tr.worklist-row:focus")
     expect(focused).to_have_count(1)
@@ -64,23 +67,27 @@ def test_filter_search_keyboard_and_bulk(site, page, agent):
     expect(checked).to_have_count(1)
     chosen = checked.get_attribute("value")
     page.select_option("#wl-bearbeiter", label="Anna Agentin")
-    page.get_by_role("button", name="Zuweisen", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zuweisen", exact=True).click()
     expect(page.locator(".alert-success, .alert-info").first).to_contain_text(
         "1 Anliegen zugewiesen"
     )
     page.select_option("#wl-bearbeitung", "ich")
-    page.get_by_role("button", name="Anzeigen").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Anzeigen").click()
     expect(rows).to_have_count(1)
     assert rows.first.locator("input[type=checkbox]").get_attribute("value") == chosen
 
     # save this view, it is offered from then on
     page.locator("summary", has_text="Diese Ansicht speichern").click()
     page.fill("#wl-view-name", "Meine Fälle")
-    page.get_by_role("button", name="Speichern", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Speichern", exact=True).click()
     expect(page.get_by_role("link", name="Meine Fälle")).to_be_visible()
 
     # k/j and Enter open the focused request
-    page.get_by_role("link", name="Zurücksetzen").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Zurücksetzen").click()
     page.locator("body").press("j")
     page.keyboard.press("j")
     page.keyboard.press("k")
