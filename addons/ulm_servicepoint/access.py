@@ -3,6 +3,7 @@ who captures requests, and who belongs to a department (the host's per-queue per
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -31,14 +32,20 @@ def queues_visible_to(user: AbstractBaseUser | AnonymousUser) -> list[Queue]:
 def users_with_access(queue: Queue) -> QuerySet[Any]:
     """Active staff who may open the tickets of ``queue``: its department, the service center
     (groups holding the queue's permission), direct holders of it, and superusers."""
-    permission = queue_permission(queue)
+    return users_with_access_to([queue])
+
+
+def users_with_access_to(queues: Iterable[Queue]) -> QuerySet[Any]:
+    """Active staff who may open the tickets of at least one of ``queues`` (one query)."""
+    names = [queue.permission_name.split(".", 1)[1] for queue in queues]
+    permissions = Permission.objects.filter(content_type__app_label="helpdesk", codename__in=names)
     return (
         get_user_model()
         .objects.filter(is_active=True, is_staff=True)
         .filter(
             Q(is_superuser=True)
-            | Q(groups__permissions=permission)
-            | Q(user_permissions=permission)
+            | Q(groups__permissions__in=permissions)
+            | Q(user_permissions__in=permissions)
         )
         .distinct()
         .order_by("username")

@@ -25,7 +25,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from helpdesk.models import FollowUp, Queue, Ticket
 
-from ulm_servicepoint.access import queues_visible_to, tickets_visible_to, users_with_access
+from ulm_servicepoint.access import (
+    queues_visible_to,
+    tickets_visible_to,
+    users_with_access,
+    users_with_access_to,
+)
 from ulm_servicepoint.hooks import WORKLIST_COLUMNS, WORKLIST_FILTERS
 from ulm_servicepoint.models import CaseRecord, Citizen, RequestType, SavedView, TicketReference
 from ulm_servicepoint.models.case import Channel, Level
@@ -374,15 +379,4 @@ def assignable_people(user: Any, queues: list[Queue] | None = None) -> QuerySet[
     """Who can be picked as owner in the bulk form: staff with access to a department the
     user sees (checked per ticket again when assigning)."""
     queues = queues_visible_to(user) if queues is None else queues
-    names = [q.permission_name.split(".", 1)[1] for q in queues]
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(groups__permissions__codename__in=names)
-            | Q(user_permissions__codename__in=names)
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    return users_with_access_to(queues).order_by("first_name", "last_name", "username")
