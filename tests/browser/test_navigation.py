@@ -95,3 +95,19 @@ def test_the_navigation_has_no_accessibility_violations(site, page, client, agen
     screenshot(page, "navigation")
     assert axe_violations(page, "nav[aria-label=Hauptnavigation]") == []
     assert axe_violations(page, ".navbar") == []
+
+
+def test_moving_a_ticket_in_the_update_form_unticks_public(site, page, client, agent):
+    """The host ticks "public" by default: a forward through its form would mail the note
+    meant for the department to the citizen."""
+    ticket = capture_sperrmuell(agent)
+    log_in(page, site, client, agent)
+    page.goto(site.url + reverse("helpdesk:view", args=[ticket.pk]))
+    page.get_by_role("tab", name="Antworten").click()
+    public = page.locator("#id_public")
+    assert public.is_checked()  # a reply to the citizen stays public by default
+    page.locator("a[href='#collapseDetails']").click()
+    page.select_option("#id_queue", label="Kfz-Zulassung")
+    assert not public.is_checked()
+    public.check()  # the agent may still decide otherwise
+    assert public.is_checked()

@@ -4,7 +4,8 @@
 
    What the host's templates did in inline event handlers (onclick=…, oninput=…), which our
    Content-Security-Policy does not run (script-src-attr 'none'; see ulm_servicepoint.security):
-   the caret icons of collapsible sections, and the checklist template editor's task rows. */
+   the caret icons of collapsible sections, and the checklist template editor's task rows.
+   And "public" unticked when the update form moves the ticket to another department. */
 (function () {
   "use strict";
 
@@ -35,6 +36,18 @@
     var remove = event.target.closest("#tasks button");
     if (remove && remove.querySelector(".fa-times") && typeof removeTask === "function") {
       removeTask(remove); // eslint-disable-line no-undef -- defined by the host's page
+    }
+  });
+
+  // Moving a ticket to another department in the host's update form is an internal step: the
+  // comment then goes to the department, not to the citizen, so "public" (ticked by the host's
+  // default) is unticked; the agent may tick it again.
+  document.addEventListener("change", function (event) {
+    if (event.target.id === "id_queue") {
+      var box = document.getElementById("id_public");
+      if (box && box.type === "checkbox") {
+        box.checked = false;
+      }
     }
   });
 
