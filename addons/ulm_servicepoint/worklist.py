@@ -214,13 +214,20 @@ def filtered(form: WorklistForm) -> QuerySet[CaseRecord]:
     return search(cases, data.get("q", "")).order_by("-received_at", "-id")
 
 
+def count_up_to(cases: QuerySet, cap: int) -> int:
+    """How many rows ``cases`` has, counted no further than ``cap`` + 1 (and in no particular
+    order): counting 20,000 of a million reads every one of them, the first 1,001 a few
+    milliseconds."""
+    return cases.order_by().values("pk")[: cap + 1].count()
+
+
 def page_of(form: WorklistForm, now: datetime | None = None) -> WorklistPage:
     """One page of the list (see the module docstring for its queries)."""
     cases = filtered(form)
     data = form.cleaned_data if form.is_valid() else {}
     # counted only as far as a person reads a number; a page asks for one row more than it
     # shows to know whether there is a next one
-    count = cases.values("pk")[: COUNT_CAP + 1].count()
+    count = count_up_to(cases, COUNT_CAP)
     capped = count > COUNT_CAP
     count = min(count, COUNT_CAP)
     number = max(1, data.get("seite") or 1)
