@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ulm_knowledge",
     "ulm_routing",
     "ulm_channels",
+    "ulm_kpi",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

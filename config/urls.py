@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("ulm_channels.urls")),
     path("", include("ulm_knowledge.urls")),
     path("", include("ulm_routing.urls")),
+    path("", include("ulm_kpi.urls")),
 ]
 
 # German error pages, JSON for API clients (ulm_servicepoint.refusals); 500.html is static

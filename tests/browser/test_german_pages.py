@@ -181,7 +181,7 @@ def test_department_clerk_sees_no_english(site, page, client, kfz_clerk, city, t
     assert_german(found)
 
 
-OUR_APPS = {"ulm_servicepoint", "ulm_knowledge", "ulm_routing", "ulm_channels"}
+OUR_APPS = {"ulm_servicepoint", "ulm_knowledge", "ulm_routing", "ulm_channels", "ulm_kpi"}
 
 
 def test_admin_sees_no_english(site, page, client, admin_user, demo_knowledge, city, tickets):
