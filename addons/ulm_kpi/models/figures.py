@@ -102,8 +102,6 @@ class DailyCalls(models.Model):
     calls = models.PositiveIntegerField(_("calls"), default=0)
     answered = models.PositiveIntegerField(_("answered"), default=0)
     in_time = models.PositiveIntegerField(_("answered in time"), default=0)
-    callbacks = models.PositiveIntegerField(_("callbacks due"), default=0)
-    callbacks_on_time = models.PositiveIntegerField(_("callbacks on time"), default=0)
 
     class Meta:
         verbose_name = _("daily call figure")
@@ -111,6 +109,48 @@ class DailyCalls(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
+
+
+class DailyItemUse(models.Model):
+    """How often a knowledge item was given on one day, in requests of one department, channel
+    and request type (ulm_knowledge's AnswerUse)."""
+
+    day = models.DateField(_("day"))
+    kbitem = models.ForeignKey(
+        "helpdesk.KBItem",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("knowledge item"),
+    )
+    department = models.ForeignKey(
+        "helpdesk.Queue",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("department"),
+    )
+    channel = models.CharField(_("channel"), max_length=10)
+    request_type = models.ForeignKey(
+        "ulm_servicepoint.RequestType",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("request type"),
+    )
+    uses = models.PositiveIntegerField(_("uses"), default=0)
+
+    class Meta:
+        verbose_name = _("daily use of a knowledge item")
+        verbose_name_plural = _("daily uses of knowledge items")
+        indexes = [models.Index(fields=["day"], name="kpi_item_uses_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kbitem_id}"
 
 
 class Refresh(models.Model):
