@@ -91,6 +91,14 @@ def handoffs_visible_to(user: Any):
 member_departments = platform.member_departments
 
 
+def departments_headed_by(user: Any) -> list[Queue]:
+    """The departments ``user`` heads (their settings' heads: escalation step 2, their
+    department's key figures)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Queue.objects.filter(routing_settings__heads=user).order_by("title"))
+
+
 # --- Clocks ---------------------------------------------------------------------------------
 def department_calendar(queue: Queue | None) -> CalendarSpec:
     return load_calendar(queue=queue)

@@ -103,8 +103,9 @@ def ticket_ids_of_phone(normalised: str) -> list[int]:
 
 def note_ticket_update(followup: FollowUp) -> None:
     """KPI timestamps from the host's ticket updates: the first public answer by staff and the
-    closing. Never raises: the host sends this signal outside any transaction, after its mails,
-    and an exception would break its update."""
+    closing (cleared when the ticket is reopened, set again at its next closing). Never
+    raises: the host sends this signal outside any transaction, after its mails, and an
+    exception would break its update."""
     try:
         case = CaseRecord.objects.filter(ticket_id=followup.ticket_id).first()
         if case is None:
@@ -116,6 +117,10 @@ def note_ticket_update(followup: FollowUp) -> None:
         closed = (Ticket.CLOSED_STATUS, Ticket.RESOLVED_STATUS)
         if case.closed_at is None and followup.ticket.status in closed:
             case.closed_at = followup.date
+            changed.append("closed_at")
+        elif case.closed_at is not None and followup.ticket.status not in closed:
+            # reopened: the resolution time counts to the last closing
+            case.closed_at = None
             changed.append("closed_at")
         if changed:
             case.save(update_fields=[*changed, "updated_at"])

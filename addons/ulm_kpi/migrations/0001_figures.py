@@ -6,101 +6,244 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('helpdesk', '0043_fix_on_delete_behaviour'),
-        ('ulm_servicepoint', '0013_drop_required_flag'),
+        ("helpdesk", "0043_fix_on_delete_behaviour"),
+        ("ulm_servicepoint", "0013_drop_required_flag"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DailyCalls',
+            name="DailyCalls",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True, verbose_name='day')),
-                ('calls', models.PositiveIntegerField(default=0, verbose_name='calls')),
-                ('answered', models.PositiveIntegerField(default=0, verbose_name='answered')),
-                ('in_time', models.PositiveIntegerField(default=0, verbose_name='answered in time')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(unique=True, verbose_name="day")),
+                ("calls", models.PositiveIntegerField(default=0, verbose_name="calls")),
+                ("answered", models.PositiveIntegerField(default=0, verbose_name="answered")),
+                (
+                    "in_time",
+                    models.PositiveIntegerField(default=0, verbose_name="answered in time"),
+                ),
             ],
             options={
-                'verbose_name': 'daily call figure',
-                'verbose_name_plural': 'daily call figures',
+                "verbose_name": "daily call figure",
+                "verbose_name_plural": "daily call figures",
             },
         ),
         migrations.CreateModel(
-            name='Refresh',
+            name="Refresh",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('finished_at', models.DateTimeField(verbose_name='finished at')),
-                ('since', models.DateField(blank=True, null=True, verbose_name='rebuilt from')),
-                ('seconds', models.FloatField(verbose_name='seconds')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("finished_at", models.DateTimeField(verbose_name="finished at")),
+                ("since", models.DateField(blank=True, null=True, verbose_name="rebuilt from")),
+                ("seconds", models.FloatField(verbose_name="seconds")),
             ],
             options={
-                'verbose_name': 'rebuild of the figures',
-                'verbose_name_plural': 'rebuilds of the figures',
-                'ordering': ['-finished_at'],
+                "verbose_name": "rebuild of the figures",
+                "verbose_name_plural": "rebuilds of the figures",
+                "ordering": ["-finished_at"],
             },
         ),
         migrations.CreateModel(
-            name='DailyFigure',
+            name="DailyFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('channel', models.CharField(max_length=10, verbose_name='channel')),
-                ('contacts', models.PositiveIntegerField(default=0, verbose_name='contacts')),
-                ('visits', models.PositiveIntegerField(default=0, verbose_name='counter visits')),
-                ('first_contact', models.PositiveIntegerField(default=0, verbose_name='resolved at first contact')),
-                ('second_level', models.PositiveIntegerField(default=0, verbose_name='forwarded to a department')),
-                ('with_item', models.PositiveIntegerField(default=0, verbose_name='answered with a knowledge item')),
-                ('hours', django.contrib.postgres.fields.ArrayField(base_field=models.PositiveIntegerField(), size=24, verbose_name='per hour')),
-                ('first_response', django.contrib.postgres.fields.ArrayField(base_field=models.PositiveIntegerField(), size=None, verbose_name='first answer')),
-                ('resolution', django.contrib.postgres.fields.ArrayField(base_field=models.PositiveIntegerField(), size=None, verbose_name='resolution')),
-                ('department', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='helpdesk.queue', verbose_name='department')),
-                ('request_type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ulm_servicepoint.requesttype', verbose_name='request type')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                ("channel", models.CharField(max_length=10, verbose_name="channel")),
+                ("contacts", models.PositiveIntegerField(default=0, verbose_name="contacts")),
+                ("visits", models.PositiveIntegerField(default=0, verbose_name="counter visits")),
+                (
+                    "first_contact",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="resolved at first contact"
+                    ),
+                ),
+                (
+                    "second_level",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="forwarded to a department"
+                    ),
+                ),
+                (
+                    "with_item",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="answered with a knowledge item"
+                    ),
+                ),
+                (
+                    "hours",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.PositiveIntegerField(), size=24, verbose_name="per hour"
+                    ),
+                ),
+                (
+                    "first_response",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.PositiveIntegerField(),
+                        size=None,
+                        verbose_name="first answer",
+                    ),
+                ),
+                (
+                    "resolution",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.PositiveIntegerField(),
+                        size=None,
+                        verbose_name="resolution",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="helpdesk.queue",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "request_type",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ulm_servicepoint.requesttype",
+                        verbose_name="request type",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'daily figure',
-                'verbose_name_plural': 'daily figures',
-                'permissions': [('view_kpis', 'Can see the key figures of the whole service center'), ('review_quality', 'Can review the quality of answers (quality sampling)')],
-                'indexes': [models.Index(fields=['day'], name='kpi_daily_day')],
+                "verbose_name": "daily figure",
+                "verbose_name_plural": "daily figures",
+                "permissions": [
+                    ("view_kpis", "Can see the key figures of the whole service center"),
+                    ("review_quality", "Can review the quality of answers (quality sampling)"),
+                ],
+                "indexes": [models.Index(fields=["day"], name="kpi_daily_day")],
             },
         ),
         migrations.CreateModel(
-            name='DailyHandoffs',
+            name="DailyHandoffs",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('channel', models.CharField(max_length=10, verbose_name='channel')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='handoffs')),
-                ('on_time', models.PositiveIntegerField(default=0, verbose_name='feedback on time')),
-                ('late', models.PositiveIntegerField(default=0, verbose_name='feedback late')),
-                ('not_responsible', models.PositiveIntegerField(default=0, verbose_name='not responsible')),
-                ('department', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='helpdesk.queue', verbose_name='department')),
-                ('request_type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ulm_servicepoint.requesttype', verbose_name='request type')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                ("channel", models.CharField(max_length=10, verbose_name="channel")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="handoffs")),
+                (
+                    "on_time",
+                    models.PositiveIntegerField(default=0, verbose_name="feedback on time"),
+                ),
+                ("late", models.PositiveIntegerField(default=0, verbose_name="feedback late")),
+                (
+                    "not_responsible",
+                    models.PositiveIntegerField(default=0, verbose_name="not responsible"),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="helpdesk.queue",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "request_type",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ulm_servicepoint.requesttype",
+                        verbose_name="request type",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'daily handoff figure',
-                'verbose_name_plural': 'daily handoff figures',
-                'indexes': [models.Index(fields=['day'], name='kpi_handoffs_day')],
+                "verbose_name": "daily handoff figure",
+                "verbose_name_plural": "daily handoff figures",
+                "indexes": [models.Index(fields=["day"], name="kpi_handoffs_day")],
             },
         ),
         migrations.CreateModel(
-            name='DailyItemUse',
+            name="DailyItemUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('channel', models.CharField(max_length=10, verbose_name='channel')),
-                ('uses', models.PositiveIntegerField(default=0, verbose_name='uses')),
-                ('department', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='helpdesk.queue', verbose_name='department')),
-                ('kbitem', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='helpdesk.kbitem', verbose_name='knowledge item')),
-                ('request_type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ulm_servicepoint.requesttype', verbose_name='request type')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                ("channel", models.CharField(max_length=10, verbose_name="channel")),
+                ("uses", models.PositiveIntegerField(default=0, verbose_name="uses")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="helpdesk.queue",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "kbitem",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="helpdesk.kbitem",
+                        verbose_name="knowledge item",
+                    ),
+                ),
+                (
+                    "request_type",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ulm_servicepoint.requesttype",
+                        verbose_name="request type",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'daily use of a knowledge item',
-                'verbose_name_plural': 'daily uses of knowledge items',
-                'indexes': [models.Index(fields=['day'], name='kpi_item_uses_day')],
+                "verbose_name": "daily use of a knowledge item",
+                "verbose_name_plural": "daily uses of knowledge items",
+                "indexes": [models.Index(fields=["day"], name="kpi_item_uses_day")],
             },
         ),
     ]
