@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ulm_kpi import views
 
 app_name = "ulm_kpi"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("helpdesk/kennzahlen/", views.dashboard, name="dashboard"),
+    path("helpdesk/kennzahlen/export.<slug:fmt>", views.export, name="export"),
+]
