@@ -141,6 +141,7 @@ def main() -> int:
     manage("load_demo")
     manage("load_demo_knowledge")
     manage("load_demo_routing")
+    manage("load_demo_kpi")
 
     catcher = start_mail_catcher()
     children = [

@@ -12,6 +12,7 @@ from ulm_kpi.access import (
     may_see_kpis,
     scope_for,
 )
+from ulm_kpi.demo import load_demo_kpi
 from ulm_kpi.figures import (
     BOUNDS,
     CHANNELS,
@@ -37,6 +38,7 @@ __all__ = [
     "allowed_departments",
     "compute",
     "last_refresh",
+    "load_demo_kpi",
     "may_see_kpis",
     "parse_period",
     "refresh",

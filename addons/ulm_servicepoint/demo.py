@@ -55,6 +55,7 @@ DEMO_LOGINS = [
     # made by `manage.py load_demo_routing` (make run), with a clerk and a head per department
     DemoLogin("olga.ordnung", "Sachbearbeiterin Ordnungsamt"),
     DemoLogin("lena.leitung", "Servicecenter-Leitung"),
+    DemoLogin("kfz-zulassung.leitung", "Leitung Kfz-Zulassung"),
 ]
 
 DEMO_TICKETS = [

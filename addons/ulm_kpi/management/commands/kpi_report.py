@@ -28,8 +28,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from ulm_kpi import exports
-
         translation.activate("de")
         try:
             period = services.parse_period(options["start"], options["end"])
@@ -47,12 +45,15 @@ class Command(BaseCommand):
         if options["refresh"]:
             services.refresh()
         figures = services.compute(period, scope)
+        body: str | bytes
         if options["format"] == "json":
-            body: str | bytes = json.dumps(figures, ensure_ascii=False, indent=2) + "\n"
-        elif options["format"] == "csv":
-            body = exports.to_csv(figures)
+            body = json.dumps(figures, ensure_ascii=False, indent=2) + "\n"
         else:
-            body = exports.to_xlsx(figures)
+            from ulm_kpi import exports
+
+            body = (
+                exports.to_csv(figures) if options["format"] == "csv" else exports.to_xlsx(figures)
+            )
         if options["output"]:
             mode = "wb" if isinstance(body, bytes) else "w"
             with open(
