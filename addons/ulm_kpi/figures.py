@@ -144,24 +144,41 @@ def _tables() -> dict[str, str]:
     }
 
 
+# every combination of the dimensions kept apart (see models.figures: the grain)
+EVERY_GRAIN = (
+    "GROUPING SETS ((department_id, channel, request_type_id), (department_id, channel),"
+    " (department_id, request_type_id), (channel, request_type_id), (department_id), (channel),"
+    " (request_type_id), ())"
+)
+GRAIN = "GROUPING(department_id, channel, request_type_id)"
+
+
+def grain(*kept: str) -> int:
+    """The grain that keeps the dimensions ``kept`` apart ("department", "channel",
+    "request_type") and sums up the others."""
+    return (
+        ("department" not in kept) * 4 + ("channel" not in kept) * 2 + ("request_type" not in kept)
+    )
+
+
 def _rebuild_sql() -> list[str]:
     t = _tables()
     k = len(BOUNDS)
     first = MINUTES.format(end="coalesce(cr.first_answer_at, cr.first_contact_resolved_at)")
     closed = MINUTES.format(end="cr.closed_at")
-    zeros = f"array_fill(0, ARRAY[{k}])"
     return [
         f"""
-        INSERT INTO {t["figure"]} (day, department_id, channel, request_type_id, contacts,
-            visits, first_contact, second_level, with_item, hours, first_response, resolution)
-        SELECT day, department_id, channel, request_type_id, count(*), 0,
-            count(*) FILTER (WHERE fc), count(*) FILTER (WHERE second),
-            count(*) FILTER (WHERE item),
+        INSERT INTO {t["figure"]} (day, grain, department_id, channel, request_type_id,
+            contacts, visits, first_contact, second_level, with_item, hours, first_response,
+            resolution)
+        SELECT day, {GRAIN}, department_id, coalesce(channel, ''), request_type_id, count(*),
+            count(*) FILTER (WHERE visit), count(*) FILTER (WHERE fc),
+            count(*) FILTER (WHERE second), count(*) FILTER (WHERE item),
             {_counts("hour", 24)}, {_counts("fr", k)}, {_counts("rs", k)}
         FROM (
             SELECT (cr.received_at AT TIME ZONE %(zone)s)::date AS day,
                 extract(hour FROM cr.received_at AT TIME ZONE %(zone)s)::int AS hour,
-                cr.department_id, cr.channel, cr.request_type_id,
+                cr.department_id, cr.channel, cr.request_type_id, false AS visit,
                 cr.resolved_at_first_contact AS fc, cr.level = 2 AS second,
                 EXISTS (SELECT 1 FROM {t["use"]} u WHERE u.ticket_id = cr.ticket_id) AS item,
                 CASE WHEN coalesce(cr.first_answer_at, cr.first_contact_resolved_at) IS NOT NULL
@@ -170,35 +187,34 @@ def _rebuild_sql() -> list[str]:
                     THEN width_bucket({closed}, %(thresholds)s::int[]) END AS rs
             FROM {t["case"]} cr
             WHERE cr.received_at >= %(since)s
-        ) AS c
-        GROUP BY day, department_id, channel, request_type_id
-        """,
-        f"""
-        INSERT INTO {t["figure"]} (day, department_id, channel, request_type_id, contacts,
-            visits, first_contact, second_level, with_item, hours, first_response, resolution)
-        SELECT day, NULL, 'counter', request_type_id, count(*), count(*), count(*), 0, 0,
-            {_counts("hour", 24)}, {zeros}, {zeros}
-        FROM (
-            SELECT (v.created_at AT TIME ZONE %(zone)s)::date AS day,
-                extract(hour FROM v.created_at AT TIME ZONE %(zone)s)::int AS hour,
-                v.request_type_id
+            UNION ALL
+            -- an anonymous counter visit: a question answered at the counter
+            SELECT (v.created_at AT TIME ZONE %(zone)s)::date,
+                extract(hour FROM v.created_at AT TIME ZONE %(zone)s)::int,
+                NULL, 'counter', v.request_type_id, true, true, false, false, NULL, NULL
             FROM {t["visit"]} v
             WHERE v.created_at >= %(since)s
-        ) AS v
-        GROUP BY day, request_type_id
+        ) AS c
+        GROUP BY day, {EVERY_GRAIN}
         """,
         f"""
-        INSERT INTO {t["handoffs"]} (day, department_id, channel, request_type_id, total,
-            on_time, late, not_responsible)
-        SELECT (h.forwarded_at AT TIME ZONE %(zone)s)::date, h.department_id,
-            coalesce(cr.channel, 'other'), cr.request_type_id, count(*),
-            count(*) FILTER (WHERE h.feedback_at IS NOT NULL
-                AND (h.due_at IS NULL OR h.feedback_at <= h.due_at)),
-            count(*) FILTER (WHERE h.feedback_at IS NOT NULL AND h.feedback_at > h.due_at),
-            count(*) FILTER (WHERE h.state = 'rejected')
-        FROM {t["handoff"]} h LEFT JOIN {t["case"]} cr ON cr.ticket_id = h.ticket_id
-        WHERE h.forwarded_at >= %(since)s
-        GROUP BY 1, 2, 3, 4
+        INSERT INTO {t["handoffs"]} (day, grain, department_id, channel, request_type_id,
+            total, on_time, late, not_responsible)
+        SELECT day, GROUPING(channel, request_type_id), department_id, coalesce(channel, ''),
+            request_type_id, count(*),
+            count(*) FILTER (WHERE feedback_at IS NOT NULL
+                AND (due_at IS NULL OR feedback_at <= due_at)),
+            count(*) FILTER (WHERE feedback_at IS NOT NULL AND feedback_at > due_at),
+            count(*) FILTER (WHERE state = 'rejected')
+        FROM (
+            SELECT (h.forwarded_at AT TIME ZONE %(zone)s)::date AS day, h.department_id,
+                coalesce(cr.channel, 'other') AS channel, cr.request_type_id, h.feedback_at,
+                h.due_at, h.state
+            FROM {t["handoff"]} h LEFT JOIN {t["case"]} cr ON cr.ticket_id = h.ticket_id
+            WHERE h.forwarded_at >= %(since)s
+        ) AS h
+        GROUP BY day, department_id,
+            GROUPING SETS ((channel, request_type_id), (channel), (request_type_id), ())
         """,
         f"""
         INSERT INTO {t["calls"]} (day, calls, answered, in_time)
@@ -212,12 +228,17 @@ def _rebuild_sql() -> list[str]:
         GROUP BY 1
         """,
         f"""
-        INSERT INTO {t["uses"]} (day, kbitem_id, department_id, channel, request_type_id, uses)
-        SELECT (cr.received_at AT TIME ZONE %(zone)s)::date, u.kbitem_id, cr.department_id,
-            cr.channel, cr.request_type_id, count(*)
-        FROM {t["use"]} u JOIN {t["case"]} cr ON cr.ticket_id = u.ticket_id
-        WHERE cr.received_at >= %(since)s
-        GROUP BY 1, 2, 3, 4, 5
+        INSERT INTO {t["uses"]} (day, grain, kbitem_id, department_id, channel,
+            request_type_id, uses)
+        SELECT day, {GRAIN}, kbitem_id, department_id, coalesce(channel, ''), request_type_id,
+            count(*)
+        FROM (
+            SELECT (cr.received_at AT TIME ZONE %(zone)s)::date AS day, u.kbitem_id,
+                cr.department_id, cr.channel, cr.request_type_id
+            FROM {t["use"]} u JOIN {t["case"]} cr ON cr.ticket_id = u.ticket_id
+            WHERE cr.received_at >= %(since)s
+        ) AS u
+        GROUP BY day, kbitem_id, {EVERY_GRAIN}
         """,
     ]
 
@@ -246,8 +267,12 @@ def refresh(since: date | None = None) -> Refresh:
                 cursor.execute(f"DELETE FROM {tables[name]}")
         for statement in _rebuild_sql():
             cursor.execute(statement, params)
+        gaps = count_gaps()
         return Refresh.objects.create(
-            finished_at=timezone.now(), since=since, seconds=time.perf_counter() - started
+            finished_at=timezone.now(),
+            since=since,
+            seconds=time.perf_counter() - started,
+            gaps=gaps,
         )
 
 
@@ -328,11 +353,28 @@ class Scope:
     request_type: object | None = None  # ulm_servicepoint's RequestType
     extra: dict = field(default_factory=dict)
 
-    def where(self, alias: str = "", department_column: str = "department_id") -> tuple[str, list]:
+    def kept(self) -> tuple[str, ...]:
+        """The dimensions the scope filters by."""
+        return tuple(
+            name
+            for name, value in (
+                ("department", self.department),
+                ("channel", self.channel),
+                ("request_type", self.request_type),
+            )
+            if value
+        )
+
+    def where(self, alias: str = "", *breakdown: str, raw: bool = False) -> tuple[str, list]:
+        """The SQL conditions of the scope on a figures table (the grain that keeps the
+        filtered dimensions and ``breakdown`` apart), or on the raw case records (``raw``)."""
         prefix = f"{alias}." if alias else ""
         parts, params = [], []
+        if not raw:
+            parts.append(f"{prefix}grain = %s")
+            params.append(grain(*self.kept(), *breakdown))
         if self.department is not None:
-            parts.append(f"{prefix}{department_column} = %s")
+            parts.append(f"{prefix}department_id = %s")
             params.append(self.department.pk)
         if self.channel:
             parts.append(f"{prefix}channel = %s")
@@ -361,46 +403,49 @@ def _rows(sql: str, params: list) -> list[tuple]:
 
 
 def _contacts(period: Period, scope: Scope) -> dict:
+    """Contacts of the period: the totals and the time histograms from the scope's own grain
+    (one row a day), per day and channel and per request type from the grains that keep
+    those apart."""
     t = _tables()
-    where, params = scope.where()
     k = len(BOUNDS)
+    span = [period.start, period.end]
+    where, params = scope.where()
     sums = ", ".join(
-        [f"sum(hours[{i + 1}])" for i in range(24)]
+        ["sum(contacts)", "sum(visits)", "sum(first_contact)", "sum(second_level)"]
+        + ["sum(with_item)"]
+        + [f"sum(hours[{i + 1}])" for i in range(24)]
         + [f"sum(first_response[{i + 1}])" for i in range(k)]
         + [f"sum(resolution[{i + 1}])" for i in range(k)]
     )
-    grouped = _rows(
-        f"""
-        SELECT day, channel, request_type_id, sum(contacts), sum(visits), sum(first_contact),
-            sum(second_level), sum(with_item)
-        FROM {t["figure"]} WHERE day BETWEEN %s AND %s {where}
-        GROUP BY GROUPING SETS ((day, channel), (channel, request_type_id))
-        """,
-        [period.start, period.end, *params],
-    )
-    arrays = _rows(
-        f"SELECT {sums} FROM {t['figure']} WHERE day BETWEEN %s AND %s {where}",
-        [period.start, period.end, *params],
-    )[0]
-    by_channel = dict.fromkeys(CHANNELS, 0)
+    values = [
+        int(v or 0)
+        for v in _rows(
+            f"SELECT {sums} FROM {t['figure']} WHERE day BETWEEN %s AND %s {where}",
+            [*span, *params],
+        )[0]
+    ]
+    total, visits, first_contact, second, with_item = values[:5]
+    hours = values[5:29]
+    first_response, resolution = values[29 : 29 + k], values[29 + k :]
+    where, params = scope.where("", "channel")
     by_day: dict[date, dict[str, int]] = {}
-    by_type: dict[int | None, int] = {}
-    total = visits = first_contact = second = with_item = 0
-    for day, channel, type_id, contacts, visit, fc, sl, item in grouped:
-        if day is not None:
-            by_day.setdefault(day, dict.fromkeys(CHANNELS, 0))[channel] = by_day.get(day, {}).get(
-                channel, 0
-            ) + int(contacts)
-            continue
+    by_channel = dict.fromkeys(CHANNELS, 0)
+    for day, channel, contacts in _rows(
+        f"""SELECT day, channel, sum(contacts) FROM {t["figure"]}
+        WHERE day BETWEEN %s AND %s {where} GROUP BY day, channel""",
+        [*span, *params],
+    ):
+        by_day.setdefault(day, dict.fromkeys(CHANNELS, 0))[channel] = int(contacts)
         by_channel[channel] = by_channel.get(channel, 0) + int(contacts)
-        by_type[type_id] = by_type.get(type_id, 0) + int(contacts)
-        total += int(contacts)
-        visits += int(visit)
-        first_contact += int(fc)
-        second += int(sl)
-        with_item += int(item)
-    values = [int(v or 0) for v in arrays]
-    first_response, resolution = values[24 : 24 + k], values[24 + k :]
+    where, params = scope.where("", "request_type")
+    by_type = {
+        type_id: int(contacts)
+        for type_id, contacts in _rows(
+            f"""SELECT request_type_id, sum(contacts) FROM {t["figure"]}
+            WHERE day BETWEEN %s AND %s {where} GROUP BY request_type_id""",
+            [*span, *params],
+        )
+    }
     days = []
     day = period.start
     while day <= period.end:
@@ -417,7 +462,7 @@ def _contacts(period: Period, scope: Scope) -> dict:
         "with_item": with_item,
         "by_channel": by_channel,
         "by_day": days,
-        "by_hour": values[:24],
+        "by_hour": hours,
         "by_type": by_type,
         "first_response": first_response,
         "resolution": resolution,
@@ -457,7 +502,7 @@ def _open_overdue(period: Period, scope: Scope) -> dict[int, int]:
 
 def _handoffs(period: Period, scope: Scope) -> dict:
     t = _tables()
-    where, params = scope.where("h")
+    where, params = scope.where("h", "department")
     rows = _rows(
         f"""
         SELECT h.department_id, q.title, q.slug, sum(h.total), sum(h.on_time), sum(h.late),
@@ -579,23 +624,36 @@ def _knowledge(period: Period, scope: Scope, contacts: dict) -> dict:
     }
 
 
-def open_gaps(scope: Scope) -> int:
-    """Knowledge gaps open now: ulm_knowledge's proposals (similar tickets no item answered)."""
+def count_gaps() -> dict[str, int]:
+    """Knowledge gaps open now (ulm_knowledge's proposals: similar recent requests no item
+    answered), in all and per department: counted at each rebuild, as the clustering reads
+    text and is too slow for every page view."""
     from helpdesk.models import Ticket
 
     from ulm_knowledge.services import knowledge_gaps
 
-    tickets = Ticket.objects.all()
-    if scope.department is not None:
-        tickets = tickets.filter(queue=scope.department)
-    return len(knowledge_gaps(tickets))
+    gaps = knowledge_gaps(Ticket.objects.all())
+    counts = {"all": len(gaps)}
+    for gap in gaps:
+        key = str(gap.department.pk)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def open_gaps(scope: Scope) -> int | None:
+    """The open knowledge gaps of the scope's department (or all) at the last rebuild."""
+    row = Refresh.objects.order_by("-finished_at").first()
+    if row is None:
+        return None
+    key = str(scope.department.pk) if scope.department is not None else "all"
+    return row.gaps.get(key, 0)
 
 
 def backlog(scope: Scope) -> dict:
     """Open requests now, per department, by age since they were received."""
     now = timezone.now()
     t = _tables()
-    where, params = scope.where("c")
+    where, params = scope.where("c", raw=True)
     bands = ", ".join(
         "count(*) FILTER (WHERE c.received_at <= %s AND c.received_at > %s)"
         if upper is not None

@@ -1,12 +1,20 @@
 """Pre-aggregated daily figures: what the dashboard, the exports and the monthly report sum over
 instead of a million raw rows. The worker rebuilds them from the raw rows (figures.refresh); a
-test holds them equal to the direct computation."""
+test holds them equal to the direct computation.
+
+Each table is a small cube: every day is stored once per *grain*, a set of the dimensions
+department, channel and request type kept apart (the others summed up). ``grain`` is the
+bitmask of PostgreSQL's ``GROUPING()`` over (department, channel, request type): 0 keeps all
+three apart, 7 is the day's total. A query reads the grain of exactly the dimensions it filters
+or breaks down by, so a year's total reads 365 rows, not one row per combination."""
 
 from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+GRAIN_HELP = "bits of the dimensions summed up: 4 department, 2 channel, 1 request type"
 
 
 class DailyFigure(models.Model):
@@ -16,6 +24,7 @@ class DailyFigure(models.Model):
     (buckets: figures.BUCKETS). Anonymous counter visits are rows of channel "counter"."""
 
     day = models.DateField(_("day"))
+    grain = models.PositiveSmallIntegerField(_("grain"), default=0, help_text=GRAIN_HELP)
     department = models.ForeignKey(
         "helpdesk.Queue",
         on_delete=models.CASCADE,
@@ -47,7 +56,7 @@ class DailyFigure(models.Model):
     class Meta:
         verbose_name = _("daily figure")
         verbose_name_plural = _("daily figures")
-        indexes = [models.Index(fields=["day"], name="kpi_daily_day")]
+        indexes = [models.Index(fields=["grain", "day"], name="kpi_daily_grain_day")]
         permissions = [
             ("view_kpis", _("Can see the key figures of the whole service center")),
             ("review_quality", _("Can review the quality of answers (quality sampling)")),
@@ -63,6 +72,7 @@ class DailyHandoffs(models.Model):
     Handoffs still open are counted live (they may become overdue at any minute)."""
 
     day = models.DateField(_("day"))
+    grain = models.PositiveSmallIntegerField(_("grain"), default=0, help_text=GRAIN_HELP)
     department = models.ForeignKey(
         "helpdesk.Queue",
         on_delete=models.CASCADE,
@@ -88,7 +98,7 @@ class DailyHandoffs(models.Model):
     class Meta:
         verbose_name = _("daily handoff figure")
         verbose_name_plural = _("daily handoff figures")
-        indexes = [models.Index(fields=["day"], name="kpi_handoffs_day")]
+        indexes = [models.Index(fields=["grain", "day"], name="kpi_handoffs_grain_day")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.department_id}"
@@ -116,6 +126,7 @@ class DailyItemUse(models.Model):
     and request type (ulm_knowledge's AnswerUse)."""
 
     day = models.DateField(_("day"))
+    grain = models.PositiveSmallIntegerField(_("grain"), default=0, help_text=GRAIN_HELP)
     kbitem = models.ForeignKey(
         "helpdesk.KBItem",
         on_delete=models.CASCADE,
@@ -147,7 +158,7 @@ class DailyItemUse(models.Model):
     class Meta:
         verbose_name = _("daily use of a knowledge item")
         verbose_name_plural = _("daily uses of knowledge items")
-        indexes = [models.Index(fields=["day"], name="kpi_item_uses_day")]
+        indexes = [models.Index(fields=["grain", "day"], name="kpi_item_uses_grain_day")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.kbitem_id}"
@@ -159,6 +170,8 @@ class Refresh(models.Model):
     finished_at = models.DateTimeField(_("finished at"))
     since = models.DateField(_("rebuilt from"), null=True, blank=True)
     seconds = models.FloatField(_("seconds"))
+    # open knowledge gaps at the time of the rebuild: {"all": n, "<queue id>": n}
+    gaps = models.JSONField(_("open knowledge gaps"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-finished_at"]
