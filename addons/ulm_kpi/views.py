@@ -114,6 +114,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             (CHANNEL_NAMES[code], count)
             for code, count in figures["contacts"]["by_channel"].items()
         ],
+        day_rows=[
+            (day["day"], [day["by_channel"].get(code, 0) for code in CHANNEL_NAMES], day["total"])
+            for day in figures["contacts"]["by_day"]
+        ],
     )
     return render(request, "ulm_kpi/dashboard.html", context)
 

@@ -51,8 +51,3 @@ def met(rate: float | None, target: float) -> str:
     if rate is None:
         return ""
     return _("target reached") if rate >= target else _("target missed")
-
-
-@register.filter
-def item(mapping: dict, key):
-    return mapping.get(key, "") if mapping else ""
