@@ -54,6 +54,7 @@ class _Chart:
     name: str
     title: str
     desc: str
+    inline: bool = False  # patterns drawn into each shape (for fpdf2, which has no <pattern>)
     uid: str = field(default_factory=lambda: "")
     parts: list[str] = field(default_factory=list)
 
@@ -63,9 +64,25 @@ class _Chart:
     def fill(self, index: int) -> str:
         return f"url(#{self.uid}-p{index % len(SERIES_STYLES)})"
 
+    def shape(self, x: float, y: float, width: float, height: float, index: int, name: str) -> str:
+        """A bar (or legend swatch) of series ``index``, with its pattern and its tooltip."""
+        colour = SERIES_STYLES[index % len(SERIES_STYLES)][0]
+        tip = f"<title>{escape(name)}</title>" if name else ""
+        if not self.inline:
+            return (
+                f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="{_n(height)}" '
+                f'fill="{self.fill(index)}" stroke="#ffffff" stroke-width="0.5">{tip}</rect>'
+            )
+        return (
+            f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="{_n(height)}" '
+            f'fill="{colour}" stroke="#ffffff" stroke-width="0.5"/>'
+            + _marks(SERIES_STYLES[index % len(SERIES_STYLES)][1], x, y, x + width, y + height)
+        )
+
     def render(self, height: float, series_count: int = 0) -> SafeString:
         uid = self.uid
-        defs = "".join(_pattern(uid, i) for i in range(min(series_count, len(SERIES_STYLES))))
+        count = 0 if self.inline else min(series_count, len(SERIES_STYLES))
+        defs = "".join(_pattern(uid, i) for i in range(count))
         svg = (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="kpi-chart" role="img" '
             f'aria-labelledby="{uid}-title {uid}-desc" width="{WIDTH}" height="{_n(height)}" '
@@ -105,6 +122,72 @@ def _pattern(uid: str, index: int) -> str:
     )
 
 
+def _clip(
+    x0: float, y0: float, x1: float, y1: float, box: tuple[float, float, float, float]
+) -> tuple[float, float, float, float] | None:
+    """The part of the segment (x0, y0)–(x1, y1) inside ``box`` (Liang–Barsky)."""
+    left, top, right, bottom = box
+    dx, dy = x1 - x0, y1 - y0
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
+        if p == 0:
+            if q < 0:
+                return None
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+    if low >= high:
+        return None
+    return x0 + low * dx, y0 + low * dy, x0 + high * dx, y0 + high * dy
+
+
+def _marks(kind: str, left: float, top: float, right: float, bottom: float) -> str:
+    """A pattern's white marks drawn into one rectangle (the same 8-unit grid as ``_pattern``)."""
+    box = (left, top, right, bottom)
+    segments: list[tuple[float, float, float, float]] = []
+    dots: list[tuple[float, float]] = []
+    start = lambda low: math.floor(low / 8) * 8  # noqa: E731
+    if kind in ("diagonal", "cross"):  # "/" lines: x + y = c
+        c = start(left + top)
+        while c <= right + bottom:
+            segments.append((c - bottom, bottom, c - top, top))
+            c += 8
+    if kind == "cross":  # "\" lines: x - y = c
+        c = start(left - bottom)
+        while c <= right - top:
+            segments.append((c + top, top, c + bottom, bottom))
+            c += 8
+    if kind == "horizontal":
+        y = start(top) + 2
+        while y <= bottom:
+            segments.append((left, y, right, y))
+            y += 4
+    if kind == "vertical":
+        x = start(left) + 2
+        while x <= right:
+            segments.append((x, top, x, bottom))
+            x += 4
+    if kind == "dots":
+        for y in range(int(start(top)) + 2, int(bottom), 4):
+            for x in range(int(start(left)) + (2 if y % 8 == 2 else 6), int(right), 8):
+                if left + 1 <= x <= right - 1 and top + 1 <= y <= bottom - 1:
+                    dots.append((x, y))
+    out = []
+    path = []
+    for segment in segments:
+        clipped = _clip(*segment, box)
+        if clipped:
+            a, b, c2, d = clipped
+            path.append(f"M{_n(a)},{_n(b)} L{_n(c2)},{_n(d)}")
+    if path:
+        out.append(f'<path d="{" ".join(path)}" stroke="#ffffff" stroke-width="1.4" fill="none"/>')
+    out += [f'<circle cx="{x}" cy="{y}" r="1.3" fill="#ffffff"/>' for x, y in dots]
+    return "".join(out)
+
+
 def _text(x: float, y: float, content: str, anchor: str = "start", size: int = 12) -> str:
     return (
         f'<text x="{_n(x)}" y="{_n(y)}" {FONT} font-size="{size}" fill="{TEXT}" '
@@ -139,17 +222,14 @@ def _legend(chart: _Chart, names: Sequence[str], y: float) -> float:
         if x + width > WIDTH and x > 10:
             x, row = 10.0, row + 1
         top = y + row * 22
-        chart.parts.append(
-            f'<rect x="{_n(x)}" y="{_n(top)}" width="16" height="16" fill="{chart.fill(index)}" '
-            f'stroke="{SERIES_STYLES[index % len(SERIES_STYLES)][0]}"/>'
-        )
+        chart.parts.append(chart.shape(x, top, 16, 16, index, ""))
         chart.parts.append(_text(x + 22, top + 13, name))
         x += width
     return (row + 1) * 22 + 6
 
 
-def _empty(name: str, title: str) -> SafeString:
-    chart = _Chart(name, title, _("No data for this period."))
+def _empty(name: str, title: str, pdf: bool = False) -> SafeString:
+    chart = _Chart(name, title, _("No data for this period."), pdf)
     chart.parts.append(_text(10, 24, _("No data")))
     return chart.render(36)
 
@@ -186,9 +266,7 @@ def _columns(
             y -= height
             name = f"{one.label}, {category}" if len(series) > 1 else category
             chart.parts.append(
-                f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="{_n(height)}" '
-                f'fill="{chart.fill(index)}" stroke="#ffffff" stroke-width="0.5">'
-                f"<title>{escape(name)}: {escape(labels.number(value))}</title></rect>"
+                chart.shape(x, y, width, height, index, f"{name}: {labels.number(value)}")
             )
         if i % every == 0:
             chart.parts.append(_text(x + width / 2, bottom + 16, category, "middle", 11))
@@ -224,11 +302,7 @@ def _bars(
             width = min(value / maximum, 1.0) * plot_w
             name = f"{category}, {one.label}" if len(series) > 1 else category
             shown = labels.percent(value) if share else labels.number(value)
-            chart.parts.append(
-                f'<rect x="{_n(x)}" y="{_n(y + 3)}" width="{_n(width)}" height="{_n(row_h - 8)}" '
-                f'fill="{chart.fill(index)}" stroke="#ffffff" stroke-width="0.5">'
-                f"<title>{escape(name)}: {escape(shown)}</title></rect>"
-            )
+            chart.parts.append(chart.shape(x, y + 3, width, row_h - 8, index, f"{name}: {shown}"))
             x += width
         if targets and targets[i] is not None:
             tx = left + min(float(targets[i] or 0) / maximum, 1.0) * plot_w
@@ -262,12 +336,12 @@ def _sentence(pairs: Sequence[tuple[str, str]]) -> str:
 
 
 # --- The charts --------------------------------------------------------------------------------
-def contacts_by_day(figures: dict) -> SafeString:
+def contacts_by_day(figures: dict, *, pdf: bool = False) -> SafeString:
     """Contacts per day, stacked by channel."""
     title = _("Contacts per day by channel")
     days = (figures.get("contacts") or {}).get("by_day") or []
     if not any(d.get("total") for d in days):
-        return _empty("contacts-by-day", title)
+        return _empty("contacts-by-day", title, pdf)
     series = [
         Series(str(name), [float((d.get("by_channel") or {}).get(code) or 0) for d in days])
         for code, name in labels.CHANNELS
@@ -279,51 +353,51 @@ def contacts_by_day(figures: dict) -> SafeString:
         "days": per_day,
         "channels": per_channel,
     }
-    chart = _Chart("contacts-by-day", title, desc)
+    chart = _Chart("contacts-by-day", title, desc, pdf)
     categories = [labels.day(d.get("day"), year=False) for d in days]
     every = max(1, math.ceil(len(days) / 16))
     return _columns(chart, categories, used, every)
 
 
-def contacts_by_hour(figures: dict) -> SafeString:
+def contacts_by_hour(figures: dict, *, pdf: bool = False) -> SafeString:
     """Contacts per hour of the day (0–23, local time)."""
     title = _("Contacts by hour of the day")
     hours = list((figures.get("contacts") or {}).get("by_hour") or [])[:24]
     hours += [0] * (24 - len(hours))
     if not any(hours):
-        return _empty("contacts-by-hour", title)
+        return _empty("contacts-by-hour", title, pdf)
     desc = _("Contacts by hour of the day: %(hours)s.") % {
         "hours": _sentence(
             [(_("%(hour)s o'clock") % {"hour": h}, labels.number(v)) for h, v in enumerate(hours)]
         )
     }
-    chart = _Chart("contacts-by-hour", title, desc)
+    chart = _Chart("contacts-by-hour", title, desc, pdf)
     return _columns(chart, [str(h) for h in range(24)], [Series(_("Contacts"), hours)])
 
 
-def channels(figures: dict) -> SafeString:
+def channels(figures: dict, *, pdf: bool = False) -> SafeString:
     """Contacts per channel."""
     title = _("Contacts by channel")
     by_channel = (figures.get("contacts") or {}).get("by_channel") or {}
     rows = [(str(name), by_channel.get(code) or 0) for code, name in labels.CHANNELS]
     total = sum(v for _name, v in rows)
     if not total:
-        return _empty("channels", title)
+        return _empty("channels", title, pdf)
     desc = _("Contacts by channel: %(channels)s (in total %(total)s).") % {
         "channels": _sentence([(n, labels.number(v)) for n, v in rows]),
         "total": labels.number(total),
     }
-    chart = _Chart("channels", title, desc)
+    chart = _Chart("channels", title, desc, pdf)
     texts = [f"{labels.number(v)} ({labels.percent(v / total)})" for _name, v in rows]
     return _bars(chart, [n for n, _value in rows], [Series("", [v for _name, v in rows])], None, texts)
 
 
-def top_request_types(figures: dict) -> SafeString:
+def top_request_types(figures: dict, *, pdf: bool = False) -> SafeString:
     """The most frequent request types."""
     title = _("Most frequent request types")
     rows = [r for r in figures.get("top_request_types") or [] if r.get("count")]
     if not rows:
-        return _empty("top-request-types", title)
+        return _empty("top-request-types", title, pdf)
     names = [str(r.get("request_type") or _("without request type")) for r in rows]
     desc = _("Most frequent request types: %(types)s.") % {
         "types": _sentence(
@@ -333,12 +407,12 @@ def top_request_types(figures: dict) -> SafeString:
             ]
         )
     }
-    chart = _Chart("top-request-types", title, desc)
+    chart = _Chart("top-request-types", title, desc, pdf)
     texts = [labels.number(r["count"]) for r in rows]
     return _bars(chart, names, [Series("", [float(r["count"]) for r in rows])], None, texts)
 
 
-def handoffs_by_department(figures: dict) -> SafeString:
+def handoffs_by_department(figures: dict, *, pdf: bool = False) -> SafeString:
     """Handoffs per department: feedback on time, late, and still open past their time."""
     title = _("Handoffs by department: feedback within the deadline")
     rows = [
@@ -347,7 +421,7 @@ def handoffs_by_department(figures: dict) -> SafeString:
         if any(r.get(key) for key, _label in labels.HANDOFF_PARTS)
     ]
     if not rows:
-        return _empty("handoffs", title)
+        return _empty("handoffs", title, pdf)
     names = [str(r.get("department") or "") for r in rows]
     series = [
         Series(str(label), [float(r.get(key) or 0) for r in rows])
@@ -370,20 +444,20 @@ def handoffs_by_department(figures: dict) -> SafeString:
             for name, r in zip(names, rows, strict=True)
         )
     }
-    chart = _Chart("handoffs", title, desc)
+    chart = _Chart("handoffs", title, desc, pdf)
     texts = [
-        f"{labels.number(sum(s.values[i] for s in series))} ({labels.percent(r.get('on_time_rate'))})"
-        for i, r in enumerate(rows)
+        f"{labels.number(r.get('total') or 0)} ({labels.percent(r.get('on_time_rate'))})"
+        for r in rows
     ]
     return _bars(chart, names, series, None, texts)
 
 
-def backlog_by_age(figures: dict) -> SafeString:
+def backlog_by_age(figures: dict, *, pdf: bool = False) -> SafeString:
     """Open requests per department, stacked by their age."""
     title = _("Backlog by department and age")
     rows = [r for r in (figures.get("backlog") or {}).get("by_department") or [] if r.get("open")]
     if not rows:
-        return _empty("backlog", title)
+        return _empty("backlog", title, pdf)
     names = [str(r.get("department") or "") for r in rows]
     series = [
         Series(str(label), [float((r.get("age") or {}).get(key) or 0) for r in rows])
@@ -404,11 +478,11 @@ def backlog_by_age(figures: dict) -> SafeString:
             for name, r in zip(names, rows, strict=True)
         )
     }
-    chart = _Chart("backlog", title, desc)
+    chart = _Chart("backlog", title, desc, pdf)
     return _bars(chart, names, series)
 
 
-def targets(figures: dict) -> SafeString:
+def targets(figures: dict, *, pdf: bool = False) -> SafeString:
     """The 115 rates against their targets (dashed mark): first-contact resolution,
     reachability, feedback on handoffs, callbacks on time."""
     title = _("Key figures against their targets")
@@ -423,7 +497,7 @@ def targets(figures: dict) -> SafeString:
         (_("Callbacks on time"), callbacks.get("on_time_rate"), None),
     ]
     if all(rate is None for _name, rate, _t in rows):
-        return _empty("targets", title)
+        return _empty("targets", title, pdf)
     parts = []
     for name, rate, target in rows:
         text = labels.percent(rate)
@@ -434,7 +508,7 @@ def targets(figures: dict) -> SafeString:
             }
         parts.append((name, text))
     desc = _sentence(parts) + "."
-    chart = _Chart("targets", title, desc)
+    chart = _Chart("targets", title, desc, pdf)
     texts = [labels.percent(rate) for _name, rate, _t in rows]
     return _bars(
         chart,
@@ -458,6 +532,7 @@ ALL = [
 ]
 
 
-def all_charts(figures: dict) -> dict[str, SafeString]:
-    """Every chart by name, for a template: ``{{ charts.channels }}``."""
-    return {name: render(figures) for name, render in ALL}
+def all_charts(figures: dict, *, pdf: bool = False) -> dict[str, SafeString]:
+    """Every chart by name, for a template: ``{{ charts.channels }}``. ``pdf``: the patterns
+    drawn into each bar (fpdf2's SVG support knows no ``<pattern>``)."""
+    return {name: render(figures, pdf=pdf) for name, render in ALL}
