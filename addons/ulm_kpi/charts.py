@@ -208,7 +208,7 @@ def _scale(maximum: float) -> tuple[float, list[float]]:
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     step = max(step, 1.0)
     top = math.ceil(maximum / step) * step
-    ticks = [i * step for i in range(int(round(top / step)) + 1)]
+    ticks = [i * step for i in range(round(top / step) + 1)]
     return float(top), ticks
 
 
@@ -389,7 +389,9 @@ def channels(figures: dict, *, pdf: bool = False) -> SafeString:
     }
     chart = _Chart("channels", title, desc, pdf)
     texts = [f"{labels.number(v)} ({labels.percent(v / total)})" for _name, v in rows]
-    return _bars(chart, [n for n, _value in rows], [Series("", [v for _name, v in rows])], None, texts)
+    return _bars(
+        chart, [n for n, _value in rows], [Series("", [v for _name, v in rows])], None, texts
+    )
 
 
 def top_request_types(figures: dict, *, pdf: bool = False) -> SafeString:

@@ -83,7 +83,9 @@ def minutes(value: int | None) -> str:
             return _("up to 1 day")
         return _("up to %(count)s days") % {"count": days}
     hours = value / 60
-    return _("up to %(count)s h") % {"count": number(hours if not hours.is_integer() else int(hours))}
+    return _("up to %(count)s h") % {
+        "count": number(hours if not hours.is_integer() else int(hours))
+    }
 
 
 def parse_day(value: Any) -> date | None:

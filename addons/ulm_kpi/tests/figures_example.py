@@ -121,7 +121,10 @@ EXAMPLE: dict = {
     "knowledge": {
         "answered_with_item": 600,
         "share": 0.49,
-        "top_items": [{"title": "Personalausweis", "uses": 150}, {"title": "Sperrmüll", "uses": 90}],
+        "top_items": [
+            {"title": "Personalausweis", "uses": 150},
+            {"title": "Sperrmüll", "uses": 90},
+        ],
         "citizen_answers": {"helpful": 90, "not_helpful": 12},
         "open_gaps": 4,
     },
