@@ -102,7 +102,7 @@ def _overview(figures: dict) -> Table:
     channel = filters.get("channel")
     add(section, _("Channel"), labels.channel_label(channel) if channel else _("all"))
     add(section, _("Request type"), filters.get("request_type") or _("all"))
-    add(section, _("Figures as of"), figures.get("refreshed_at") or _("now"))
+    add(section, _("Figures as of"), labels.moment(figures.get("refreshed_at")) or _("now"))
 
     contacts = figures.get("contacts") or {}
     section = _("Contacts")

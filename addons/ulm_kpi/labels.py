@@ -3,10 +3,10 @@ one place says how a channel, an age band, a rate or a bucketed duration reads."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -103,6 +103,17 @@ def day(value: Any, year: bool = True) -> str:
     if parsed is None:
         return str(value or "")
     return parsed.strftime("%d.%m.%Y" if year else "%d.%m.")
+
+
+def moment(value: Any) -> str:
+    """An ISO timestamp as "02.12.2026 19:40" (local time); other text as it is."""
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return str(value or "")
+    if timezone.is_aware(parsed):
+        parsed = timezone.localtime(parsed)
+    return parsed.strftime("%d.%m.%Y %H:%M")
 
 
 def month(value: date) -> str:

@@ -1,5 +1,6 @@
 """The key figures' tables: pre-aggregated daily figures, monthly reports, quality reviews."""
 
 from ulm_kpi.models.figures import DailyCalls, DailyFigure, DailyHandoffs, Refresh
+from ulm_kpi.models.report import MonthlyReport
 
-__all__ = ["DailyCalls", "DailyFigure", "DailyHandoffs", "Refresh"]
+__all__ = ["DailyCalls", "DailyFigure", "DailyHandoffs", "MonthlyReport", "Refresh"]
