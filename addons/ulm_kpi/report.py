@@ -20,6 +20,7 @@ import io
 import logging
 import re
 import xml.etree.ElementTree as ET  # nosec B405  # parses our own SVG only
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -135,14 +136,17 @@ def reports_visible_to(user: Any) -> QuerySet[MonthlyReport]:
 
 
 # --- Making it (the worker) -----------------------------------------------------------------------
-def run_monthly_report(report_id: int) -> None:
+def run_monthly_report(
+    report_id: int, figures_for: Callable[[MonthlyReport], dict] | None = None
+) -> None:
     """The worker's job: makes the report, or records why it could not. Never raises (the
-    error is on the report, the user sees it in the list)."""
+    error is on the report, the user sees it in the list). ``figures_for(report)`` gives the
+    figures (default: ``compute_figures``, i.e. figures.compute)."""
     report = MonthlyReport.objects.select_related("department").filter(pk=report_id).first()
     if report is None or report.state == MonthlyReport.State.DONE:
         return
     try:
-        build_monthly_report(report)
+        build_monthly_report(report, (figures_for or compute_figures)(report))
     except Exception as error:
         log.exception("monthly report %s failed", report_id)
         MonthlyReport.objects.filter(pk=report_id).update(
