@@ -16,6 +16,7 @@ it the core font Helvetica is used and the text is narrowed to Latin-1 („“ b
 
 from __future__ import annotations
 
+import importlib
 import io
 import logging
 import re
@@ -159,10 +160,10 @@ def run_monthly_report(
 
 def compute_figures(report: MonthlyReport) -> dict:
     """The figures of the report's month (and department): the one call into figures.py."""
-    from ulm_kpi import figures as kpi_figures
-
+    # figures.py computes; imported by name so that this module does not depend on it at import
+    kpi_figures = importlib.import_module("ulm_kpi.figures")
     department = report.department.slug if report.department else None
-    return kpi_figures.compute(  # type: ignore[attr-defined]
+    return kpi_figures.compute(
         month_start(report.month), month_end(report.month), department=department
     )
 

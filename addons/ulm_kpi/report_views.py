@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,7 +78,7 @@ def _request_report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_download(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_download(request: HttpRequest, report_id: int) -> HttpResponseBase:
     """The PDF of one report that is ready."""
     if not _may_see_reports(request.user):
         raise PermissionDenied
