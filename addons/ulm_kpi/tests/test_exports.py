@@ -38,7 +38,10 @@ def test_csv_opens_in_german_excel_with_german_headers():
     assert by_figure[("Kontakte", "Kontakte insgesamt")] == ["1234", "1100", ""]
     assert by_figure[("Erstlösungsquote", "Quote")] == ["68\u00a0%", "66\u00a0%", "65\u00a0%"]
     assert by_figure[("Weiterleitungen", "Rückmeldung rechtzeitig (Quote)")][0] == "91,5\u00a0%"
-    assert by_figure[("Zeit bis zur ersten Antwort", "Zentralwert (Median)")][:2] == ["bis 45 Min.", "bis 1 Std."]
+    assert by_figure[("Zeit bis zur ersten Antwort", "Zentralwert (Median)")][:2] == [
+        "bis 45 Min.",
+        "bis 1 Std.",
+    ]
     assert by_figure[("Zeit bis zur Erledigung", "90. Perzentil")][0] == "bis 2 Tage"
     assert by_figure[("Zufriedenheit", "Durchschnitt (1–5)")][:2] == ["4,3", "4,1"]
 
