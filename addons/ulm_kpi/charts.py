@@ -347,12 +347,29 @@ def contacts_by_day(figures: dict, *, pdf: bool = False) -> SafeString:
         for code, name in labels.CHANNELS
     ]
     used = [s for s in series if any(s.values)]
-    per_day = _sentence([(labels.day(d.get("day")), labels.number(d.get("total"))) for d in days])
     per_channel = _sentence([(s.label, labels.number(int(sum(s.values)))) for s in used])
-    desc = _("Contacts per day: %(days)s. In total per channel: %(channels)s.") % {
-        "days": per_day,
-        "channels": per_channel,
-    }
+    if len(days) <= 31:
+        per_day = _sentence(
+            [(labels.day(d.get("day")), labels.number(d.get("total"))) for d in days]
+        )
+        desc = _("Contacts per day: %(days)s. In total per channel: %(channels)s.") % {
+            "days": per_day,
+            "channels": per_channel,
+        }
+    else:  # a long period: the extremes here, every day in the table beside the chart
+        busiest = max(days, key=lambda d: d.get("total") or 0)
+        quietest = min(days, key=lambda d: d.get("total") or 0)
+        desc = _(
+            "Contacts per day over %(count)s days: the most on %(busiest)s (%(most)s), the "
+            "fewest on %(quietest)s (%(fewest)s). In total per channel: %(channels)s."
+        ) % {
+            "count": len(days),
+            "busiest": labels.day(busiest.get("day")),
+            "most": labels.number(busiest.get("total") or 0),
+            "quietest": labels.day(quietest.get("day")),
+            "fewest": labels.number(quietest.get("total") or 0),
+            "channels": per_channel,
+        }
     chart = _Chart("contacts-by-day", title, desc, pdf)
     categories = [labels.day(d.get("day"), year=False) for d in days]
     every = max(1, math.ceil(len(days) / 16))

@@ -45,6 +45,12 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list[Any]] = field(default_factory=list)
+    id: str = ""  # stable name: overview, by_day, by_hour, handoffs, request_types, knowledge,
+    # satisfaction, quality, backlog
+
+    def text_rows(self) -> list[list[str]]:
+        """The rows as German text, for an HTML table (templates/ulm_kpi/report_table.html)."""
+        return [[text(cell, guarded=False) for cell in row] for row in self.rows]
 
 
 def guard(text: str) -> str:
@@ -52,8 +58,8 @@ def guard(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def text(value: Any) -> str:
-    """A cell as German text (CSV and PDF)."""
+def text(value: Any, guarded: bool = True) -> str:
+    """A cell as German text (CSV and PDF; ``guarded``: defused for spreadsheets)."""
     if value is None:
         return labels.no_data()
     if isinstance(value, Rate):
@@ -64,7 +70,7 @@ def text(value: Any) -> str:
         return formats.number_format(value, 1, use_l10n=True)
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    return guard(str(value))
+    return guard(str(value)) if guarded else str(value)
 
 
 def _rate(value: Any) -> Rate | None:
@@ -86,6 +92,7 @@ def _overview(figures: dict) -> Table:
         _("Key figures"),
         _("Key figures"),
         [_("Section"), _("Figure"), _("Value"), _("Previous period"), _("Target")],
+        id="overview",
     )
 
     def add(section: str, figure: str, value: Any, previous: Any = "", target: Any = "") -> None:
@@ -197,6 +204,11 @@ def _overview(figures: dict) -> Table:
     return table
 
 
+def tables_by_id(figures: dict) -> dict[str, Table]:
+    """The tables by their stable id, for a page that shows each beside its chart."""
+    return {table.id: table for table in tables(figures)}
+
+
 def tables(figures: dict) -> list[Table]:
     """Every figure of ``figures`` as German tables: the overview, then one per breakdown."""
     result = [_overview(figures)]
@@ -206,6 +218,7 @@ def tables(figures: dict) -> list[Table]:
         _("Contacts per day"),
         _("Contacts per day"),
         [_("Day"), _("Contacts"), *[str(name) for _code, name in labels.CHANNELS]],
+        id="by_day",
     )
     for day in contacts.get("by_day") or []:
         channels = day.get("by_channel") or {}
@@ -219,7 +232,10 @@ def tables(figures: dict) -> list[Table]:
     result.append(by_day)
 
     by_hour = Table(
-        _("Contacts per hour"), _("Contacts by hour of the day"), [_("Hour"), _("Contacts")]
+        _("Contacts per hour"),
+        _("Contacts by hour of the day"),
+        [_("Hour"), _("Contacts")],
+        id="by_hour",
     )
     for hour, count in enumerate((contacts.get("by_hour") or [])[:24]):
         by_hour.rows.append([f"{hour:02d}–{hour + 1:02d} " + _("o'clock"), count])
@@ -237,6 +253,7 @@ def tables(figures: dict) -> list[Table]:
             _("Feedback on time (rate)"),
             _("Not responsible"),
         ],
+        id="handoffs",
     )
     for row in (figures.get("handoffs") or {}).get("by_department") or []:
         handoffs.rows.append(
@@ -256,6 +273,7 @@ def tables(figures: dict) -> list[Table]:
         _("Request types"),
         _("Most frequent request types"),
         [_("Request type"), _("Requests"), _("Share")],
+        id="request_types",
     )
     for row in figures.get("top_request_types") or []:
         types.rows.append(
@@ -271,6 +289,7 @@ def tables(figures: dict) -> list[Table]:
         _("Knowledge base"),
         _("Knowledge items that helped most"),
         [_("Knowledge item"), _("Uses")],
+        id="knowledge",
     )
     for row in (figures.get("knowledge") or {}).get("top_items") or []:
         knowledge.rows.append([row.get("title"), row.get("uses")])
@@ -280,6 +299,7 @@ def tables(figures: dict) -> list[Table]:
         _("Satisfaction"),
         _("Satisfaction by rating"),
         [_("Rating"), _("Ratings")],
+        id="satisfaction",
     )
     by_level = (figures.get("satisfaction") or {}).get("by_level") or {}
     for level in range(1, 6):
@@ -290,6 +310,7 @@ def tables(figures: dict) -> list[Table]:
         _("Quality"),
         _("Quality reviews by team"),
         [_("Team"), _("Reviews"), *[str(name) for _key, name in labels.QUALITY_CRITERIA]],
+        id="quality",
     )
     for row in (figures.get("quality") or {}).get("by_team") or []:
         criteria = row.get("criteria") or {}
@@ -311,6 +332,7 @@ def tables(figures: dict) -> list[Table]:
             *[str(name) for _key, name in labels.AGE_BANDS],
             _("Oldest (days)"),
         ],
+        id="backlog",
     )
     for row in (figures.get("backlog") or {}).get("by_department") or []:
         age = row.get("age") or {}

@@ -127,3 +127,19 @@ def test_the_pdf_variant_draws_the_patterns_into_the_bars():
     # hatching lines and dots are drawn in white over the coloured bars
     assert any(p.get("stroke") == "#ffffff" for p in root.iter(f"{SVG}path"))
     assert any(c.get("fill") == "#ffffff" for c in root.iter(f"{SVG}circle"))
+
+
+def test_a_year_by_day_is_described_by_its_extremes():
+    figures = example()
+    days = figures["contacts"]["by_day"]
+    year = []
+    for month in range(12):
+        for day in days:
+            year.append({**day, "day": f"2026-{month + 1:02d}-{day['day'][-2:]}"})
+    year[40] = {**year[40], "total": 500}
+    figures["contacts"]["by_day"] = year
+    svg = charts.contacts_by_day(figures)
+    desc = parse(svg).find(f"{SVG}desc").text
+    assert "über 360 Tage" in desc
+    assert "die meisten am 11.02.2026 (500)" in desc
+    assert len(desc) < 600

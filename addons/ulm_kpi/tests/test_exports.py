@@ -151,3 +151,29 @@ def test_download_response():
     assert answer.content.startswith(b"PK")
     with pytest.raises(ValueError, match="pdf"):
         exports.response(example(), "pdf", "x")
+
+
+def test_a_table_beside_its_chart_escapes_names_and_says_no_data():
+    from django.template.loader import render_to_string
+
+    figures = example()
+    figures["handoffs"]["by_department"][0]["department"] = "<script>alert(1)</script>"
+    tables = exports.tables_by_id(figures)
+    assert set(tables) == {
+        "overview",
+        "by_day",
+        "by_hour",
+        "handoffs",
+        "request_types",
+        "knowledge",
+        "satisfaction",
+        "quality",
+        "backlog",
+    }
+    html = render_to_string("ulm_kpi/report_table.html", {"table": tables["handoffs"]})
+    assert "<caption>Weiterleitungen je Fachabteilung</caption>" in html
+    assert '<th scope="row">&lt;script&gt;alert(1)&lt;/script&gt;</th>' in html
+    assert "<td>91,7\u00a0%</td>" in html
+    empty_table = exports.tables_by_id(empty())["backlog"]
+    html = render_to_string("ulm_kpi/report_table.html", {"table": empty_table})
+    assert "Keine Daten" in html
