@@ -159,13 +159,15 @@ def run_monthly_report(
 
 
 def compute_figures(report: MonthlyReport) -> dict:
-    """The figures of the report's month (and department): the one call into figures.py."""
-    # figures.py computes; imported by name so that this module does not depend on it at import
+    """The figures of the report's month (up to today while it runs) for its department or the
+    whole city: the one call into figures.py (``compute(Period, Scope)``)."""
+    # imported by name: figures.py is the lead's module and this one must not need it to load
     kpi_figures = importlib.import_module("ulm_kpi.figures")
-    department = report.department.slug if report.department else None
-    return kpi_figures.compute(
-        month_start(report.month), month_end(report.month), department=department
-    )
+    first = month_start(report.month)
+    last = min(month_end(report.month), max(timezone.localdate(), first))
+    period = kpi_figures.Period(first, last)
+    scope = kpi_figures.Scope(department=report.department)
+    return kpi_figures.compute(period, scope)
 
 
 def build_monthly_report(report: MonthlyReport, figures: dict | None = None) -> MonthlyReport:
