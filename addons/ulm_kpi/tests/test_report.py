@@ -121,10 +121,16 @@ def test_a_failure_is_recorded_on_the_report(db):
     assert not made.file
 
 
-def test_the_worker_job_with_the_real_figures(db):
-    """With figures.py in place: the job computes the month's figures itself."""
+def test_the_worker_job_with_the_real_figures(demo):
+    """With figures.py in place: the job computes the month's figures itself, for the city
+    and for one department."""
     pytest.importorskip("ulm_kpi.figures")
     made = report.request_monthly_report(date(2026, 11, 1))
+    jobs.build_monthly_report(report_id=made.pk)
+    made.refresh_from_db()
+    assert made.state == MonthlyReport.State.DONE, made.error
+    assert made.file.read().startswith(b"%PDF")
+    made = report.request_monthly_report(date(2026, 11, 1), Queue.objects.get(slug="kfz-zulassung"))
     jobs.build_monthly_report(report_id=made.pk)
     made.refresh_from_db()
     assert made.state == MonthlyReport.State.DONE, made.error
@@ -202,7 +208,7 @@ def test_a_report_not_yet_made_cannot_be_downloaded(client, lead):
         ("November", "", "zum Beispiel 2026-11"),
         ("2026-13", "", "zum Beispiel 2026-11"),
         ("", "", "zum Beispiel 2026-11"),
-        ("2026-11", "gibt-es-nicht", "Diese Fachabteilung gibt es nicht"),
+        ("2026-11", "gibt-es-nicht", "Diese Abteilung gibt es nicht"),
         ("2026-11" * 100, "", "zum Beispiel 2026-11"),
     ],
 )
