@@ -551,7 +551,20 @@ ALL = [
 ]
 
 
+# the short names the dashboard's template uses
+ALIASES = {
+    "by_day": "contacts_by_day",
+    "by_hour": "contacts_by_hour",
+    "top_types": "top_request_types",
+    "handoffs": "handoffs_by_department",
+    "backlog": "backlog_by_age",
+}
+
+
 def all_charts(figures: dict, *, pdf: bool = False) -> dict[str, SafeString]:
     """Every chart by name, for a template: ``{{ charts.channels }}``. ``pdf``: the patterns
     drawn into each bar (fpdf2's SVG support knows no ``<pattern>``)."""
-    return {name: render(figures, pdf=pdf) for name, render in ALL}
+    rendered = {name: render(figures, pdf=pdf) for name, render in ALL}
+    for alias, name in ALIASES.items():
+        rendered[alias] = rendered[name]
+    return rendered

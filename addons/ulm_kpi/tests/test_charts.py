@@ -143,3 +143,10 @@ def test_a_year_by_day_is_described_by_its_extremes():
     assert "über 360 Tage" in desc
     assert "die meisten am 11.02.2026 (500)" in desc
     assert len(desc) < 600
+
+
+def test_all_charts_for_a_template():
+    rendered = charts.all_charts(example())
+    assert rendered["by_day"] is rendered["contacts_by_day"]
+    for name, _render in charts.ALL:
+        parse(rendered[name])
