@@ -58,12 +58,14 @@ def guard(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def text(value: Any, guarded: bool = True) -> str:
-    """A cell as German text (CSV and PDF; ``guarded``: defused for spreadsheets)."""
+def text(value: Any, guarded: bool = True, spreadsheet: bool = False) -> str:
+    """A cell as German text (CSV and PDF; ``guarded``: defused for spreadsheets;
+    ``spreadsheet``: a rate as "91,5%", which German Excel reads as a number)."""
     if value is None:
         return labels.no_data()
     if isinstance(value, Rate):
-        return labels.percent(value)
+        shown = labels.percent(value)
+        return shown.replace("\u00a0", "") if spreadsheet else shown
     if isinstance(value, Minutes):
         return labels.minutes(value)
     if isinstance(value, float):
@@ -362,7 +364,7 @@ def to_csv(figures: dict) -> str:
             writer.writerow([guard(table.title)])
         writer.writerow([guard(h) for h in table.headers])
         for row in table.rows:
-            writer.writerow([text(cell) for cell in row])
+            writer.writerow([text(cell, spreadsheet=True) for cell in row])
     return out.getvalue()
 
 

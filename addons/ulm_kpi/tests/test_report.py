@@ -240,3 +240,16 @@ def test_strangers_are_sent_to_the_login(client, db):
     answer = client.get(URL)
     assert answer.status_code == 302
     assert "/login" in answer["Location"]
+
+
+def test_a_failed_report_says_so_in_the_list_without_a_download(client, lead):
+    made = report.request_monthly_report(date(2026, 11, 1))
+    report.run_monthly_report(made.pk, figures_for=lambda r: {"period": "kaputt"})
+    made.refresh_from_db()
+    assert made.state == MonthlyReport.State.FAILED
+    client.force_login(lead)
+    text = client.get(URL).content.decode()
+    assert "fehlgeschlagen" in text
+    assert "Bitte fordern Sie ihn erneut an" in text
+    assert f"{URL}{made.pk}/pdf/" not in text
+    assert client.get(f"{URL}{made.pk}/pdf/").status_code == 404
