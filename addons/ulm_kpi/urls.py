@@ -1,10 +1,16 @@
 from django.urls import path
 
-from ulm_kpi import views
+from ulm_kpi import report_views, views
 
 app_name = "ulm_kpi"
 
 urlpatterns = [
     path("helpdesk/kennzahlen/", views.dashboard, name="dashboard"),
     path("helpdesk/kennzahlen/export.<slug:fmt>", views.export, name="export"),
+    path("helpdesk/kennzahlen/berichte/", report_views.report_list, name="reports"),
+    path(
+        "helpdesk/kennzahlen/berichte/<int:report_id>/pdf/",
+        report_views.report_download,
+        name="report_pdf",
+    ),
 ]

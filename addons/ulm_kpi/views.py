@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from ulm_kpi import services
+from ulm_kpi import charts, services
 from ulm_servicepoint import services as platform
 from ulm_servicepoint.refusals import refuse
 
@@ -108,6 +108,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     figures = services.compute(period, scope)
     context.update(
         figures=figures,
+        charts=charts.all_charts(figures),
         values=values,
         query=request.GET.urlencode(),
         channel_rows=[

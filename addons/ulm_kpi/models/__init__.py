@@ -7,5 +7,13 @@ from ulm_kpi.models.figures import (
     DailyItemUse,
     Refresh,
 )
+from ulm_kpi.models.report import MonthlyReport
 
-__all__ = ["DailyCalls", "DailyFigure", "DailyHandoffs", "DailyItemUse", "Refresh"]
+__all__ = [
+    "DailyCalls",
+    "DailyFigure",
+    "DailyHandoffs",
+    "DailyItemUse",
+    "MonthlyReport",
+    "Refresh",
+]
