@@ -3,6 +3,8 @@ and the lead's review of each with a short checklist (ulm_kpi.quality draws and 
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +46,11 @@ class QualityWeek(models.Model):
     def __str__(self) -> str:
         year, week, _day = self.week_start.isocalendar()
         return f"{year}-W{week:02d}"
+
+    @property
+    def week_end(self) -> date:
+        """The week's Sunday."""
+        return self.week_start + timedelta(days=6)
 
 
 class QualitySample(models.Model):
@@ -112,7 +119,9 @@ class QualityReview(models.Model):
     )
     department = models.CharField(_("right department"), max_length=10, choices=Rating.choices)
     tone = models.CharField(_("tone"), max_length=10, choices=Rating.choices)
-    privacy = models.CharField(_("data protection respected"), max_length=10, choices=Rating.choices)
+    privacy = models.CharField(
+        _("data protection respected"), max_length=10, choices=Rating.choices
+    )
     note = models.TextField(_("note"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
