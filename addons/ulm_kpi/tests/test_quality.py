@@ -9,6 +9,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from helpdesk.models import Queue, Ticket
@@ -62,7 +64,7 @@ def colleague(demo, django_user_model):
     return person(django_user_model, "paul.platz", "Paul", "Platz", ["Servicecenter"])
 
 
-def closed(agent, closed_at, *, forward=False, title="Frage zum Personalausweis"):
+def closed(agent, closed_at, *, forward=False, title="Frage zum Personalausweis", kbitem=None):
     """A request the agent captured and answered at first contact (or forwarded, and the
     department closed it), closed at ``closed_at``."""
     case = platform.capture_request(
@@ -75,6 +77,7 @@ def closed(agent, closed_at, *, forward=False, title="Frage zum Personalausweis"
         answer="" if forward else "Termin online buchen; Foto mitbringen.",
         title=title,
         acknowledge=False,
+        kbitem=kbitem,
     )
     if forward:
         ticket = Ticket.objects.get(pk=case.ticket_id)
@@ -234,6 +237,41 @@ def test_the_lead_sees_the_open_samples_of_the_week(client, lead, agent, colleag
     assert "Paul Platz" in text
     # in the helpdesk's layout, with the staff sidebar
     assert soup(response).select_one("nav ul.sidebar") is not None
+    # another week by its name; a badly written one is refused in German
+    assert client.get(f"/helpdesk/qualitaet/?woche={quality.week_label(week)}").status_code == 200
+    bad = client.get("/helpdesk/qualitaet/?woche=gestern")
+    assert bad.status_code == 400
+    assert "Bitte geben Sie die Woche als JJJJ-Www an" in visible_text(bad)
+
+
+def test_the_overview_costs_the_same_few_queries_for_more_samples(
+    client, settings, lead, agent, colleague, week
+):
+    settings.ULM_KPI_QUALITY_SAMPLE_SIZE = 10
+    closed(agent, in_week(week, 1))
+    drawn, _created = quality.draw_week(week)
+    client.force_login(lead)
+    client.get("/helpdesk/qualitaet/")  # caches warmed
+    with CaptureQueriesContext(connection) as few:
+        client.get("/helpdesk/qualitaet/")
+    for day in range(6):
+        ticket = closed(colleague if day % 2 else agent, in_week(week, day))
+        QualitySample.objects.create(
+            week=drawn, ticket=ticket, agent=colleague, team="Servicecenter", kind="other"
+        )
+    quality.save_review(lead, drawn.samples.first().pk, ALL_YES)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/helpdesk/qualitaet/")
+    assert len(soup(response).select("tr.stichprobe")) == 6
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_lead_group_may_see_the_figures_and_review(demo):
+    group = Group.objects.get(name=LEAD_GROUP)
+    assert set(group.permissions.values_list("codename", flat=True)) >= {
+        "view_kpis",
+        "review_quality",
+    }
 
 
 def test_the_review_saves_every_criterion_and_shows_what_was_told(client, lead, agent, week):
@@ -272,6 +310,19 @@ def test_the_review_saves_every_criterion_and_shows_what_was_told(client, lead, 
     ) == ("partly", "no", "na", "yes", "yes", "Gebühr fehlte.", lead)
     # the week's page now lists it as reviewed
     assert "Jede Stichprobe dieser Woche ist geprüft" in visible_text(client.get(response.url))
+
+
+def test_the_review_shows_the_knowledge_item_and_version_given(
+    client, lead, agent, week, demo_knowledge
+):
+    service = demo_knowledge.published_services().exclude(kbitem=None).first()
+    sample = drawn_sample(agent, week, kbitem=service.kbitem)
+    client.force_login(lead)
+
+    page = client.get(reverse("ulm_kpi:quality_review", args=[sample.pk]))
+
+    given = soup(page).select_one("#wissen").get_text(" ", strip=True)
+    assert given == f"„{service.kbitem.title}“, Version {service.version}"
 
 
 def test_a_half_done_review_is_not_saved(client, lead, agent, week):
