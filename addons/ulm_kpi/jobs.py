@@ -2,7 +2,7 @@
 
 from procrastinate.contrib.django import app
 
-from ulm_kpi import report, services
+from ulm_kpi import quality, report, services
 
 
 @app.periodic(cron="*/10 * * * *", periodic_id="kpi_refresh")
@@ -34,3 +34,11 @@ def build_monthly_report(report_id: int) -> None:
 def request_monthly_report(timestamp: int) -> None:
     """On the 1st of every month at 06:00: last month's report for the whole city (once)."""
     report.request_last_months_report(report.month_of_timestamp(timestamp))
+
+
+@app.periodic(cron="30 4 * * 1", periodic_id="kpi_quality_sample")
+@app.task(name="ulm_kpi.quality_sample", queue="default", queueing_lock="kpi_quality_sample")
+def quality_sample(timestamp: int) -> None:
+    """Mondays early in the morning: the quality sample of the week before (once per week; a
+    week drawn before, e.g. by ``manage.py quality_sample``, stays as it was)."""
+    quality.draw_week()

@@ -1,7 +1,8 @@
 """The public surface of ulm_kpi: the verbs views, commands and jobs use.
 
 The figures (``figures``): the worker's rebuild of the daily pre-aggregates and the figures of
-a period; who may see which figures (``access``)."""
+a period; who may see which figures (``access``); the monthly report (``report``); quality
+sampling (``quality``)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,16 @@ from ulm_kpi.figures import (
     refresh_recent,
     targets,
 )
+from ulm_kpi.quality import (
+    WeekInvalid,
+    can_review,
+    draw_week,
+    parse_week,
+    previous_week,
+    quality_figures,
+    week_label,
+)
+from ulm_kpi.report import ReportInvalid, reports_visible_to, request_monthly_report
 
 __all__ = [
     "BOUNDS",
@@ -33,16 +44,26 @@ __all__ = [
     "KpiAccessDenied",
     "Period",
     "PeriodInvalid",
+    "ReportInvalid",
     "Scope",
     "ScopeInvalid",
+    "WeekInvalid",
     "allowed_departments",
+    "can_review",
     "compute",
+    "draw_week",
     "last_refresh",
     "load_demo_kpi",
     "may_see_kpis",
     "parse_period",
+    "parse_week",
+    "previous_week",
+    "quality_figures",
     "refresh",
     "refresh_recent",
+    "reports_visible_to",
+    "request_monthly_report",
     "scope_for",
     "targets",
+    "week_label",
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ulm_kpi import report_views, views
+from ulm_kpi import quality_views, report_views, views
 
 app_name = "ulm_kpi"
 
@@ -13,4 +13,8 @@ urlpatterns = [
         report_views.report_download,
         name="report_pdf",
     ),
+    # quality sampling (Qualitätssicherung)
+    path("helpdesk/qualitaet/", quality_views.overview, name="quality"),
+    path("helpdesk/qualitaet/meine/", quality_views.mine, name="quality_mine"),
+    path("helpdesk/qualitaet/<int:sample_id>/", quality_views.review, name="quality_review"),
 ]

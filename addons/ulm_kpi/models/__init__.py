@@ -7,6 +7,7 @@ from ulm_kpi.models.figures import (
     DailyItemUse,
     Refresh,
 )
+from ulm_kpi.models.quality import QualityReview, QualitySample, QualityWeek, Rating, SampleKind
 from ulm_kpi.models.report import MonthlyReport
 
 __all__ = [
@@ -15,5 +16,10 @@ __all__ = [
     "DailyHandoffs",
     "DailyItemUse",
     "MonthlyReport",
+    "QualityReview",
+    "QualitySample",
+    "QualityWeek",
+    "Rating",
     "Refresh",
+    "SampleKind",
 ]

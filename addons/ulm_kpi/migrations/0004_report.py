@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("helpdesk", "0043_fix_on_delete_behaviour"),
-        ("ulm_kpi", "0001_figures"),
+        ("ulm_kpi", "0003_quality_lead_group"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
