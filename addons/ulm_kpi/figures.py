@@ -745,6 +745,14 @@ def _period_figures(period: Period, scope: Scope) -> dict:
     }
 
 
+def _quality(period: Period, scope: Scope) -> dict:
+    """The quality reviews of the period per team (never per person)."""
+    from ulm_kpi.quality import quality_figures
+
+    departments = [scope.department.pk] if scope.department is not None else None
+    return quality_figures(period.start, period.end, department_ids=departments)
+
+
 # the figures compared with the previous period of the same length
 COMPARED = (
     ("first_contact_resolution", "rate"),
@@ -770,6 +778,7 @@ def compute(period: Period, scope: Scope | None = None) -> dict:
         "backlog": backlog(scope),
     }
     figures["knowledge"]["open_gaps"] = open_gaps(scope)
+    figures["quality"] = _quality(period, scope)
     before = _period_figures(period.previous(), scope)
     figures["contacts"]["previous_total"] = before["contacts"]["total"]
     for section, key in COMPARED:
