@@ -1,7 +1,7 @@
 """Eight weeks of history for the demo's key figures: requests on every channel with their
 answers and closings, forwards with feedback on time and late, calls, counter visits and the
 knowledge items given. Made once (``manage.py load_demo_kpi``, run by ``make run``), from a
-fixed seed, then the daily figures are rebuilt."""
+fixed seed; then the daily figures are rebuilt and last week's quality sample is drawn."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ MARKER = "Verlauf (Demo): "
 
 def load_demo_kpi() -> bool:
     """False when the history is there already."""
+    from django.contrib.auth import get_user_model
     from helpdesk.models import KBItem, Ticket
 
     from ulm_channels.models import Call
@@ -34,6 +35,7 @@ def load_demo_kpi() -> bool:
     if not kinds:
         return False
     center = service_center_queue()
+    agent = get_user_model().objects.filter(username="anna.agentin").first()
     channels = ["email"] * 4 + ["phone"] * 4 + ["web_form"] * 2 + ["counter", "letter"]
     today = timezone.localdate()
     calls = []
@@ -74,6 +76,7 @@ def load_demo_kpi() -> bool:
                     first_answer_at=None if first_contact else answer,
                     closed_at=received + timedelta(minutes=4) if first_contact else closed,
                     level=2 if forwarded else 1,
+                    captured_by=agent,
                     is_open=False,
                     department=department,
                 )
@@ -112,4 +115,8 @@ def load_demo_kpi() -> bool:
                 )
         Call.objects.bulk_create(calls)
     figures.refresh()
+    if agent is not None:
+        from ulm_kpi.quality import draw_week
+
+        draw_week()  # last week's quality sample, for the lead to review
     return True
