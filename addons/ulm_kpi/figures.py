@@ -36,6 +36,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from helpdesk.models import KBItem, Queue
 
 from ulm_kpi.models import DailyCalls, DailyFigure, DailyHandoffs, DailyItemUse, Refresh
@@ -331,7 +332,10 @@ def parse_period(start: str, end: str, today: date | None = None) -> Period:
     """The period from ``start`` to ``end`` (inclusive) as typed in a form or on the command
     line; PeriodInvalid with a German message when it is unreadable or absurd."""
     today = today or timezone.localdate()
-    first, last = _read_date(start, _("From")), _read_date(end, _("To"))
+    first, last = (
+        _read_date(start, pgettext("period", "From")),
+        _read_date(end, pgettext("period", "To")),
+    )
     if last < first:
         raise PeriodInvalid(_("The period ends before it begins."))
     if first < EARLIEST:
