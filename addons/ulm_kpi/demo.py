@@ -52,6 +52,7 @@ def load_demo_kpi() -> bool:
                 first_contact = channel in ("phone", "counter") and rng.random() < 0.75
                 first_contact = first_contact or rng.random() < 0.35
                 forwarded = not first_contact and rng.random() < 0.6
+                forwarded = forwarded and kind.default_queue_id != center.pk
                 department = kind.default_queue if forwarded else center
                 ticket = Ticket.objects.create(
                     title=f"{MARKER}{kind.name}",

@@ -108,6 +108,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     figures = services.compute(period, scope)
     context.update(
         figures=figures,
+        period=period,
+        refreshed=services.last_refresh(),
         charts=charts.all_charts(figures),
         values=values,
         query=request.GET.urlencode(),
