@@ -50,6 +50,7 @@ from ulm_channels.mail.thread import (
     ticket_from_subject,
 )
 from ulm_channels.models import OutboundMail
+from ulm_channels.satisfaction import with_rating_links
 from ulm_servicepoint.services import tickets_visible_to
 
 log = logging.getLogger(__name__)
@@ -178,6 +179,9 @@ def record(message: EmailMessage, *, ticket: Ticket | None = None, kind: str = "
     kind = kind or internal.get(KIND_HEADER.lower(), "")
     if kind not in OutboundMail.Kind.values:
         kind = OutboundMail.Kind.NOTIFICATION if found_by_subject else OutboundMail.Kind.OTHER
+    if kind == OutboundMail.Kind.ANSWER:
+        # the answer to the citizen (ours or ulm_routing's) ends with the rating links
+        message.body = with_rating_links(ticket, message.body, message.to)
     given_reply_to = one_line(
         next((v for k, v in headers.items() if k.lower() == "in-reply-to"), "")
     )
