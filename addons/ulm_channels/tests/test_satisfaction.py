@@ -301,7 +301,7 @@ def test_anonymisation_blanks_the_comment_and_keeps_the_level(client, demo, sett
     assert (rating.level, rating.comment) == (1, "")
     today = timezone.localdate()
     figures = services.satisfaction_figures(today, today)
-    assert figures["count"] == 1 and figures["comments"] == 0
+    assert (figures["count"], figures["comments"]) == (1, 0)
 
 
 # --- The figures ----------------------------------------------------------------------------
@@ -362,7 +362,7 @@ def test_satisfaction_figures_on_known_data(demo):
     combined = services.satisfaction_figures(
         date(2026, 3, 1), date(2026, 3, 31), department_ids=[kfz.pk], channel="email"
     )
-    assert combined["by_level"]["5"] == 1 and combined["count"] == 1
+    assert (combined["count"], combined["by_level"]["5"]) == (1, 1)
     assert (
         services.satisfaction_figures(date(2026, 3, 1), date(2026, 3, 31), department_ids=[])[
             "count"
@@ -380,5 +380,5 @@ def test_satisfaction_figures_of_an_empty_period_are_zeros(demo):
         "by_level": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0},
         "comments": 0,
     }
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Ende des Zeitraums"):
         services.satisfaction_figures(date(2020, 2, 1), date(2020, 1, 1))
