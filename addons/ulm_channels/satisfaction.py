@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from email.utils import parseaddr
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -99,7 +100,7 @@ def rating_links_text(ticket: Ticket) -> str:
     return "\n".join(lines)
 
 
-def with_rating_links(ticket: Ticket | None, body: str, recipients: list[str]) -> str:
+def with_rating_links(ticket: Ticket | None, body: Any, recipients: list[str]) -> Any:
     """An answer mail's text with the rating links, when it goes to the ticket's submitter
     and the request has not been rated yet (never asked twice); else the text as it is."""
     if ticket is None or not isinstance(body, str):
