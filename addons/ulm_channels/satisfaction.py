@@ -3,9 +3,10 @@ optional comment, once per request.
 
 The links are the citizen's private status link (``CitizenLink``, a random UUID4) with
 ``/bewertung/``: nothing else is stored to make them unguessable, and an anonymised ticket's
-link is gone with its rating page. The answer mail carries five links, one per level (added by
-the outbox to every mail of kind ``answer`` to the ticket's submitter, so that ulm_routing's
-answers get them without importing us); the status page shows the same form once the request
+link is gone with its rating page. The first answer mail carries five links, one per level (added
+by the outbox to a mail of kind ``answer`` to the ticket's submitter, so that ulm_routing's
+answers get them without importing us, and to the host's mail on a reply that resolved the
+ticket); the status page shows the same form once the request
 has an answer. A link only opens the page with the level chosen: the rating is recorded by the
 page's POST. A second rating is refused; rating attempts are rate-limited per IP address in the
 web forms' log (``WebSubmission``, ``form="rating"``). The figures for the dashboard are
@@ -16,14 +17,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from email.utils import parseaddr
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.message import EmailAlternative
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from helpdesk.models import Ticket
 
@@ -37,6 +40,8 @@ __all__ = [
     "AlreadyRated",
     "NotYetAnswered",
     "RatingError",
+    "add_rating_links",
+    "answers_the_citizen",
     "erase_rating_comment",
     "may_rate",
     "rating_attempt_refused",
@@ -45,7 +50,6 @@ __all__ = [
     "rating_url",
     "record_rating",
     "satisfaction_figures",
-    "with_rating_links",
 ]
 
 LEVELS = [level for level, _label in SatisfactionRating.Level.choices]
@@ -70,11 +74,11 @@ def rating_of(ticket: Ticket) -> SatisfactionRating | None:
 
 def may_rate(ticket: Ticket) -> bool:
     """A request can be rated once it has an answer: it is resolved or closed, or an answer
-    mail went to the citizen."""
+    mail (or one asking for the rating) went to the citizen."""
     if ticket.status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS):
         return True
     return OutboundMail.objects.filter(
-        ticket=ticket, kind=OutboundMail.Kind.ANSWER, to_citizen=True
+        Q(kind=OutboundMail.Kind.ANSWER, to_citizen=True) | Q(asks_rating=True), ticket=ticket
     ).exists()
 
 
@@ -100,18 +104,72 @@ def rating_links_text(ticket: Ticket) -> str:
     return "\n".join(lines)
 
 
-def with_rating_links(ticket: Ticket | None, body: Any, recipients: list[str]) -> Any:
-    """An answer mail's text with the rating links, when it goes to the ticket's submitter
-    and the request has not been rated yet (never asked twice); else the text as it is."""
-    if ticket is None or not isinstance(body, str):
-        return body
+def answers_the_citizen(ticket: Ticket | None, kind: str, found_by_subject: bool) -> bool:
+    """Whether a mail the outbox records is an answer to the citizen: ours and ulm_routing's
+    (kind ``answer``), or the host's mail on an agent's public reply that resolved or closed
+    the ticket (``resolved_submitter``/``closed_submitter``, found by its subject; the host
+    saves the new status before it mails)."""
+    if ticket is None:
+        return False
+    if kind == OutboundMail.Kind.ANSWER:
+        return True
+    return (
+        found_by_subject
+        and kind == OutboundMail.Kind.NOTIFICATION
+        and ticket.status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
+    )
+
+
+def add_rating_links(message: EmailMessage, ticket: Ticket) -> bool:
+    """Ends an answer mail (its text and an HTML version) with the rating links, when it goes
+    to the ticket's submitter, the request is not rated yet and no earlier mail asked (the
+    citizen is asked once). True when the links were added."""
     submitter = (ticket.submitter_email or "").strip().lower()
-    addresses = {parseaddr(str(value))[1].strip().lower() for value in recipients}
-    if not submitter or submitter not in addresses:
-        return body
+    addresses = {parseaddr(str(value))[1].strip().lower() for value in message.to}
+    if not submitter or submitter not in addresses or not isinstance(message.body, str):
+        return False
     if SatisfactionRating.objects.filter(ticket=ticket).exists():
-        return body
-    return f"{body.rstrip()}\n\n-- \n{rating_links_text(ticket)}\n"
+        return False
+    asked = OutboundMail.objects.filter(ticket=ticket, asks_rating=True).exclude(
+        status__in=[OutboundMail.Status.FAILED_PERMANENTLY, OutboundMail.Status.BOUNCED]
+    )
+    if asked.exists():
+        return False
+    message.body = f"{message.body.rstrip()}\n\n-- \n{rating_links_text(ticket)}\n"
+    alternatives = getattr(message, "alternatives", None)
+    if alternatives:
+        html = rating_links_html(ticket)
+        message.alternatives = [  # type: ignore[attr-defined]
+            EmailAlternative(_with_html(str(content), html), mimetype)
+            if mimetype == "text/html"
+            else EmailAlternative(content, mimetype)
+            for content, mimetype in alternatives
+        ]
+    return True
+
+
+def _with_html(document: str, block: str) -> str:
+    at = document.lower().rfind("</body>")
+    return document[:at] + block + document[at:] if at >= 0 else document + block
+
+
+def rating_links_html(ticket: Ticket) -> str:
+    """The rating links for a mail's HTML version (German)."""
+    with translation.override("de"):
+        items = format_html_join(
+            "",
+            '<li><a href="{}">{} – {}</a></li>',
+            (
+                (rating_url(ticket, level), level, label)
+                for level, label in reversed(SatisfactionRating.Level.choices)
+            ),
+        )
+        return format_html(
+            "<hr><p>{}</p><ul>{}</ul><p>{}</p>",
+            _("How satisfied are you with our answer? Choose a link and confirm on the page:"),
+            items,
+            _("You can add a comment there. Your rating is counted anonymously."),
+        )
 
 
 def rating_attempt_refused(ip_address: str | None) -> bool:

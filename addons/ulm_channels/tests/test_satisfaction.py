@@ -138,6 +138,46 @@ def test_a_mail_of_kind_answer_from_another_addon_gets_the_links_too(demo):
     assert "stufe=" not in OutboundMail.objects.get(ticket=ticket, recipient="kfz@ulm.example").body
 
 
+def test_the_agents_resolving_reply_on_the_ticket_page_asks_too(
+    client, demo, agent, smtp, host_mail_templates
+):
+    # given a citizen's request the agent answers on the helpdesk's ticket page
+    ticket = Ticket.objects.get(submitter_email="maria.mueller@example.org")
+    client.force_login(agent)
+    page = client.get(reverse("helpdesk:view", args=[ticket.pk]))
+    form = form_fields(page, "form#ticket_update_form, form[action$='update/']")
+    # a public comment that leaves the ticket open is no answer yet
+    form.update(comment="Wir prüfen das.", public="1")
+    client.post(reverse("helpdesk:update", args=[ticket.pk]), form)
+    # the answer that resolves it
+    form.update(
+        comment="Samstags ist geschlossen.", public="1", new_status=str(Ticket.RESOLVED_STATUS)
+    )
+    client.post(reverse("helpdesk:update", args=[ticket.pk]), form)
+    deliver_outbox()
+
+    # then only the resolving reply carries the links, in its text and its HTML version
+    mails = smtp.to("maria.mueller@example.org")
+    asking = [m for m in mails if "stufe=" in m.get_body(("plain",)).get_content()]
+    assert len(mails) == 2  # "Wir prüfen das." and the answer
+    assert len(asking) == 1
+    assert "Samstags ist geschlossen." in asking[0].get_body(("plain",)).get_content()
+    html = asking[0].get_body(("html",)).get_content()
+    assert "5 – sehr zufrieden</a>" in html
+    assert reverse("ulm_channels:rating", args=[ticket.citizen_link.token]) in html
+    assert OutboundMail.objects.get(ticket=ticket, asks_rating=True).kind == "notification"
+
+
+def test_the_citizen_is_asked_in_the_first_answer_only(demo):
+    ticket = web_request()
+    first = services.send_answer(ticket, "Der Bauhof kommt morgen.")
+    second = services.send_answer(ticket, "Nachtrag: erst übermorgen.")
+    assert "stufe=" in first.body
+    assert "stufe=" not in second.body
+    # the form stays on the status page until the citizen rates
+    assert services.may_rate(ticket)
+
+
 def test_never_asked_twice(client, demo):
     # given a request that was rated already
     ticket = answered(web_request())
