@@ -329,6 +329,21 @@ def test_the_ticket_page_shows_the_rating_to_staff(client, demo, agent):
     assert "Zu spät." in text
 
 
+def test_the_admin_lists_ratings_read_only(client, demo, admin_user):
+    ticket = answered(web_request())
+    rate(Client(), ticket, 3, comment="Geht so.")
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:ulm_channels_satisfactionrating_changelist"))
+    assert listing.status_code == 200
+    assert "Geht so." in visible_text(listing)
+    assert client.get(reverse("admin:ulm_channels_satisfactionrating_add")).status_code == 403
+    rating = SatisfactionRating.objects.get(ticket=ticket)
+    change = reverse("admin:ulm_channels_satisfactionrating_change", args=[rating.pk])
+    client.post(change, {"level": "5", "comment": "geändert"})
+    rating.refresh_from_db()
+    assert (rating.level, rating.comment) == (3, "Geht so.")
+
+
 def test_anonymisation_blanks_the_comment_and_keeps_the_level(client, demo, settings):
     settings.ULM_CHANNELS_RETENTION_MONTHS = 6
     ticket = answered(web_request())
