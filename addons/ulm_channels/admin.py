@@ -1,6 +1,6 @@
 """Admin of ulm_channels: held web submissions (release or discard), the call log, and the
 e-mail gateway: mailboxes, received mail with the quarantine, and the outbox (every mail sent,
-with "send again").
+with "send again"); the citizens' satisfaction ratings (read only).
 
 The quarantine is the list of received mail filtered by outcome "quarantined"; its actions
 retry a message, open a ticket from it anyway, or discard it (the raw copy stays for the
@@ -25,6 +25,7 @@ from ulm_channels.models import (
     InboundMail,
     Mailbox,
     OutboundMail,
+    SatisfactionRating,
     UndeliverableAddress,
 )
 
@@ -327,3 +328,29 @@ class OutboundMailAdmin(admin.ModelAdmin):
 class UndeliverableAddressAdmin(admin.ModelAdmin):
     list_display = ["address", "created_at", "reason"]
     search_fields = ["address"]
+
+
+@admin.register(SatisfactionRating)
+class SatisfactionRatingAdmin(admin.ModelAdmin):
+    """The citizens' ratings, read only (seen with ``view_satisfactionrating``): level, comment
+    (blank once the ticket was anonymised) and the ticket."""
+
+    list_display = ("created_at", "level", "ticket", "comment_start")
+    list_filter = ("level", "created_at")
+    list_select_related = ("ticket",)
+    fields = ("ticket", "level", "comment", "created_at")
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("comment"))
+    def comment_start(self, obj):
+        return obj.comment[:80] + ("…" if len(obj.comment) > 80 else "")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -15,6 +15,9 @@ DEFAULTS = {
     "ULM_CHANNELS_RATE_LIMIT_PER_EMAIL": 5,
     "ULM_CHANNELS_RATE_LIMIT_PER_IP": 20,
     "ULM_CHANNELS_RATE_LIMIT_WINDOW": 60 * 60,
+    # satisfaction ratings (their POSTs, valid or not) per IP address within the same window;
+    # more are refused with 429
+    "ULM_CHANNELS_RATING_RATE_LIMIT_PER_IP": 10,
     # uploads on the public forms
     "ULM_CHANNELS_UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
     "ULM_CHANNELS_UPLOAD_EXTENSIONS": ["pdf", "jpg", "jpeg", "png", "txt"],

@@ -15,9 +15,11 @@ from django import forms
 from django.core import signing
 from django.core.cache import cache
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ulm_channels import conf
+from ulm_channels.models.satisfaction import COMMENT_MAX_LENGTH, SatisfactionRating
 from ulm_servicepoint.schema_forms import EmailAddressField
 
 STARTED_SALT = "ulm_channels.form-started"
@@ -262,3 +264,41 @@ class CitizenMessageForm(forms.Form):
         if not self.errors and not cleaned.get("message") and not cleaned.get("attachment"):
             self.add_error("message", _("Please write a message or choose a file."))
         return cleaned
+
+
+class RatingForm(forms.Form):
+    """The citizen's satisfaction rating: five levels in words, and an optional comment."""
+
+    level = forms.TypedChoiceField(
+        label=_("How satisfied are you with the answer to your request?"),
+        choices=[],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose how satisfied you are."),
+            "invalid_choice": _("The rating must be a number from 1 to 5."),
+        },
+    )
+    comment = forms.CharField(
+        label=_("Your comment"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        error_messages={
+            "max_length": _(
+                "Your comment may be at most %(limit_value)d characters long "
+                "(it has %(show_value)d)."
+            ),
+        },
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].help_text = gettext(
+            "Optional, at most %(limit)d characters. Please do not include personal details."
+        ) % {"limit": COMMENT_MAX_LENGTH}
+        # best first, as in the mail; the words are the labels (not stars or colours)
+        self.fields["level"].choices = [  # type: ignore[attr-defined]
+            (level, f"{level} – {label}")
+            for level, label in reversed(SatisfactionRating.Level.choices)
+        ]

@@ -5,8 +5,9 @@ anonymises it, and raw copies of received mail are deleted after their own perio
 sends ``ticket_anonymised``; this erases the channels' copies of the same personal data, inside
 the same transaction: the citizen's private link (the status page stops working), the caller's
 number of calls captured for the ticket, the raw received mails and their sender and subject,
-the sent mails' recipients, subject, text and the message itself, and a released held
-submission's details, values and files.
+the sent mails' recipients, subject, text and the message itself, a released held
+submission's details, values and files, and the comment of the citizen's satisfaction rating
+(its level stays, for the anonymous figures).
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from ulm_channels.models import (
     InboundMail,
     OutboundMail,
 )
+from ulm_channels.satisfaction import erase_rating_comment
 
 
 def erase_ticket_data(ticket_id: int) -> None:
     CitizenLink.objects.filter(ticket_id=ticket_id).delete()
+    erase_rating_comment(ticket_id)
     Call.objects.filter(ticket_id=ticket_id).update(caller="", caller_normalised="")
     InboundMail.objects.filter(ticket_id=ticket_id).update(raw=b"", sender="", subject="")
     OutboundMail.objects.filter(ticket_id=ticket_id).update(

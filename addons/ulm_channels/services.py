@@ -19,6 +19,17 @@ from ulm_channels.mail.sources import ingest_paths
 from ulm_channels.phone import apply_event as record_call_event
 from ulm_channels.phone import caller_tickets, link_call_to_ticket, reachability
 from ulm_channels.retention import prune_received_mail
+from ulm_channels.satisfaction import (
+    AlreadyRated,
+    NotYetAnswered,
+    RatingError,
+    may_rate,
+    rating_attempt_refused,
+    rating_of,
+    rating_url,
+    record_rating,
+    satisfaction_figures,
+)
 from ulm_channels.status import (
     add_citizen_message,
     announce_citizen_reply,
@@ -44,8 +55,11 @@ from ulm_channels.web_intake import (
 )
 
 __all__ = [
+    "AlreadyRated",
     "IntakeError",
     "IntakeResult",
+    "NotYetAnswered",
+    "RatingError",
     "WebRequest",
     "add_citizen_message",
     "announce_citizen_reply",
@@ -62,17 +76,23 @@ __all__ = [
     "link_call_to_ticket",
     "link_for_token",
     "mail_sender_of_ticket",
+    "may_rate",
     "outbound_message",
     "over_rate_limit",
     "poll_mailboxes",
     "prune_received_mail",
     "prune_web_submissions",
     "public_followups",
+    "rating_attempt_refused",
+    "rating_of",
+    "rating_url",
     "reachability",
     "record_call_event",
+    "record_rating",
     "release_held_submission",
     "request_mail_poll",
     "retry_mail",
+    "satisfaction_figures",
     "send_answer",
     "send_confirmation",
     "send_due_mail",

@@ -21,6 +21,8 @@ urlpatterns = [
         views.status_file,
         name="status_file",
     ),
+    path("mein-anliegen/<uuid:token>/bewertung/", views.rating, name="rating"),
+    path("mein-anliegen/<uuid:token>/bewertung/danke/", views.rating_thanks, name="rating_thanks"),
     path("barrierefreiheit/", views.accessibility, name="accessibility"),
     path("telefon/", views.calls, name="calls"),
     path("telefon/ereignis/", views.phone_event, name="phone_event"),

@@ -32,6 +32,7 @@ from ulm_channels.forms import (
     CitizenMessageForm,
     ContactForm,
     FeedbackForm,
+    RatingForm,
     TypedRequestForm,
     started_token,
 )
@@ -230,12 +231,82 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
             "followups": services.public_followups(link.ticket),
             "form": form,
             "sent": request.GET.get("gesendet") == "1",
+            "rating": services.rating_of(link.ticket),
+            "may_rate": services.may_rate(link.ticket),
+            "rating_form": RatingForm(auto_id="bewertung_%s"),
         },
         status=400 if form.errors else 200,
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _rating_page(request: HttpRequest, link, form, status: int = 200, **extra) -> HttpResponse:
+    return _private(
+        render(
+            request,
+            "ulm_channels/rating.html",
+            {"ticket": link.ticket, "token": link.token, "form": form, **extra},
+            status=status,
+        )
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rating(request: HttpRequest, token: str) -> HttpResponse:
+    """The citizen rates the answer to their request. A link from the answer mail opens the
+    page with its level chosen (``?stufe=1..5``); only the POST records, once per request."""
+    link = services.link_for_token(token)
+    if link is None:
+        raise Http404
+    ticket = link.ticket
+    if services.rating_of(ticket) is not None:
+        return _rating_page(
+            request, link, None, status=409 if request.method == "POST" else 200, rated=True
+        )
+    if not services.may_rate(ticket):
+        return _rating_page(
+            request, link, None, status=409 if request.method == "POST" else 200, too_early=True
+        )
+    if request.method == "GET":
+        chosen = request.GET.get("stufe", "")
+        if not chosen:
+            return _rating_page(request, link, RatingForm())
+        # the link's level, checked like a submission, but nothing is recorded on GET
+        form = RatingForm({"level": chosen[:10]})
+        if "level" in form.errors:
+            return _rating_page(request, link, form, status=400)
+        return _rating_page(
+            request, link, RatingForm(initial={"level": form.cleaned_data["level"]})
+        )
+    if services.rating_attempt_refused(client_ip(request)):
+        return _private(render(request, "ulm_channels/rate_limited.html", status=429))
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _rating_page(request, link, form, status=400)
+    try:
+        services.record_rating(link, form.cleaned_data["level"], form.cleaned_data["comment"])
+    except services.RatingError:  # rated meanwhile (another tab): the page says so
+        return _rating_page(request, link, None, status=409, rated=True)
+    return redirect(reverse("ulm_channels:rating_thanks", args=[link.token]))
+
+
+@require_GET
+def rating_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    """After the rating: thank you (before it, the rating page)."""
+    link = services.link_for_token(token)
+    if link is None:
+        raise Http404
+    if services.rating_of(link.ticket) is None:
+        return redirect(reverse("ulm_channels:rating", args=[link.token]))
+    return _rating_page(request, link, None, thanks=True)
 
 
 @require_GET

@@ -121,7 +121,7 @@ def _contact_ticket(request: WebRequest) -> Ticket:
 def over_rate_limit(email: str, ip_address: str | None) -> bool:
     """True when this e-mail or IP address sent more than its share within the window."""
     since = timezone.now() - timedelta(seconds=conf.get("ULM_CHANNELS_RATE_LIMIT_WINDOW"))
-    recent = WebSubmission.objects.filter(created_at__gte=since)
+    recent = WebSubmission.objects.filter(created_at__gte=since, form=WebSubmission.Form.REQUEST)
     if recent.filter(email__iexact=email).count() >= conf.get("ULM_CHANNELS_RATE_LIMIT_PER_EMAIL"):
         return True
     return bool(

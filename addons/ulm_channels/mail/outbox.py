@@ -50,6 +50,7 @@ from ulm_channels.mail.thread import (
     ticket_from_subject,
 )
 from ulm_channels.models import OutboundMail
+from ulm_channels.satisfaction import add_rating_links, answers_the_citizen
 from ulm_servicepoint.services import tickets_visible_to
 
 log = logging.getLogger(__name__)
@@ -178,6 +179,13 @@ def record(message: EmailMessage, *, ticket: Ticket | None = None, kind: str = "
     kind = kind or internal.get(KIND_HEADER.lower(), "")
     if kind not in OutboundMail.Kind.values:
         kind = OutboundMail.Kind.NOTIFICATION if found_by_subject else OutboundMail.Kind.OTHER
+    # the first answer to the citizen (ours, ulm_routing's, the host's resolving reply) ends
+    # with the links of the satisfaction rating
+    asks_rating = bool(
+        ticket is not None
+        and answers_the_citizen(ticket, kind, found_by_subject)
+        and add_rating_links(message, ticket)
+    )
     given_reply_to = one_line(
         next((v for k, v in headers.items() if k.lower() == "in-reply-to"), "")
     )
@@ -188,6 +196,7 @@ def record(message: EmailMessage, *, ticket: Ticket | None = None, kind: str = "
         ticket=ticket,
         kind=kind,
         automatic=automatic,
+        asks_rating=asks_rating,
         message_id=new_message_id(),
         subject=one_line(message.subject)[:500],
         body=message.body if isinstance(message.body, str) else "",

@@ -2,6 +2,7 @@
 
 from ulm_channels.models.mail import InboundMail, Mailbox, OutboundMail, UndeliverableAddress
 from ulm_channels.models.phone import Call
+from ulm_channels.models.satisfaction import SatisfactionRating
 from ulm_channels.models.web import CitizenLink, HeldFile, HeldSubmission, WebSubmission
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "InboundMail",
     "Mailbox",
     "OutboundMail",
+    "SatisfactionRating",
     "UndeliverableAddress",
     "WebSubmission",
 ]

@@ -144,6 +144,11 @@ class OutboundMail(models.Model):
         default=False,
         help_text=_("Sent to the ticket's submitter: carries the ticket's thread headers."),
     )
+    asks_rating = models.BooleanField(
+        _("asks for a rating"),
+        default=False,
+        help_text=_("Carries the links of the citizen's satisfaction rating (the first answer)."),
+    )
     message_id = models.CharField(_("Message-ID"), max_length=998, unique=True)
     in_reply_to = models.CharField(_("In-Reply-To"), max_length=998, blank=True)
     references = models.TextField(_("References"), blank=True)

@@ -30,9 +30,15 @@ class CitizenLink(models.Model):
 
 
 class WebSubmission(models.Model):
-    """One submission through a public form: what the rate limit per address counts."""
+    """One submission through a public form: what the rate limit per address counts. A
+    satisfaction rating's attempts are counted apart (``form``), without an e-mail address."""
 
-    email = models.EmailField(_("e-mail address"), db_index=True)
+    class Form(models.TextChoices):
+        REQUEST = "request", _("request")
+        RATING = "rating", _("satisfaction rating")
+
+    form = models.CharField(_("form"), max_length=10, choices=Form.choices, default=Form.REQUEST)
+    email = models.EmailField(_("e-mail address"), db_index=True, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     ticket = models.ForeignKey(
         "helpdesk.Ticket",
