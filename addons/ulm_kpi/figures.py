@@ -749,6 +749,19 @@ def _period_figures(period: Period, scope: Scope) -> dict:
     }
 
 
+def _satisfaction(period: Period, scope: Scope) -> dict:
+    """The citizens' ratings after an answer (ulm_channels), anonymous: counts per level."""
+    from ulm_channels.services import satisfaction_figures
+
+    return satisfaction_figures(
+        period.start,
+        period.end,
+        department_ids=[scope.department.pk] if scope.department is not None else None,
+        channel=scope.channel,
+        request_type_id=scope.request_type.pk if scope.request_type is not None else None,
+    )
+
+
 def _quality(period: Period, scope: Scope) -> dict:
     """The quality reviews of the period per team (never per person)."""
     from ulm_kpi.quality import quality_figures
@@ -783,6 +796,8 @@ def compute(period: Period, scope: Scope | None = None) -> dict:
     }
     figures["knowledge"]["open_gaps"] = open_gaps(scope)
     figures["quality"] = _quality(period, scope)
+    figures["satisfaction"] = _satisfaction(period, scope)
+    figures["satisfaction"]["previous_average"] = _satisfaction(period.previous(), scope)["average"]
     before = _period_figures(period.previous(), scope)
     figures["contacts"]["previous_total"] = before["contacts"]["total"]
     for section, key in COMPARED:

@@ -117,6 +117,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             (CHANNEL_NAMES[code], count)
             for code, count in figures["contacts"]["by_channel"].items()
         ],
+        satisfaction_rows=[
+            (level, figures["satisfaction"]["by_level"].get(str(level), 0))
+            for level in range(5, 0, -1)
+        ],
         day_rows=[
             (day["day"], [day["by_channel"].get(code, 0) for code in CHANNEL_NAMES], day["total"])
             for day in figures["contacts"]["by_day"]
