@@ -48,15 +48,18 @@ CALLBACK_SORTS = {
 
 @dataclass(frozen=True)
 class Clock:
-    """What a clock shows: due time, open time left (negative: overdue), paused."""
+    """What a clock shows: due time, open time left (negative: overdue), paused, and whether
+    the due time has passed on the wall clock (after closing time no open time elapses, yet a
+    due time of 18:20 is past at 21:20: overdue, as the overdue filter says)."""
 
     due: datetime | None
     left: timedelta | None
     paused: bool = False
+    past_due: bool = False
 
     @property
     def overdue(self) -> bool:
-        return self.left is not None and self.left < timedelta(0)
+        return self.left is not None and (self.past_due or self.left < timedelta(0))
 
     @property
     def soon(self) -> bool:
@@ -80,7 +83,7 @@ class Clock:
         if self.paused or self.left is None:
             return _("Paused: waiting for the citizen")
         if self.overdue:
-            return _("Overdue by %(time)s") % {"time": duration(-self.left)}
+            return _("Overdue by %(time)s") % {"time": duration(max(-self.left, timedelta(0)))}
         return _("%(time)s left") % {"time": duration(self.left)}
 
 
@@ -119,7 +122,7 @@ class Calendars:
         if due is None:
             return Clock(None, None, paused=True)
         left = self.of(queue_id).open_time_between(now, due)
-        return Clock(due, left, paused=paused)
+        return Clock(due, left, paused=paused, past_due=due < now)
 
 
 def _search(queryset: QuerySet, query: str, title_field: str) -> QuerySet:
