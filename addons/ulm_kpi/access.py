@@ -40,12 +40,19 @@ def may_see_kpis(user: Any) -> bool:
     return allowed is None or bool(allowed)
 
 
-def scope_for(user: Any, department: str = "", channel: str = "", request_type: str = "") -> Scope:
+def scope_for(
+    user: Any,
+    department: str = "",
+    channel: str = "",
+    request_type: str = "",
+    everything: bool = False,
+) -> Scope:
     """The filters of a request (slugs and a channel code) as a scope ``user`` may see: a head
-    of department without a department gets their (first) department."""
+    of department without a department gets their (first) department. ``everything``: no
+    user's limits (the operator's ``manage.py kpi_report``)."""
     from ulm_servicepoint.services import RequestType
 
-    allowed = allowed_departments(user)
+    allowed = None if everything else allowed_departments(user)
     if allowed is not None and not allowed:
         raise KpiAccessDenied(_("You may not see the key figures."))
     queue = None

@@ -29,8 +29,9 @@ from __future__ import annotations
 import math
 import time
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -40,6 +41,9 @@ from django.utils.translation import pgettext
 from helpdesk.models import KBItem, Queue
 
 from ulm_kpi.models import DailyCalls, DailyFigure, DailyHandoffs, DailyItemUse, Refresh
+
+if TYPE_CHECKING:
+    from ulm_servicepoint.models import RequestType
 
 # upper bounds (minutes) of the buckets of first-response and resolution times: 5-minute steps
 # in the first half hour, then coarser; the last bucket (up to a year) also holds what is longer
@@ -354,8 +358,7 @@ class Scope:
 
     department: Queue | None = None
     channel: str | None = None
-    request_type: object | None = None  # ulm_servicepoint's RequestType
-    extra: dict = field(default_factory=dict)
+    request_type: RequestType | None = None
 
     def kept(self) -> tuple[str, ...]:
         """The dimensions the scope filters by."""
@@ -373,7 +376,8 @@ class Scope:
         """The SQL conditions of the scope on a figures table (the grain that keeps the
         filtered dimensions and ``breakdown`` apart), or on the raw case records (``raw``)."""
         prefix = f"{alias}." if alias else ""
-        parts, params = [], []
+        parts: list[str] = []
+        params: list[Any] = []
         if not raw:
             parts.append(f"{prefix}grain = %s")
             params.append(grain(*self.kept(), *breakdown))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -55,11 +56,11 @@ class Command(BaseCommand):
                 exports.to_csv(figures) if options["format"] == "csv" else exports.to_xlsx(figures)
             )
         if options["output"]:
-            mode = "wb" if isinstance(body, bytes) else "w"
-            with open(
-                options["output"], mode, **({} if mode == "wb" else {"encoding": "utf-8"})
-            ) as out:
-                out.write(body)
+            path = Path(options["output"])
+            if isinstance(body, bytes):
+                path.write_bytes(body)
+            else:
+                path.write_text(body, encoding="utf-8")
         elif isinstance(body, bytes):
             sys.stdout.buffer.write(body)
         else:
