@@ -13,18 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from ulm_kpi import charts, services
+from ulm_kpi import charts, labels, services
 from ulm_servicepoint import services as platform
 from ulm_servicepoint.refusals import refuse
 
-CHANNEL_NAMES = {
-    "email": gettext_lazy("E-mail"),
-    "phone": gettext_lazy("Phone"),
-    "web_form": gettext_lazy("Contact form"),
-    "counter": gettext_lazy("Counter"),
-    "letter": gettext_lazy("Letter"),
-    "other": gettext_lazy("Other"),
-}
+CHANNEL_NAMES = dict(labels.CHANNELS)
 PRESETS = (
     ("7", gettext_lazy("Last 7 days")),
     ("30", gettext_lazy("Last 30 days")),

@@ -54,7 +54,7 @@ def test_the_lead_reads_filters_and_downloads_the_figures(site, page, django_use
     with page.expect_navigation():
         page.get_by_role("button", name="Anzeigen").click()
     expect(page.locator("#kpi-contacts-total")).to_contain_text("6 Kontakte im Zeitraum")
-    expect(page.locator("#kpi-fcr")).to_contain_text("50,0 %")  # 2 calls + 1 visit of 6
+    expect(page.locator("#kpi-fcr")).to_contain_text("50\u00a0%")  # 2 calls + 1 visit of 6
     expect(page.locator("#kpi-reachability")).to_contain_text("Ziel verfehlt")
     assert axe_violations(page, "#kpi-page") == []
     screenshot(page, "kpi-dashboard")

@@ -6,30 +6,21 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from ulm_kpi import labels
+
 register = template.Library()
 
 
 @register.filter
 def percent(rate: float | None) -> str:
-    """0.683 → "68,3 %"; None → "keine Daten"."""
-    if rate is None:
-        return _("no data")
-    return f"{number_format(rate * 100, 1)} %"
+    """0.683 → "68,3 %"; None → "keine Daten" (labels.percent, as in the exports)."""
+    return labels.percent(rate)
 
 
 @register.filter
 def up_to(minutes: int | None) -> str:
-    """A bucket's upper bound in minutes as "up to 45 min", "up to 8 h", "up to 2 days"."""
-    if minutes is None:
-        return _("no data")
-    if minutes < 60:
-        return _("up to %(n)s min") % {"n": minutes}
-    if minutes < 1440:
-        return _("up to %(n)s h") % {
-            "n": number_format(minutes / 60, 0 if minutes % 60 == 0 else 1)
-        }
-    days = minutes / 1440
-    return _("up to %(n)s days") % {"n": number_format(days, 0 if minutes % 1440 == 0 else 1)}
+    """A bucket's upper bound in minutes as "bis 45 Min." (labels.minutes)."""
+    return labels.minutes(minutes)
 
 
 @register.filter
