@@ -21,7 +21,6 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from ulm_kpi import labels
 
@@ -104,8 +103,8 @@ def _overview(figures: dict) -> Table:
     period, previous = figures.get("period") or {}, figures.get("previous_period") or {}
     filters = figures.get("filters") or {}
     section = _("Period")
-    add(section, pgettext("period", "From"), labels.day(period.get("from")))
-    add(section, pgettext("period", "To"), labels.day(period.get("to")))
+    add(section, _("From (day)"), labels.day(period.get("from")))
+    add(section, _("To (day)"), labels.day(period.get("to")))
     add(section, _("Days"), period.get("days"), previous.get("days"))
     add(section, _("Previous period"), labels.period({"period": previous}))
     add(section, _("Department"), filters.get("department") or _("all"))
