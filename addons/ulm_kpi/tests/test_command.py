@@ -70,3 +70,13 @@ def test_an_inverted_period_is_refused_in_german(demo):
         call_command(
             "kpi_report", "--from", "2026-03-01", "--to", "2026-03-08", "--department", "x"
         )
+
+
+def test_settings_are_checked(settings):
+    from ulm_kpi.checks import check_kpi_settings
+
+    assert check_kpi_settings() == []
+    settings.ULM_KPI_TARGETS = {"first_contact_resolution": 65, "erreichbarkeit": 0.7}
+    settings.ULM_KPI_REFRESH_DAYS = 0
+    ids = sorted(error.id for error in check_kpi_settings())
+    assert ids == ["ulm_kpi.E002", "ulm_kpi.E003", "ulm_kpi.E004"]
