@@ -29,6 +29,7 @@ def load_demo_kpi() -> bool:
 
     if Ticket.objects.filter(title__startswith=MARKER).exists():
         return False
+    _management_login()
     rng = random.Random(115)  # noqa: S311 - demo data, not security
     kinds = list(RequestType.objects.filter(active=True).select_related("default_queue"))
     items = list(KBItem.objects.filter(enabled=True)[:8])
@@ -121,3 +122,28 @@ def load_demo_kpi() -> bool:
 
         draw_week()  # last week's quality sample, for the lead to review
     return True
+
+
+MANAGEMENT_USER = ("vera.verwaltung", "Vera", "Verwaltung")
+
+
+def _management_login() -> None:
+    """Someone of the city's management, who sees the key figures and nothing else."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from ulm_servicepoint.services import DEMO_PASSWORD
+
+    username, first, last = MANAGEMENT_USER
+    users = get_user_model()
+    if users.objects.filter(username=username).exists():
+        return
+    user = users.objects.create_user(
+        username=username,
+        email=f"{username}@ulm.example",
+        password=DEMO_PASSWORD,
+        first_name=first,
+        last_name=last,
+        is_staff=True,
+    )
+    user.groups.set(Group.objects.filter(name="Verwaltungsleitung"))

@@ -56,6 +56,8 @@ DEMO_LOGINS = [
     DemoLogin("olga.ordnung", "Sachbearbeiterin Ordnungsamt"),
     DemoLogin("lena.leitung", "Servicecenter-Leitung"),
     DemoLogin("kfz-zulassung.leitung", "Leitung Kfz-Zulassung"),
+    # made by `manage.py load_demo_kpi` (make run)
+    DemoLogin("vera.verwaltung", "Verwaltungsleitung (Kennzahlen)"),
 ]
 
 DEMO_TICKETS = [

@@ -1,10 +1,13 @@
-"""The group of the service-center lead, "Servicecenter-Leitung", may see the key figures and
-review the quality of answers (ulm_routing's escalation already names the same group)."""
+"""The roles of the key figures: the service-center lead, "Servicecenter-Leitung", may see the
+key figures and review the quality of answers (ulm_routing's escalation already names the same
+group); the city's management, "Verwaltungsleitung", may see the key figures."""
 
 from django.db import migrations
 
-LEAD_GROUP = "Servicecenter-Leitung"
-CODENAMES = ["view_kpis", "review_quality"]
+GROUPS = {
+    "Servicecenter-Leitung": ["view_kpis", "review_quality"],
+    "Verwaltungsleitung": ["view_kpis"],
+}
 
 
 def grant(apps, schema_editor):
@@ -16,19 +19,23 @@ def grant(apps, schema_editor):
     create_permissions(config, apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group, _created = Group.objects.get_or_create(name=LEAD_GROUP)
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="ulm_kpi", codename__in=CODENAMES)
-    )
+    for name, codenames in GROUPS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="ulm_kpi", codename__in=codenames)
+        )
 
 
 def revoke(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name=LEAD_GROUP):
-        group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="ulm_kpi", codename__in=CODENAMES)
-        )
+    for name, codenames in GROUPS.items():
+        for group in Group.objects.filter(name=name):
+            group.permissions.remove(
+                *Permission.objects.filter(
+                    content_type__app_label="ulm_kpi", codename__in=codenames
+                )
+            )
 
 
 class Migration(migrations.Migration):

@@ -121,3 +121,15 @@ def test_an_empty_period_says_so(client, lead):
     assert "0 Kontakte im Zeitraum" in html
     assert "Keine Daten für diesen Zeitraum." in html
     assert "keine Daten" in html  # the rates
+
+
+def test_the_city_management_sees_the_figures_but_reviews_nothing(client, demo, django_user_model):
+    from django.contrib.auth.models import Group
+
+    vera = django_user_model.objects.create_user("vera.test", password="x", is_staff=True)
+    vera.groups.add(Group.objects.get(name="Verwaltungsleitung"))
+    client.force_login(vera)
+    assert german(client).get(URL).status_code == 200
+    assert 'value="kfz-zulassung"' in german(client).get(URL).content.decode()
+    assert client.get("/helpdesk/qualitaet/").status_code == 403
+    assert client.get("/helpdesk/kennzahlen/berichte/").status_code == 200
