@@ -6,7 +6,8 @@ loads the demo city with its routing and knowledge base, generates TICKETS ticke
 last 365 days with ``bench/bulk_tickets.generate_city`` (typed cases, citizens, every channel,
 handoffs, callbacks), then gives them what the figures read: first answers and closings
 (three in ten resolved at first contact), knowledge items given for half of them, feedback on
-the handoffs, about 3,000 calls and 150 counter visits a day. Measures the full rebuild and the
+the handoffs, a rating for one request in ten, about 3,000 calls and 150 counter visits a
+day. Measures the full rebuild and the
 worker's frequent one (the last 62 days), then in-process (Django test client) as the
 service-center lead: server time p50/p95 and SQL queries per request. Target (issue 14): the
 dashboard and the CSV export for one year p95 ≤ 500 ms.
@@ -83,6 +84,16 @@ FACTS = [
         now() - (g %% 365) * interval '1 day' - (g %% 600) * interval '1 minute'
             + interval '3 minutes', now(), now()
     FROM generate_series(1, %(calls)s) AS g
+    """,
+    # one request in ten rated after its answer, one rating in seven with a comment
+    """
+    INSERT INTO ulm_channels_satisfactionrating (ticket_id, level, comment, created_at,
+        updated_at)
+    SELECT c.ticket_id, 1 + c.ticket_id %% 5,
+        CASE WHEN c.ticket_id %% 7 = 0 THEN 'Danke' ELSE '' END,
+        least(now(), c.received_at + interval '2 days'), now()
+    FROM ulm_servicepoint_caserecord c
+    WHERE c.ticket_id %% 10 = 0 AND NOT c.is_open AND c.ticket_id > %(base)s
     """,
     # about 150 counter visits a day
     """

@@ -39,7 +39,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from helpdesk.models import KBItem, Queue
 
-from ulm_kpi.models import DailyCalls, DailyFigure, DailyHandoffs, DailyItemUse, Refresh
+from ulm_kpi.models import (
+    DailyCalls,
+    DailyFigure,
+    DailyHandoffs,
+    DailyItemUse,
+    DailyRatings,
+    Refresh,
+)
 
 if TYPE_CHECKING:
     from ulm_servicepoint.models import RequestType
@@ -129,7 +136,7 @@ MINUTES = "greatest(0, ceil(extract(epoch FROM ({end}) - cr.received_at) / 60)):
 
 
 def _tables() -> dict[str, str]:
-    from ulm_channels.models import Call
+    from ulm_channels.models import Call, SatisfactionRating
     from ulm_knowledge.models import AnswerUse
     from ulm_routing.models import Handoff
     from ulm_servicepoint.models import CaseRecord, CounterVisit
@@ -145,6 +152,8 @@ def _tables() -> dict[str, str]:
         "calls": DailyCalls._meta.db_table,
         "uses": DailyItemUse._meta.db_table,
         "queue": Queue._meta.db_table,
+        "rating": SatisfactionRating._meta.db_table,
+        "ratings": DailyRatings._meta.db_table,
     }
 
 
@@ -244,6 +253,21 @@ def _rebuild_sql() -> list[str]:
         ) AS u
         GROUP BY day, kbitem_id, {EVERY_GRAIN}
         """,  # nosec B608 - table names from the models, values as parameters
+        f"""
+        INSERT INTO {t["ratings"]} (day, grain, department_id, channel, request_type_id,
+            levels, comments)
+        SELECT day, {GRAIN}, department_id, coalesce(channel, ''), request_type_id,
+            ARRAY[{", ".join(f"count(*) FILTER (WHERE level = {n})" for n in range(1, 6))}],
+            count(*) FILTER (WHERE commented)
+        FROM (
+            SELECT (r.created_at AT TIME ZONE %(zone)s)::date AS day, cr.department_id,
+                coalesce(cr.channel, 'other') AS channel, cr.request_type_id,
+                r.level, r.comment <> '' AS commented
+            FROM {t["rating"]} r LEFT JOIN {t["case"]} cr ON cr.ticket_id = r.ticket_id
+            WHERE r.created_at >= %(since)s
+        ) AS r
+        GROUP BY day, {EVERY_GRAIN}
+        """,  # nosec B608 - table names from the models, values as parameters
     ]
 
 
@@ -264,7 +288,7 @@ def refresh(since: date | None = None) -> Refresh:
     }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
-        for name in ("figure", "handoffs", "calls", "uses"):
+        for name in ("figure", "handoffs", "calls", "uses", "ratings"):
             if since:
                 cursor.execute(f"DELETE FROM {tables[name]} WHERE day >= %s", [since])  # nosec B608 - table names from the models, values as parameters
             else:
@@ -753,16 +777,24 @@ def _period_figures(period: Period, scope: Scope) -> dict:
 
 
 def _satisfaction(period: Period, scope: Scope) -> dict:
-    """The citizens' ratings after an answer (ulm_channels), anonymous: counts per level."""
-    from ulm_channels.services import satisfaction_figures
-
-    return satisfaction_figures(
-        period.start,
-        period.end,
-        department_ids=[scope.department.pk] if scope.department is not None else None,
-        channel=scope.channel,
-        request_type_id=scope.request_type.pk if scope.request_type is not None else None,
-    )
+    """The citizens' ratings after an answer (ulm_channels), anonymous: how many per level,
+    their average and how many with a comment, by the day they were given."""
+    t = _tables()
+    where, params = scope.where()
+    row = _rows(
+        f"""SELECT {", ".join(f"sum(levels[{n}])" for n in range(1, 6))}, sum(comments)
+        FROM {t["ratings"]} WHERE day BETWEEN %s AND %s {where}""",  # nosec B608 - table names from the models, values as parameters
+        [period.start, period.end, *params],
+    )[0]
+    levels = [int(n or 0) for n in row[:5]]
+    count = sum(levels)
+    total = sum(level * n for level, n in enumerate(levels, start=1))
+    return {
+        "count": count,
+        "average": round(total / count, 2) if count else None,
+        "by_level": {str(level): n for level, n in enumerate(levels, start=1)},
+        "comments": int(row[5] or 0),
+    }
 
 
 def _quality(period: Period, scope: Scope) -> dict:

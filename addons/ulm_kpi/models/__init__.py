@@ -5,6 +5,7 @@ from ulm_kpi.models.figures import (
     DailyFigure,
     DailyHandoffs,
     DailyItemUse,
+    DailyRatings,
     Refresh,
 )
 from ulm_kpi.models.quality import QualityReview, QualitySample, QualityWeek, Rating, SampleKind
@@ -15,6 +16,7 @@ __all__ = [
     "DailyFigure",
     "DailyHandoffs",
     "DailyItemUse",
+    "DailyRatings",
     "MonthlyReport",
     "QualityReview",
     "QualitySample",

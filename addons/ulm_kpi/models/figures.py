@@ -104,6 +104,44 @@ class DailyHandoffs(models.Model):
         return f"{self.day} {self.department_id}"
 
 
+class DailyRatings(models.Model):
+    """The citizens' ratings given on one day (ulm_channels' SatisfactionRating), for requests of
+    one department, channel and request type: how many per level 1–5, and how many with a
+    comment. Anonymous: no ticket, no text."""
+
+    day = models.DateField(_("day"))
+    grain = models.PositiveSmallIntegerField(_("grain"), default=0, help_text=GRAIN_HELP)
+    department = models.ForeignKey(
+        "helpdesk.Queue",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("department"),
+    )
+    channel = models.CharField(_("channel"), max_length=10)
+    request_type = models.ForeignKey(
+        "ulm_servicepoint.RequestType",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("request type"),
+    )
+    levels = ArrayField(models.PositiveIntegerField(), size=5, verbose_name=_("per level"))
+    comments = models.PositiveIntegerField(_("with a comment"), default=0)
+
+    class Meta:
+        verbose_name = _("daily rating figure")
+        verbose_name_plural = _("daily rating figures")
+        indexes = [models.Index(fields=["grain", "day"], name="kpi_ratings_grain_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.levels}"
+
+
 class DailyCalls(models.Model):
     """The inbound calls of one day (the phone system's log): ended or answered, answered, and
     answered within the target seconds (the setting at the time of the rebuild)."""

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from helpdesk.models import KBCategory, KBItem, Queue, Ticket
 
+from ulm_channels.models import SatisfactionRating
 from ulm_channels.phone import CallEvent
 from ulm_channels.services import record_call_event
 from ulm_knowledge.models import AnswerUse
@@ -110,3 +111,10 @@ def item(title: str) -> KBItem:
 
 def gave(of: CaseRecord, kbitem: KBItem) -> AnswerUse:
     return AnswerUse.objects.create(ticket=of.ticket, kbitem=kbitem, version=1)
+
+
+def rated(of: CaseRecord, level: int, moment: datetime, comment: str = "") -> SatisfactionRating:
+    """The citizen's rating of the answer, given at ``moment``."""
+    rating = SatisfactionRating.objects.create(ticket=of.ticket, level=level, comment=comment)
+    SatisfactionRating.objects.filter(pk=rating.pk).update(created_at=moment)
+    return rating

@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 
 from ulm_channels.models import Call
+from ulm_channels.services import satisfaction_figures
 from ulm_knowledge.models import AnswerUse
 from ulm_kpi import services as kpi
 from ulm_kpi.figures import BOUNDS, bucket_of, minutes_between
@@ -159,6 +160,8 @@ def random_rows(demo):
         if rng.random() < 0.4:
             data.gave(case, kbitem)
         if rng.random() < 0.3:
+            data.rated(case, rng.randint(1, 5), received + timedelta(hours=rng.choice([1, 30])))
+        if rng.random() < 0.3:
             forwarded = received + timedelta(minutes=5)
             due = forwarded + timedelta(hours=rng.choice([10, 24, 30]))
             feedback = forwarded + timedelta(hours=rng.choice([2, 20, 40]))
@@ -200,13 +203,28 @@ def test_pre_aggregated_figures_equal_the_raw_rows(random_rows):
         kpi.Scope(request_type=kinds[2]),
         kpi.Scope(department=queues[0], channel="email", request_type=kinds[0]),
     ]
-    compared = 0
+    compared = rated = 0
     for period in periods:
         for scope in scopes:
             expected = oracle(period, scope)
-            assert from_aggregates(kpi.compute(period, scope)) == expected, (period, scope)
+            figures = kpi.compute(period, scope)
+            assert from_aggregates(figures) == expected, (period, scope)
+            # the ratings against ulm_channels' own count over the raw rows
+            direct = satisfaction_figures(
+                period.start,
+                period.end,
+                department_ids=[scope.department.pk] if scope.department else None,
+                channel=scope.channel,
+                request_type_id=scope.request_type.pk if scope.request_type else None,
+            )
+            assert {**figures["satisfaction"], "previous_average": None} == {
+                **direct,
+                "previous_average": None,
+            }, (period, scope)
+            rated += direct["count"]
             compared += expected["total"]
     assert compared > 300  # the comparisons saw real data
+    assert rated > 50
 
 
 def test_a_partial_rebuild_equals_a_full_one(random_rows):

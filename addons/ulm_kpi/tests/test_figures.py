@@ -54,6 +54,8 @@ def week(demo):
     data.gave(c1, x)
     data.gave(c2, x)
     data.gave(c4, y)
+    data.rated(c1, 4, data.at("2026-03-02 12:00"), "Schnell und freundlich")
+    data.rated(c2, 2, data.at("2026-03-04 09:00"))
     kpi.refresh()
     return {"center": center, "office": office, "other": other, "a": a, "b": b}
 
@@ -103,6 +105,13 @@ def test_a_known_week(week):
         ("kpi-a", 3),
         ("kpi-b", 2),
     ]
+    assert figures["satisfaction"] == {
+        "count": 2,
+        "average": 3.0,
+        "by_level": {"1": 0, "2": 1, "3": 0, "4": 1, "5": 0},
+        "comments": 1,
+        "previous_average": None,
+    }
     knowledge = figures["knowledge"]
     assert knowledge["answered_with_item"] == 3
     assert knowledge["share"] == pytest.approx(3 / 5)  # of the requests; visits have no item
