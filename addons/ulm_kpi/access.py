@@ -74,3 +74,10 @@ def scope_for(
                 _("There is no request type “%(slug)s”.") % {"slug": request_type[:50]}
             )
     return Scope(department=queue, channel=channel or None, request_type=kind)
+
+
+def landing_page(user: Any) -> str | None:
+    """Where someone lands who sees no queue's requests: the key figures, if they may."""
+    from django.urls import reverse
+
+    return reverse("ulm_kpi:dashboard") if may_see_kpis(user) else None

@@ -163,3 +163,27 @@ def register_worklist_column(
 ) -> None:
     if key not in [k for k, _label, _cells in WORKLIST_COLUMNS]:
         WORKLIST_COLUMNS.append((key, label, cells))
+
+
+# Where staff land who see no queue's requests (the city's management, a department's head
+# without a queue of their own): functions ``f(user) -> url or None`` (ulm_kpi: the key
+# figures); the first that answers wins. Everyone with a queue lands on the work list.
+LANDING_PAGES: list[Callable[[Any], str | None]] = []
+
+
+def register_landing_page(provider: Callable[[Any], str | None]) -> None:
+    if provider not in LANDING_PAGES:
+        LANDING_PAGES.append(provider)
+
+
+def landing_elsewhere(user: Any) -> str | None:
+    """The page a user without any queue lands on instead of an empty work list."""
+    from ulm_servicepoint.access import queues_visible_to
+
+    if getattr(user, "is_superuser", False) or queues_visible_to(user):
+        return None
+    for provider in LANDING_PAGES:
+        url = provider(user)
+        if url:
+            return url
+    return None

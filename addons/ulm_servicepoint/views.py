@@ -474,7 +474,11 @@ def _without(query: QueryDict, key: str) -> str:
 @staff_member_required
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
-    """The landing page of the service center and of each department (see services)."""
+    """The landing page of the service center and of each department (see services); who
+    sees no queue's requests lands where an addon says (the key figures)."""
+    elsewhere = services.landing_elsewhere(request.user)
+    if elsewhere:
+        return redirect(elsewhere)
     return _worklist_page(request, request.GET)
 
 

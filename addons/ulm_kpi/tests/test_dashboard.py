@@ -133,3 +133,13 @@ def test_the_city_management_sees_the_figures_but_reviews_nothing(client, demo, 
     assert 'value="kfz-zulassung"' in german(client).get(URL).content.decode()
     assert client.get("/helpdesk/qualitaet/").status_code == 403
     assert client.get("/helpdesk/kennzahlen/berichte/").status_code == 200
+
+
+def test_who_sees_no_queue_lands_on_the_key_figures(client, head, agent, kfz_clerk):
+    client.force_login(head)
+    landing = client.get("/helpdesk/arbeitsliste/")
+    assert landing.status_code == 302
+    assert landing["Location"] == URL
+    for user in (agent, kfz_clerk):  # whoever has a queue keeps the work list
+        client.force_login(user)
+        assert client.get("/helpdesk/arbeitsliste/").status_code == 200
