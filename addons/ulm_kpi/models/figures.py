@@ -17,11 +17,8 @@ from django.utils.translation import gettext_lazy as _
 GRAIN_HELP = "bits of the dimensions summed up: 4 department, 2 channel, 1 request type"
 
 
-class DailyFigure(models.Model):
-    """The requests received on one day (Europe/Berlin) in one department, channel and request
-    type: how many, how many resolved at first contact or answered with a knowledge item, per
-    hour of the day, and the histograms of the minutes to the first answer and to the closure
-    (buckets: figures.BUCKETS). Anonymous counter visits are rows of channel "counter"."""
+class CubeRow(models.Model):
+    """A day of one grain (see above): the dimensions every daily table shares."""
 
     day = models.DateField(_("day"))
     grain = models.PositiveSmallIntegerField(_("grain"), default=0, help_text=GRAIN_HELP)
@@ -44,6 +41,17 @@ class DailyFigure(models.Model):
         db_constraint=False,
         verbose_name=_("request type"),
     )
+
+    class Meta:
+        abstract = True
+
+
+class DailyFigure(CubeRow):
+    """The requests received on one day (Europe/Berlin) in one department, channel and request
+    type: how many, how many resolved at first contact or answered with a knowledge item, per
+    hour of the day, and the histograms of the minutes to the first answer and to the closure
+    (buckets: figures.BUCKETS). Anonymous counter visits are rows of channel "counter"."""
+
     contacts = models.PositiveIntegerField(_("contacts"), default=0)
     visits = models.PositiveIntegerField(_("counter visits"), default=0)
     first_contact = models.PositiveIntegerField(_("resolved at first contact"), default=0)
@@ -66,29 +74,18 @@ class DailyFigure(models.Model):
         return f"{self.day} {self.channel}"
 
 
-class DailyHandoffs(models.Model):
+class DailyHandoffs(CubeRow):
     """The handoffs forwarded on one day to one department, for requests of one channel and
     type: how many, their feedback on time or late, and the returns as "not responsible".
     Handoffs still open are counted live (they may become overdue at any minute)."""
 
-    day = models.DateField(_("day"))
-    grain = models.PositiveSmallIntegerField(_("grain"), default=0, help_text=GRAIN_HELP)
+    # always kept apart: the grain's department bit is never set
     department = models.ForeignKey(
         "helpdesk.Queue",
         on_delete=models.CASCADE,
         related_name="+",
         db_constraint=False,
         verbose_name=_("department"),
-    )
-    channel = models.CharField(_("channel"), max_length=10)
-    request_type = models.ForeignKey(
-        "ulm_servicepoint.RequestType",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        verbose_name=_("request type"),
     )
     total = models.PositiveIntegerField(_("handoffs"), default=0)
     on_time = models.PositiveIntegerField(_("feedback on time"), default=0)
@@ -104,32 +101,11 @@ class DailyHandoffs(models.Model):
         return f"{self.day} {self.department_id}"
 
 
-class DailyRatings(models.Model):
+class DailyRatings(CubeRow):
     """The citizens' ratings given on one day (ulm_channels' SatisfactionRating), for requests of
     one department, channel and request type: how many per level 1–5, and how many with a
     comment. Anonymous: no ticket, no text."""
 
-    day = models.DateField(_("day"))
-    grain = models.PositiveSmallIntegerField(_("grain"), default=0, help_text=GRAIN_HELP)
-    department = models.ForeignKey(
-        "helpdesk.Queue",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        verbose_name=_("department"),
-    )
-    channel = models.CharField(_("channel"), max_length=10)
-    request_type = models.ForeignKey(
-        "ulm_servicepoint.RequestType",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        verbose_name=_("request type"),
-    )
     levels = ArrayField(models.PositiveIntegerField(), size=5, verbose_name=_("per level"))
     comments = models.PositiveIntegerField(_("with a comment"), default=0)
 
@@ -159,37 +135,16 @@ class DailyCalls(models.Model):
         return str(self.day)
 
 
-class DailyItemUse(models.Model):
+class DailyItemUse(CubeRow):
     """How often a knowledge item was given on one day, in requests of one department, channel
     and request type (ulm_knowledge's AnswerUse)."""
 
-    day = models.DateField(_("day"))
-    grain = models.PositiveSmallIntegerField(_("grain"), default=0, help_text=GRAIN_HELP)
     kbitem = models.ForeignKey(
         "helpdesk.KBItem",
         on_delete=models.CASCADE,
         related_name="+",
         db_constraint=False,
         verbose_name=_("knowledge item"),
-    )
-    department = models.ForeignKey(
-        "helpdesk.Queue",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        verbose_name=_("department"),
-    )
-    channel = models.CharField(_("channel"), max_length=10)
-    request_type = models.ForeignKey(
-        "ulm_servicepoint.RequestType",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        verbose_name=_("request type"),
     )
     uses = models.PositiveIntegerField(_("uses"), default=0)
 
