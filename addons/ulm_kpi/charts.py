@@ -84,7 +84,7 @@ class _Chart:
         count = 0 if self.inline else min(series_count, len(SERIES_STYLES))
         defs = "".join(_pattern(uid, i) for i in range(count))
         svg = (
-            f'<svg xmlns="http://www.w3.org/2000/svg" class="kpi-chart" role="img" '
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="kpi-chart mw-100 h-auto" role="img" '
             f'aria-labelledby="{uid}-title {uid}-desc" width="{WIDTH}" height="{_n(height)}" '
             f'viewBox="0 0 {WIDTH} {_n(height)}" preserveAspectRatio="xMinYMin meet">'
             f'<title id="{uid}-title">{escape(self.title)}</title>'
