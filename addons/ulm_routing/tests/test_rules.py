@@ -4,6 +4,8 @@ run, run-time failures that never raise, validation with German messages, versio
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -22,6 +24,7 @@ from ulm_routing.models import (
 from ulm_routing.rules.base import RuleContext, RuleInvalid
 from ulm_routing.rules.engine import RuleSetSpec, RuleSpec, compile_rule_sets, evaluate
 from ulm_routing.rules.validation import validate_rule
+from ulm_servicepoint.models import CaseRecord
 from ulm_servicepoint.services import CitizenData
 
 pytestmark = pytest.mark.django_db
@@ -302,6 +305,9 @@ def test_live_rules_are_compiled_again_after_a_change(routing, capture):
     ticket = capture(
         "laermbeschwerde", {"quelle": "Baustelle", "ort": "Hafengasse", "datum": "2026-11-20"}
     )
+    # received by day: the demo's rule "Lärm in der Nacht" (22:00–06:00) does not apply
+    noon = datetime(2026, 11, 20, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    CaseRecord.objects.filter(ticket=ticket).update(received_at=noon)
     assert routing.evaluate_ticket(ticket).department is None
     rulebook.save_rule(
         Rule(
