@@ -355,6 +355,20 @@ def _read_date(text: str, label: str) -> date:
     )
 
 
+def preset_period(name: str, today: date) -> tuple[date, date]:
+    """The days a preset stands for: ``7``, ``30`` (default) or ``365`` days up to today,
+    ``monat`` this month, ``vormonat`` last month, ``jahr`` this year."""
+    if name == "monat":
+        return today.replace(day=1), today
+    if name == "vormonat":
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    if name == "jahr":
+        return today.replace(month=1, day=1), today
+    days = {"7": 7, "365": 365}.get(name, 30)
+    return today - timedelta(days=days - 1), today
+
+
 def parse_period(start: str, end: str, today: date | None = None) -> Period:
     """The period from ``start`` to ``end`` (inclusive) as typed in a form or on the command
     line; PeriodInvalid with a German message when it is unreadable or absurd."""

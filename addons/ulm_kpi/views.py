@@ -3,8 +3,6 @@ services.compute, who may see which from services.scope_for."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -28,19 +26,6 @@ PRESETS = (
 )
 
 
-def preset_period(name: str, today: date) -> tuple[date, date]:
-    """The period a preset link stands for (default: the last 30 days)."""
-    if name == "monat":
-        return today.replace(day=1), today
-    if name == "vormonat":
-        last = today.replace(day=1) - timedelta(days=1)
-        return last.replace(day=1), last
-    if name == "jahr":
-        return today.replace(month=1, day=1), today
-    days = {"7": 7, "365": 365}.get(name, 30)
-    return today - timedelta(days=days - 1), today
-
-
 def _request(request: HttpRequest) -> tuple[services.Period, services.Scope, dict]:
     """The period and filters of a query string; raises PeriodInvalid, ScopeInvalid or
     KpiAccessDenied."""
@@ -48,7 +33,7 @@ def _request(request: HttpRequest) -> tuple[services.Period, services.Scope, dic
     query = request.GET
     start, end = query.get("von", ""), query.get("bis", "")
     if not start and not end:
-        first, last = preset_period(query.get("zeitraum", "30"), today)
+        first, last = services.preset_period(query.get("zeitraum", "30"), today)
         start, end = first.isoformat(), last.isoformat()
     values = {
         "von": start[:20],

@@ -191,3 +191,17 @@ def test_the_rebuild_of_recent_days_keeps_older_days(week):
     figures = kpi.compute(kpi.Period(date(2026, 3, 2), date(2026, 3, 8)))
     assert figures["contacts"]["total"] == 6
     assert kpi.last_refresh() <= timezone.now()
+
+
+@pytest.mark.parametrize(
+    ("name", "start", "end"),
+    [
+        ("vormonat", date(2026, 12, 1), date(2026, 12, 31)),
+        ("monat", date(2027, 1, 1), date(2027, 1, 5)),
+        ("jahr", date(2027, 1, 1), date(2027, 1, 5)),
+        ("7", date(2026, 12, 30), date(2027, 1, 5)),
+        ("unbekannt", date(2026, 12, 7), date(2027, 1, 5)),  # the default: 30 days
+    ],
+)
+def test_presets_across_the_turn_of_the_year(name, start, end):
+    assert kpi.preset_period(name, date(2027, 1, 5)) == (start, end)
