@@ -111,10 +111,6 @@ def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
-def local_day(moment: datetime) -> date:
-    return timezone.localtime(moment).date()
-
-
 # --- the worker's rebuild -------------------------------------------------------------------
 
 
@@ -529,6 +525,8 @@ def _open_overdue(period: Period, scope: Scope) -> dict[int, int]:
 
     handoffs = Handoff.objects.filter(
         state__in=OPEN_STATES,
+        # an answer waiting to be sent has its feedback already (counted on time or late)
+        feedback_at__isnull=True,
         due_at__lt=timezone.now(),
         forwarded_at__gte=day_start(period.start),
         forwarded_at__lt=day_start(period.end + timedelta(days=1)),
