@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ulm_routing",
     "ulm_channels",
     "ulm_kpi",
+    "ulm_privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("ulm_knowledge.urls")),
     path("", include("ulm_routing.urls")),
     path("", include("ulm_kpi.urls")),
+    path("", include("ulm_privacy.urls")),
 ]
 
 # German error pages, JSON for API clients (ulm_servicepoint.refusals); 500.html is static

@@ -30,6 +30,7 @@ from ulm_servicepoint import conf
 from ulm_servicepoint.case_index import refresh_cases
 from ulm_servicepoint.models import CaseRecord, Citizen
 from ulm_servicepoint.models.retention import AnonymisedTicket
+from ulm_servicepoint.reference import reference_of
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,18 @@ def due_tickets(now: datetime | None = None):
         .filter(anonymised__isnull=True)
         .order_by("pk")
     )
+
+
+def erasure_obstacles(ticket: Ticket) -> list[str]:
+    """Why the personal data of ``ticket`` may not be erased on the citizen's request now
+    (DSGVO Art. 17 (3)), in German sentences; empty when nothing stands in the way."""
+    reasons = []
+    if ticket.status not in ENDED:
+        with translation.override(settings.LANGUAGE_CODE):
+            reasons.append(
+                _("Request %(reference)s is still open.") % {"reference": reference_of(ticket)}
+            )
+    return reasons
 
 
 @dataclass

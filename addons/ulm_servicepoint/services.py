@@ -128,7 +128,13 @@ from ulm_servicepoint.request_types import (
     schema_form_fields,
     search_public_request_types,
 )
-from ulm_servicepoint.retention import apply_retention, retention_months, ticket_anonymised
+from ulm_servicepoint.retention import (
+    anonymise_ticket,
+    apply_retention,
+    erasure_obstacles,
+    retention_months,
+    ticket_anonymised,
+)
 from ulm_servicepoint.schema_forms import normalise_phone
 from ulm_servicepoint.triage import (
     SuggestedType,
@@ -175,6 +181,7 @@ __all__ = [
     "RequestType",
     "SuggestedType",
     "WorklistForm",
+    "anonymise_ticket",
     "apply_retention",
     "assign_reference",
     "assignable_people",
@@ -197,6 +204,7 @@ __all__ = [
     "demo_loaded",
     "departments",
     "earlier_requests",
+    "erasure_obstacles",
     "file_visible_to",
     "find_or_create_citizen",
     "fold_german",

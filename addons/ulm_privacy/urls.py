@@ -1,0 +1,3 @@
+app_name = "ulm_privacy"
+
+urlpatterns: list = []
