@@ -1,2 +1,5 @@
-"""What other addons and views call in ulm_privacy (filled by the audit log and the citizens'
-rights)."""
+"""What other addons and views call in ulm_privacy."""
+
+from ulm_privacy.audit import record
+
+__all__ = ["record"]
