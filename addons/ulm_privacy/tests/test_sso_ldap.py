@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.urls import reverse
 
 from tests.support.html import visible_text
 from ulm_privacy.tests.conftest import LDAP_PEOPLE
@@ -77,7 +78,7 @@ def test_a_person_in_no_mapped_group_cannot_use_the_helpdesk(
     assert WRONG in visible_text(response)
     assert "_auth_user_id" not in client.session
     assert not django_user_model.objects.filter(username="otto.ldap").exists()
-    assert client.get("/helpdesk/").status_code == 302  # to the login page
+    assert client.get(reverse("ulm_servicepoint:worklist")).status_code == 302  # to the login page
 
 
 def test_group_changes_in_the_directory_show_at_the_next_login(
