@@ -178,6 +178,11 @@ LOGIN_REDIRECT_URL = "ulm_servicepoint:worklist"  # the work list is the landing
 # is set, OpenID Connect while ULM_OIDC_CLIENT_ID is; the local login above stays. Neither
 # library is imported while its variable is unset.
 ULM_OIDC_ENABLED = False
+# external group (lower case) → role group names; config.sso fills them from the environment
+ULM_LDAP_GROUP_ROLE_MAP: dict[str, tuple[str, ...]] = {}
+ULM_OIDC_GROUP_ROLE_MAP: dict[str, tuple[str, ...]] = {}
+ULM_OIDC_USERNAME_CLAIM = "preferred_username"
+ULM_OIDC_GROUPS_CLAIM = "groups"
 SSO_SETTINGS = {**sso.ldap_settings(), **sso.oidc_settings()}
 globals().update(SSO_SETTINGS)
 if "AUTH_LDAP_SERVER_URI" in SSO_SETTINGS:
