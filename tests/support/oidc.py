@@ -7,6 +7,7 @@ accounts of a JSON file (each with a password and a groups claim), started by th
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 import shutil
@@ -91,3 +92,56 @@ class OidcProvider:
             "ULM_OIDC_USERINFO_ENDPOINT": f"{self.issuer}/me",
             "ULM_OIDC_JWKS_ENDPOINT": f"{self.issuer}/jwks",
         }
+
+
+# accounts of the test identity provider: login → password and claims
+OIDC_ACCOUNTS = {
+    "olga": {
+        "password": "Olga-Passwort-1",
+        "claims": {
+            "preferred_username": "olga.oidc",
+            "email": "olga.oidc@ulm.example",
+            "given_name": "Olga",
+            "family_name": "Ostermann",
+            "groups": ["servicecenter"],
+        },
+    },
+    "rita": {
+        "password": "Rita-Passwort-1",
+        "claims": {"preferred_username": "rita.oidc", "groups": ["wissen"]},
+    },
+    "paul": {
+        "password": "Paul-Passwort-1",
+        "claims": {"preferred_username": "paul.oidc", "groups": ["kantine"]},
+    },
+    "fremd-admin": {
+        "password": "Fremd-Passwort-1",
+        "claims": {"preferred_username": "admin", "groups": ["administration"]},
+    },
+}
+OIDC_GROUP_ROLES = {
+    "servicecenter": "Servicecenter",
+    "wissen": "Wissensredaktion",
+    "datenschutz": "Datenschutz",
+    "administration": "Administration",
+}
+TEST_CLIENT_CALLBACK = "http://testserver/sso/oidc/callback/"
+
+
+def start_oidc_provider(*redirect_uris: str) -> OidcProvider:
+    """The provider with the accounts above, for a client coming back to ``redirect_uris``."""
+    return OidcProvider(list(redirect_uris), copy.deepcopy(OIDC_ACCOUNTS)).start()
+
+
+def configure_oidc(provider: OidcProvider, settings, monkeypatch) -> None:
+    """The project configured from the environment as a city would (``config.sso``), with
+    the URLs config.urls adds when ``ULM_OIDC_CLIENT_ID`` is set at start-up."""
+    from config import sso
+
+    for name, value in provider.endpoints_env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("ULM_OIDC_GROUP_ROLE_MAP", json.dumps(OIDC_GROUP_ROLES))
+    for name, value in sso.oidc_settings().items():
+        setattr(settings, name, value)
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, sso.OIDC_BACKEND]
+    settings.ROOT_URLCONF = "tests.support.urls_oidc"

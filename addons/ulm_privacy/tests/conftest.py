@@ -1,11 +1,13 @@
 """Fixtures of ulm_privacy's tests: a real OpenLDAP directory on loopback (``ldap_directory``,
-one per run) and the project signed on to it (``ldap_sso``)."""
+one per run) and the project signed on to it (``ldap_sso``); a real OpenID Connect provider
+(``oidc_provider``) and the project signed on to it (``oidc_sso``)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.support.ldap import BIND_DN, BIND_PASSWORD, GROUPS, PEOPLE, LdapServer, group_dn
+from tests.support.oidc import TEST_CLIENT_CALLBACK, configure_oidc, start_oidc_provider
 
 # people of the test directory: uid → (password, given name, family name, groups)
 LDAP_PEOPLE = {
@@ -63,48 +65,6 @@ def ldap_sso(ldap_directory, settings, monkeypatch):
     return ldap_directory
 
 
-# accounts of the test identity provider: login → password and claims
-OIDC_ACCOUNTS = {
-    "olga": {
-        "password": "Olga-Passwort-1",
-        "claims": {
-            "preferred_username": "olga.oidc",
-            "email": "olga.oidc@ulm.example",
-            "given_name": "Olga",
-            "family_name": "Ostermann",
-            "groups": ["servicecenter"],
-        },
-    },
-    "rita": {
-        "password": "Rita-Passwort-1",
-        "claims": {"preferred_username": "rita.oidc", "groups": ["wissen"]},
-    },
-    "paul": {
-        "password": "Paul-Passwort-1",
-        "claims": {"preferred_username": "paul.oidc", "groups": ["kantine"]},
-    },
-    "fremd-admin": {
-        "password": "Fremd-Passwort-1",
-        "claims": {"preferred_username": "admin", "groups": ["administration"]},
-    },
-}
-OIDC_GROUP_ROLES = {
-    "servicecenter": "Servicecenter",
-    "wissen": "Wissensredaktion",
-    "datenschutz": "Datenschutz",
-    "administration": "Administration",
-}
-TEST_CLIENT_CALLBACK = "http://testserver/sso/oidc/callback/"
-
-
-def start_oidc_provider(*redirect_uris: str):
-    import copy
-
-    from tests.support.oidc import OidcProvider
-
-    return OidcProvider(list(redirect_uris), copy.deepcopy(OIDC_ACCOUNTS)).start()
-
-
 @pytest.fixture(scope="session")
 def oidc_provider():
     """panva's oidc-provider (Node.js) on a loopback port, for Django's test client."""
@@ -113,22 +73,8 @@ def oidc_provider():
     provider.cleanup()
 
 
-def configure_oidc(provider, settings, monkeypatch) -> None:
-    """The project configured from the environment as a city would (``config.sso``)."""
-    import json
-
-    from config import sso
-
-    for name, value in provider.endpoints_env().items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("ULM_OIDC_GROUP_ROLE_MAP", json.dumps(OIDC_GROUP_ROLES))
-    for name, value in sso.oidc_settings().items():
-        setattr(settings, name, value)
-    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, sso.OIDC_BACKEND]
-    settings.ROOT_URLCONF = "ulm_privacy.tests.urls_oidc"
-
-
 @pytest.fixture
 def oidc_sso(oidc_provider, settings, monkeypatch):
+    """The project signed on to the test provider, configured from the environment."""
     configure_oidc(oidc_provider, settings, monkeypatch)
     return oidc_provider

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tests.support.html import visible_text
-from ulm_privacy.tests.conftest import OIDC_ACCOUNTS, TEST_CLIENT_CALLBACK
+from tests.support.oidc import OIDC_ACCOUNTS, TEST_CLIENT_CALLBACK
 
 
 @pytest.fixture
