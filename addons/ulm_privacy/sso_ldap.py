@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django_auth_ldap.backend import LDAPBackend
+from django.dispatch import receiver
+from django_auth_ldap.backend import LDAPBackend, populate_user
 
 from ulm_privacy import sso
 
@@ -17,6 +18,15 @@ from ulm_privacy import sso
 def external_groups(ldap_user: Any) -> set[str]:
     """The user's groups in the directory, each by its DN and by its name (cn)."""
     return set(ldap_user.group_dns) | set(ldap_user.group_names)
+
+
+@receiver(populate_user)
+def bound_names(sender: Any, user: Any, ldap_user: Any, **kwargs: Any) -> None:
+    """The directory's names and address, cut to what the account's fields hold (a longer
+    value would fail the save, and with it the login)."""
+    for field in ("first_name", "last_name", "email"):
+        limit = user._meta.get_field(field).max_length
+        setattr(user, field, str(getattr(user, field) or "")[:limit])
 
 
 class LdapBackend(LDAPBackend):

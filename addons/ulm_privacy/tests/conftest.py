@@ -16,6 +16,7 @@ LDAP_PEOPLE = {
     "otto.ldap": ("Otto-Passwort-1", "Otto", "Ohnerolle", ["kantine"]),
     "gerd.ldap": ("Gerd-Passwort-1", "Gerd", "Gruber", ["servicecenter"]),
     "sperre.ldap": ("Sperre-Passwort-1", "Susi", "Sperre", ["servicecenter"]),
+    "lang.ldap": ("Lang-Passwort-1", "Maximiliane-" * 20, "Lang", ["servicecenter"]),
     # the directory's "admin" is somebody else than the local admin
     "admin": ("Directory-Admin-1", "Anton", "Anders", ["administration"]),
 }

@@ -62,6 +62,14 @@ def test_groups_map_by_dn_or_name_and_to_several_roles(client, ldap_sso, roles, 
     }
 
 
+def test_names_longer_than_the_account_holds_are_cut_not_refused(
+    client, ldap_sso, roles, django_user_model
+):
+    assert login(client, "lang.ldap").status_code == 302
+    user = django_user_model.objects.get(username="lang.ldap")
+    assert user.first_name == ("Maximiliane-" * 20)[:150]
+
+
 def test_a_wrong_password_is_refused_in_german(client, ldap_sso, roles, django_user_model):
     response = login(client, "lena.ldap", "falsch")
     assert response.status_code == 200
