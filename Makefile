@@ -6,8 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Debian packages the project needs: gettext compiles the German catalogues; chromium (driven by
-# Playwright, never downloaded) and npm (axe-core) run the browser tests; dovecot-imapd and
-# openssl give the e-mail tests a real IMAP server with TLS on loopback.
+# Playwright, never downloaded) and npm (axe-core; oidc-provider for the sign-on tests) run the
+# browser tests; dovecot-imapd and openssl give the e-mail tests a real IMAP server with TLS on
+# loopback.
 APT_PACKAGES := gettext chromium fonts-dejavu-core dovecot-imapd openssl
 # Single sign-on (optional, README "Single sign-on"): python-ldap is built from source against
 # libldap2-dev and libsasl2-dev (gcc, python3-dev); slapd and ldap-utils give the tests a real
