@@ -30,7 +30,7 @@ def close_long_ago(ticket: Ticket) -> None:
 
 
 def test_anonymised_ticket_loses_mails_link_and_caller_number(client, demo, settings):
-    settings.ULM_CHANNELS_RETENTION_MONTHS = 6
+    settings.ULM_SERVICEPOINT_RETENTION_MONTHS = 6
     # given a request by e-mail and one by web form that was also phoned about
     by_mail = Ticket.objects.get(pk=services.ingest_message(MAIL, source="retention").ticket)
     fill_contact_form(client, email="eva@example.org", subject="Laterne defekt", message="Nr. 12")
