@@ -66,7 +66,7 @@ def generate(tickets: int, due: int) -> None:
             """
             UPDATE helpdesk_ticket SET modified = now() - interval '800 days'
             WHERE id IN (SELECT id FROM helpdesk_ticket WHERE id > %(base)s AND status = 4
-                         ORDER BY (id * 7919) %% 1000003 LIMIT %(due)s)
+                         ORDER BY (id::bigint * 7919) %% 1000003 LIMIT %(due)s)
             """,
             {"base": base, "due": due},
         )
