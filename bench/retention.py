@@ -71,12 +71,6 @@ def generate(tickets: int, due: int) -> None:
             {"base": base, "due": due},
         )
         print(f"  {cursor.rowcount} made due in {time.perf_counter() - started:.1f} s")
-        cursor.execute(
-            "UPDATE ulm_servicepoint_caserecord SET is_open = false, closed_at = "
-            "received_at + interval '2 days' WHERE ticket_id IN (SELECT id FROM "
-            "helpdesk_ticket WHERE status = 4 AND id > %s)",
-            [base],
-        )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
 
