@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from helpdesk.models import Ticket
 
+from tests.support.html import visible_text
 from ulm_channels import services
 from ulm_channels.models import Call, CitizenLink, InboundMail, OutboundMail
-from tests.support.html import visible_text
 from ulm_channels.tests.web import fill_contact_form
 from ulm_servicepoint.models import RequestType
 from ulm_servicepoint.services import apply_retention
