@@ -53,6 +53,8 @@ from ulm_servicepoint.reference import reference_of
 
 logger = logging.getLogger(__name__)
 
+# an offer that lets the data go: the archive took its copy, declined, or did not answer in time
+RELEASED = (ArchiveOffer.State.ACCEPTED, ArchiveOffer.State.DECLINED, ArchiveOffer.State.EXPIRED)
 RECEIPT = "quittung.json"
 ACCEPTED_WORDS = {"accepted", "übernommen", "uebernommen", "angenommen"}
 DECLINED_WORDS = {"declined", "abgelehnt", "nicht archivwürdig"}
@@ -275,7 +277,7 @@ def offer_to_archive(ticket: Ticket) -> ArchiveOffer:
         ticket=ticket,
         defaults={"reference": reference_of(ticket), "state": ArchiveOffer.State.FAILED},
     )
-    if offer.state in (ArchiveOffer.State.OFFERED, *_released()):
+    if offer.state in (ArchiveOffer.State.OFFERED, *RELEASED):
         return offer
     offer.attempts += 1
     target = archive_dir()
@@ -295,12 +297,6 @@ def offer_to_archive(ticket: Ticket) -> ArchiveOffer:
     offer.error = ""
     offer.save()
     return offer
-
-
-def _released() -> tuple[str, ...]:
-    from ulm_servicepoint.retention import RELEASED
-
-    return tuple(RELEASED)
 
 
 def decide_archive_offer(offer: ArchiveOffer, accepted: bool, note: str = "") -> ArchiveOffer:

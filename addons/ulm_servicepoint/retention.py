@@ -54,7 +54,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from helpdesk.models import FollowUp, FollowUpAttachment, Ticket, TicketCC, TicketChange
 
-from ulm_servicepoint import conf
+from ulm_servicepoint import archive, conf
+from ulm_servicepoint.archive import RELEASED
 from ulm_servicepoint.case_index import refresh_cases
 from ulm_servicepoint.models import CaseRecord, Citizen, RequestType
 from ulm_servicepoint.models.retention import AnonymisedTicket, ArchiveOffer
@@ -71,8 +72,6 @@ ENDED = (Ticket.CLOSED_STATUS, Ticket.RESOLVED_STATUS, Ticket.DUPLICATE_STATUS)
 MONTH = timedelta(days=30)
 BATCH = 1000
 
-# an offer that lets the data go: the archive took its copy, declined, or did not answer in time
-RELEASED = (ArchiveOffer.State.ACCEPTED, ArchiveOffer.State.DECLINED, ArchiveOffer.State.EXPIRED)
 # archive-worthy: by the request type, or the case marked by hand
 ARCHIVE_WORTHY = Q(case_record__request_type__archive_worthy=True) | Q(
     case_record__archive_worthy=True
@@ -332,8 +331,6 @@ def apply_retention(now: datetime | None = None, limit: int | None = None) -> Re
     """The nightly run: reads the archive's answers, offers the due archive-worthy cases,
     anonymises every due ticket that may go (see ``anonymise_tickets``), then deletes citizens
     left without any request who are older than the shortest period."""
-    from ulm_servicepoint import archive
-
     now = now or timezone.now()
     result = RetentionResult()
     result.decided = archive.read_archive_receipts()
