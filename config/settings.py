@@ -321,6 +321,8 @@ LOGGING = {
 # --- Our addons -----------------------------------------------------------------------------
 ULM_SERVICEPOINT_CITY_NAME = env_str("ULM_CITY_NAME", "Stadt Ulm (Demo)")
 ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE = env_str("ULM_SERVICE_CENTER_QUEUE", "servicecenter")
+# where packages for the city archive are written before archive-worthy cases are erased
+ULM_SERVICEPOINT_ARCHIVE_DIR = env_str("ULM_ARCHIVE_DIR", "")
 ULM_CHANNELS_PHONE_TOKEN = env_str("ULM_CHANNELS_PHONE_TOKEN")
 # the phone integration opens ulm_servicepoint's capture screen and knows its citizens
 ULM_CHANNELS_CALLER_LOOKUP = "ulm_servicepoint.services.ticket_ids_of_phone"

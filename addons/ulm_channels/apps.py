@@ -11,11 +11,12 @@ class UlmChannelsConfig(AppConfig):
             checks,  # noqa: F401 - registers the system checks
             services,
         )
-        from ulm_channels.signals import after_ticket_anonymised
+        from ulm_channels.signals import after_tickets_anonymised
         from ulm_servicepoint import services as platform
 
-        platform.ticket_anonymised.connect(
-            after_ticket_anonymised, dispatch_uid="ulm_channels.retention"
+        # a whole batch at once: the retention run anonymises 1,000 tickets per transaction
+        platform.tickets_anonymised.connect(
+            after_tickets_anonymised, dispatch_uid="ulm_channels.retention"
         )
         # the capture screen opened for a call tells us which ticket the call became
         platform.register_call_link(services.link_call_to_ticket)

@@ -3,8 +3,8 @@
 from django.conf import settings
 
 DEFAULTS = {
-    # the retention period the forms state (ULM_CHANNELS_RETENTION_MONTHS) is the platform's:
-    # ulm_servicepoint.conf, read through ulm_servicepoint.services.retention_months
+    # the retention periods the forms state are the platform's (ULM_SERVICEPOINT_RETENTION_MONTHS
+    # and each request type's), read through ulm_servicepoint.services.retention_months_of
     "ULM_CHANNELS_PRIVACY_URL": "",
     # spam protection: a form sent faster than this is asked to be sent again (time trap) …
     "ULM_CHANNELS_MIN_FILL_SECONDS": 3,

@@ -2,12 +2,13 @@
 anonymises it, and raw copies of received mail are deleted after their own period.
 
 ``ulm_servicepoint.retention`` anonymises closed requests after the period the forms state and
-sends ``ticket_anonymised``; this erases the channels' copies of the same personal data, inside
-the same transaction: the citizen's private link (the status page stops working), the caller's
-number of calls captured for the ticket, the raw received mails and their sender and subject,
-the sent mails' recipients, subject, text and the message itself, a released held
-submission's details, values and files, and the comment of the citizen's satisfaction rating
-(its level stays, for the anonymous figures).
+sends ``tickets_anonymised`` for each batch; this erases the channels' copies of the same
+personal data, set-based and inside the same transaction: the citizen's private link (the
+status page stops working), the caller's number of calls captured for the ticket, the raw
+received mails and their sender and subject, the sent mails' recipients, subject, text and
+the message itself, a released held submission's details, values and files, and the text of
+the citizen's satisfaction rating comment (it becomes „(gelöscht)“: its level and the fact
+that there was a comment stay, for the anonymous figures).
 """
 
 from __future__ import annotations
@@ -25,15 +26,19 @@ from ulm_channels.models import (
     InboundMail,
     OutboundMail,
 )
-from ulm_channels.satisfaction import erase_rating_comment
+from ulm_channels.satisfaction import erase_rating_comments
 
 
 def erase_ticket_data(ticket_id: int) -> None:
-    CitizenLink.objects.filter(ticket_id=ticket_id).delete()
-    erase_rating_comment(ticket_id)
-    Call.objects.filter(ticket_id=ticket_id).update(caller="", caller_normalised="")
-    InboundMail.objects.filter(ticket_id=ticket_id).update(raw=b"", sender="", subject="")
-    OutboundMail.objects.filter(ticket_id=ticket_id).update(
+    erase_tickets_data([ticket_id])
+
+
+def erase_tickets_data(ticket_ids: list[int]) -> None:
+    CitizenLink.objects.filter(ticket_id__in=ticket_ids).delete()
+    erase_rating_comments(ticket_ids)
+    Call.objects.filter(ticket_id__in=ticket_ids).update(caller="", caller_normalised="")
+    InboundMail.objects.filter(ticket_id__in=ticket_ids).update(raw=b"", sender="", subject="")
+    OutboundMail.objects.filter(ticket_id__in=ticket_ids).update(
         recipient="",
         recipients=[],
         subject="",
@@ -43,7 +48,7 @@ def erase_ticket_data(ticket_id: int) -> None:
         in_reply_to="",
         last_error="",
     )
-    for held in HeldSubmission.objects.filter(ticket_id=ticket_id):
+    for held in HeldSubmission.objects.filter(ticket_id__in=ticket_ids):
         if held.attachment:
             held.attachment.delete(save=False)
         for held_file in HeldFile.objects.filter(held=held):

@@ -213,8 +213,18 @@ def record_rating(link: CitizenLink, level: int, comment: str = "") -> Satisfact
 
 
 def erase_rating_comment(ticket_id: int) -> None:
-    """Retention: the comment is personal data and goes; the level stays for the figures."""
-    SatisfactionRating.objects.filter(ticket_id=ticket_id).exclude(comment="").update(comment="")
+    erase_rating_comments([ticket_id])
+
+
+def erase_rating_comments(ticket_ids: list[int]) -> None:
+    """Retention: the comment is personal data and goes; the level stays for the figures, and
+    so does the fact that there was a comment (the key figures count them): its text becomes
+    „(gelöscht)“."""
+    with translation.override(settings.LANGUAGE_CODE):
+        erased = _("(erased)")
+    SatisfactionRating.objects.filter(ticket_id__in=ticket_ids).exclude(comment="").update(
+        comment=erased
+    )
 
 
 def _day_start(day: date) -> datetime:

@@ -3,5 +3,5 @@
 from ulm_channels import retention
 
 
-def after_ticket_anonymised(sender, ticket_id, **kwargs):
-    retention.erase_ticket_data(ticket_id)
+def after_tickets_anonymised(sender, ticket_ids, **kwargs):
+    retention.erase_tickets_data(ticket_ids)

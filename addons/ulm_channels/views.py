@@ -37,7 +37,7 @@ from ulm_channels.forms import (
     started_token,
 )
 from ulm_channels.models import Call
-from ulm_servicepoint.services import reference_of, retention_months
+from ulm_servicepoint.services import reference_of, retention_months_of, retention_periods
 
 CONFIRMATION_SALT = "ulm_channels.confirmation"
 
@@ -49,11 +49,16 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def form_context(form, **extra) -> dict:
+    """What every public form shows; the privacy notice states the retention period of the
+    form's request type, and a form without a type (the contact form) the general period and
+    every type's own."""
+    request_type = extra.get("request_type")
     return {
         "form": form,
         "started": started_token(),
         "honeypot_field": HONEYPOT_FIELD,
-        "retention_months": retention_months(),
+        "retention_months": retention_months_of(request_type),
+        "retention_periods": [] if request_type else retention_periods(),
         **extra,
     }
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ulm_servicepoint import services
 from ulm_servicepoint.models import (
+    ArchiveOffer,
     CaptureField,
     CaptureSchema,
     CaseRecord,
@@ -44,8 +45,25 @@ class CaptureFieldInline(admin.StackedInline):
 class RequestTypeAdmin(admin.ModelAdmin):
     """Admins edit a type's fields here; saving publishes them as a new schema version."""
 
-    list_display = ["name", "topic_group", "default_queue", "public", "active", "schema_version"]
-    list_filter = ["topic_group", "public", "active", "default_queue"]
+    list_display = [
+        "name",
+        "topic_group",
+        "default_queue",
+        "public",
+        "active",
+        "retention_months",
+        "archive_worthy",
+        "retention_obligation",
+        "schema_version",
+    ]
+    list_filter = [
+        "topic_group",
+        "public",
+        "active",
+        "default_queue",
+        "archive_worthy",
+        "retention_obligation",
+    ]
     search_fields = ["name", "slug", "leika_keys", "topic_group"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CaptureFieldInline]
@@ -117,7 +135,13 @@ class CaseRecordAdmin(admin.ModelAdmin):
         "resolved_at_first_contact",
         "received_at",
     ]
-    list_filter = ["channel", "level", "resolved_at_first_contact", "request_type"]
+    list_filter = [
+        "channel",
+        "level",
+        "resolved_at_first_contact",
+        "archive_worthy",
+        "request_type",
+    ]
     raw_id_fields = ["ticket", "citizen", "captured_by"]
     readonly_fields = ["schema", "values", "created_at", "updated_at"]
 
@@ -130,3 +154,62 @@ class CaseRecordAdmin(admin.ModelAdmin):
 class CounterVisitAdmin(admin.ModelAdmin):
     list_display = ["created_at", "request_type", "minutes", "captured_by"]
     list_filter = ["request_type"]
+
+
+@admin.register(ArchiveOffer)
+class ArchiveOfferAdmin(admin.ModelAdmin):
+    """The offers to the city archive: a failed export is listed here (and on /healthz) until
+    a later run succeeds; staff record an answer the archive gave by letter or phone."""
+
+    list_display = ["reference", "state", "offered_at", "decided_at", "attempts", "error"]
+    list_filter = ["state"]
+    search_fields = ["reference"]
+    readonly_fields = [
+        "ticket",
+        "reference",
+        "state",
+        "package",
+        "offered_at",
+        "decided_at",
+        "attempts",
+        "error",
+        "note",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["mark_accepted", "mark_declined"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _decide(self, request, queryset, accepted: bool) -> None:
+        decided = 0
+        for offer in queryset.filter(state=ArchiveOffer.State.OFFERED):
+            services.decide_archive_offer(offer, accepted, note=str(request.user))
+            decided += 1
+        skipped = queryset.count() - decided
+        self.message_user(
+            request,
+            _("%(count)d offers recorded as answered.") % {"count": decided},
+            messages.SUCCESS,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                _("%(count)d offers were not waiting for an answer and stay as they are.")
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(
+        description=_("The archive takes the selected cases over"), permissions=["change"]
+    )
+    def mark_accepted(self, request, queryset):
+        self._decide(request, queryset, True)
+
+    @admin.action(description=_("The archive declines the selected cases"), permissions=["change"])
+    def mark_declined(self, request, queryset):
+        self._decide(request, queryset, False)

@@ -47,12 +47,59 @@ def check_servicepoint_settings(app_configs, **kwargs):
                 id="ulm_servicepoint.E003",
             )
         )
-    months = conf.get("ULM_CHANNELS_RETENTION_MONTHS")
-    if not isinstance(months, int) or months <= 0:
+    errors += _retention_checks()
+    return errors
+
+
+def _positive_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _retention_checks() -> list[checks.CheckMessage]:
+    import os
+    from pathlib import Path
+
+    from ulm_servicepoint import conf
+
+    errors: list[checks.CheckMessage] = []
+    for name in ("ULM_SERVICEPOINT_RETENTION_MONTHS", "ULM_CHANNELS_RETENTION_MONTHS"):
+        if name == "ULM_CHANNELS_RETENTION_MONTHS" and not hasattr(settings, name):
+            continue
+        months = conf.get(name) if name in conf.DEFAULTS else getattr(settings, name)
+        if not _positive_int(months):
+            errors.append(
+                checks.Error(
+                    f"{name} must be a positive whole number of months, not {months!r}.",
+                    id="ulm_servicepoint.E004",
+                )
+            )
+    if hasattr(settings, "ULM_CHANNELS_RETENTION_MONTHS"):
         errors.append(
-            checks.Error(
-                f"ULM_CHANNELS_RETENTION_MONTHS must be a positive integer, not {months!r}.",
-                id="ulm_servicepoint.E004",
+            checks.Warning(
+                "ULM_CHANNELS_RETENTION_MONTHS is deprecated: name the retention period "
+                "ULM_SERVICEPOINT_RETENTION_MONTHS (read only while that is not set).",
+                id="ulm_servicepoint.W002",
             )
         )
+    wait = conf.get("ULM_SERVICEPOINT_ARCHIVE_WAIT_DAYS")
+    if not _positive_int(wait):
+        errors.append(
+            checks.Error(
+                f"ULM_SERVICEPOINT_ARCHIVE_WAIT_DAYS must be a positive whole number of days, "
+                f"not {wait!r}.",
+                id="ulm_servicepoint.E005",
+            )
+        )
+    folder = conf.get("ULM_SERVICEPOINT_ARCHIVE_DIR")
+    if folder:
+        path = Path(str(folder))
+        if not path.is_absolute() or not path.is_dir() or not os.access(path, os.W_OK | os.X_OK):
+            errors.append(
+                checks.Error(
+                    f"ULM_SERVICEPOINT_ARCHIVE_DIR {str(folder)!r} must be an absolute path to an "
+                    "existing directory this process may write: packages for the city archive "
+                    "are written there.",
+                    id="ulm_servicepoint.E006",
+                )
+            )
     return errors

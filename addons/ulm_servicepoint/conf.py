@@ -19,9 +19,15 @@ DEFAULTS = {
     "ULM_SERVICEPOINT_MAX_JSON_DEPTH": 32,
     # the letters before the year in a ticket's stable reference (SC-2026-000123)
     "ULM_SERVICEPOINT_REFERENCE_PREFIX": "SC",
-    # months after a request is closed until its personal data is erased (``retention``); the
-    # channels' forms state it to citizens (DSGVO Art. 13), hence the name
-    "ULM_CHANNELS_RETENTION_MONTHS": 6,
+    # months after a request is closed until its personal data are erased (``retention``), for
+    # untyped requests and types without a period of their own; the forms state it (DSGVO
+    # Art. 13). Formerly ULM_CHANNELS_RETENTION_MONTHS (still read, deprecated: check W002)
+    "ULM_SERVICEPOINT_RETENTION_MONTHS": 6,
+    # where packages for the city archive are written (``archive``); empty: no hand-over is
+    # possible, so archive-worthy cases are kept and reported as failed exports
+    "ULM_SERVICEPOINT_ARCHIVE_DIR": "",
+    # days an offer waits for the archive's answer before the case's data are erased anyway
+    "ULM_SERVICEPOINT_ARCHIVE_WAIT_DAYS": 90,
 }
 
 

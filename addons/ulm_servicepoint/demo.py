@@ -125,7 +125,7 @@ def demo_loaded() -> bool:
 def load_demo_request_types() -> int:
     """The demo city's thirteen request types with their schemas; adds only what is missing.
     Returns how many types were created."""
-    from ulm_servicepoint.demo_request_types import DEMO_REQUEST_TYPES
+    from ulm_servicepoint.demo_request_types import DEMO_REQUEST_TYPES, retention_of
 
     created = 0
     for spec in DEMO_REQUEST_TYPES:
@@ -143,6 +143,7 @@ def load_demo_request_types() -> int:
                 "public": spec.get("public", True),
                 "description": spec["description"],
                 "description_easy": spec["easy"],
+                **retention_of(spec),
             },
         )
         if not new:

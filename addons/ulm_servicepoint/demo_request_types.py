@@ -459,3 +459,23 @@ DEMO_REQUEST_TYPES: list[dict[str, Any]] = [
         ],
     },
 ]
+
+
+# Retention (ulm_servicepoint.retention): months after closing until the personal data go, and
+# the two flags. Information requests 3 months, complaints 24, everything a department handles
+# (the forwarded cases) 12; a tree-felling permit is of lasting value (offered to the city
+# archive) and must be kept for its period, so must a business registration.
+RETENTION: dict[str, dict[str, Any]] = {
+    "allgemeine-auskunft": {"retention_months": 3},
+    "laermbeschwerde": {"retention_months": 24},
+    "baumfaellung": {"retention_months": 12, "archive_worthy": True, "retention_obligation": True},
+    "gewerbeanmeldung": {"retention_months": 12, "retention_obligation": True},
+}
+FORWARDED_MONTHS = 12
+
+
+def retention_of(spec: dict[str, Any]) -> dict[str, Any]:
+    """The retention fields of a demo type (see RETENTION)."""
+    return RETENTION.get(
+        spec["slug"], {"retention_months": FORWARDED_MONTHS if spec["queue"] else 3}
+    )

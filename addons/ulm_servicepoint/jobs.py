@@ -14,7 +14,8 @@ def ping(token: str) -> None:
 @app.periodic(cron="40 2 * * *", periodic_id="retention")
 @app.task(name="ulm_servicepoint.apply_retention", queue="default", queueing_lock="retention")
 def apply_retention(timestamp: int) -> None:
-    """Nightly: closed requests past the retention period lose their personal data."""
+    """Nightly: closed requests past their type's retention period lose their personal data
+    (archive-worthy ones after the city archive's answer)."""
     services.apply_retention()
 
 

@@ -16,6 +16,12 @@ from ulm_servicepoint.access import (
     tickets_visible_to,
     users_with_access,
 )
+from ulm_servicepoint.archive import (
+    archive_status,
+    decide_archive_offer,
+    offer_to_archive,
+    read_archive_receipts,
+)
 from ulm_servicepoint.capture import (
     MAIL_KIND_HEADER,
     MAIL_TICKET_HEADER,
@@ -130,10 +136,14 @@ from ulm_servicepoint.request_types import (
 )
 from ulm_servicepoint.retention import (
     anonymise_ticket,
+    anonymise_tickets,
     apply_retention,
     erasure_obstacles,
     retention_months,
+    retention_months_of,
+    retention_periods,
     ticket_anonymised,
+    tickets_anonymised,
 )
 from ulm_servicepoint.schema_forms import normalise_phone
 from ulm_servicepoint.triage import (
@@ -182,7 +192,9 @@ __all__ = [
     "SuggestedType",
     "WorklistForm",
     "anonymise_ticket",
+    "anonymise_tickets",
     "apply_retention",
+    "archive_status",
     "assign_reference",
     "assignable_people",
     "bulk_assign",
@@ -200,6 +212,7 @@ __all__ = [
     "citizens_visible_to",
     "conf",
     "current_schema",
+    "decide_archive_offer",
     "delete_worklist_view",
     "demo_loaded",
     "departments",
@@ -224,6 +237,7 @@ __all__ = [
     "name_queues",
     "normalise_phone",
     "note_ticket_update",
+    "offer_to_archive",
     "open_case",
     "prune_heartbeats",
     "public_request_type",
@@ -231,6 +245,7 @@ __all__ = [
     "publish_schema",
     "queue_permission",
     "queues_visible_to",
+    "read_archive_receipts",
     "record_counter_visit",
     "record_heartbeat",
     "reference_of",
@@ -254,6 +269,8 @@ __all__ = [
     "request_worker_ping",
     "resolve_at_first_contact",
     "retention_months",
+    "retention_months_of",
+    "retention_periods",
     "save_worklist_view",
     "saved_views",
     "schema_form_class",
@@ -274,6 +291,7 @@ __all__ = [
     "ticket_ids_of_phone",
     "ticket_saved",
     "ticket_sender",
+    "tickets_anonymised",
     "tickets_visible_to",
     "told_citizen",
     "triage_case",

@@ -20,11 +20,13 @@ from ulm_servicepoint.schema_forms import capture_form_class, values_to_data
 
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers and monitoring: database reachable, worker alive. No personal data."""
+    """For load balancers and monitoring: database reachable, worker alive, no failed hand-over
+    to the city archive. No personal data."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     worker = services.worker_status()
-    return JsonResponse({"database": "ok", "worker": worker}, status=200)
+    archive = services.archive_status()
+    return JsonResponse({"database": "ok", "worker": worker, "archive": archive}, status=200)
 
 
 @require_POST

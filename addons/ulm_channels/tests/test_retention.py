@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from helpdesk.models import Ticket
 
+from tests.support.html import visible_text
 from ulm_channels import services
 from ulm_channels.models import Call, CitizenLink, InboundMail, OutboundMail
 from ulm_channels.tests.web import fill_contact_form
+from ulm_servicepoint.models import RequestType
 from ulm_servicepoint.services import apply_retention
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +32,7 @@ def close_long_ago(ticket: Ticket) -> None:
 
 
 def test_anonymised_ticket_loses_mails_link_and_caller_number(client, demo, settings):
-    settings.ULM_CHANNELS_RETENTION_MONTHS = 6
+    settings.ULM_SERVICEPOINT_RETENTION_MONTHS = 6
     # given a request by e-mail and one by web form that was also phoned about
     by_mail = Ticket.objects.get(pk=services.ingest_message(MAIL, source="retention").ticket)
     fill_contact_form(client, email="eva@example.org", subject="Laterne defekt", message="Nr. 12")
@@ -58,3 +60,26 @@ def test_anonymised_ticket_loses_mails_link_and_caller_number(client, demo, sett
     assert not CitizenLink.objects.filter(ticket=by_web).exists()
     assert client.get(status_page).status_code == 404
     assert Call.objects.get(call_id="c-1").caller == ""
+
+
+def test_the_forms_state_the_period_of_their_request_type(client, demo, settings):
+    settings.ULM_SERVICEPOINT_RETENTION_MONTHS = 6
+    # a complaint's form: its own 24 months
+    complaint = visible_text(
+        client.get(reverse("ulm_channels:typed_request", args=["laermbeschwerde"]))
+    )
+    assert "Wir löschen sie 24 Monate nach Abschluss Ihres Anliegens." in complaint
+    assert "Löschfristen der Anliegenarten" not in complaint
+    # the contact form (no type yet): the general period, and each type's own
+    contact = client.get(reverse("ulm_channels:contact"))
+    text = visible_text(contact)
+    assert "Wir löschen sie 6 Monate nach Abschluss Ihres Anliegens." in text
+    assert "Löschfristen der Anliegenarten" in text
+    assert "Lärmbeschwerde: 24 Monate nach Abschluss" in text
+    assert "Sperrmüll-Abholung: 12 Monate nach Abschluss" in text
+    assert "Allgemeine Auskunft" not in text  # not open to citizens
+    # a type without its own period states the general one, which follows the setting
+    RequestType.objects.filter(slug="fundsache").update(retention_months=None)
+    settings.ULM_SERVICEPOINT_RETENTION_MONTHS = 9
+    found = visible_text(client.get(reverse("ulm_channels:typed_request", args=["fundsache"])))
+    assert "Wir löschen sie 9 Monate nach Abschluss Ihres Anliegens." in found

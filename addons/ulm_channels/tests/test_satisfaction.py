@@ -344,8 +344,8 @@ def test_the_admin_lists_ratings_read_only(client, demo, admin_user):
     assert (rating.level, rating.comment) == (3, "Geht so.")
 
 
-def test_anonymisation_blanks_the_comment_and_keeps_the_level(client, demo, settings):
-    settings.ULM_CHANNELS_RETENTION_MONTHS = 6
+def test_anonymisation_erases_the_comment_and_keeps_the_level(client, demo, settings):
+    settings.ULM_SERVICEPOINT_RETENTION_MONTHS = 6
     ticket = answered(web_request())
     rate(client, ticket, 1, comment="Frau Müller war unfreundlich.")
     Ticket.objects.filter(pk=ticket.pk).update(
@@ -353,10 +353,10 @@ def test_anonymisation_blanks_the_comment_and_keeps_the_level(client, demo, sett
     )
     assert apply_retention().tickets == 1
     rating = SatisfactionRating.objects.get(ticket=ticket)
-    assert (rating.level, rating.comment) == (1, "")
+    assert (rating.level, rating.comment) == (1, "(gelöscht)")  # no name, no words left
     today = timezone.localdate()
     figures = services.satisfaction_figures(today, today)
-    assert (figures["count"], figures["comments"]) == (1, 0)
+    assert (figures["count"], figures["comments"]) == (1, 1)  # the figures stay as they were
 
 
 # --- The figures ----------------------------------------------------------------------------

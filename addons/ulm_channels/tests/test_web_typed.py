@@ -84,7 +84,7 @@ def test_form_shows_fields_privacy_easy_language_and_upload(client, demo):
     text = visible_text(page)
     assert "Straßenschaden oder defekte Laterne melden" in text
     assert "Etwas auf der Straße ist kaputt?" in text  # Leichte Sprache
-    assert "6 Monate" in text  # retention period in the privacy notice
+    assert "12 Monate" in text  # the type's retention period in the privacy notice
     html = soup(page)
     for name in ("f-art", "f-ort", "f-foto", "email", "name", "phone", "privacy"):
         element = html.select_one(f"[name='{name}']")

@@ -10,11 +10,12 @@ from ulm_servicepoint.models.request_type import (
     RequestType,
     RequiredLevel,
 )
-from ulm_servicepoint.models.retention import AnonymisedTicket
+from ulm_servicepoint.models.retention import AnonymisedTicket, ArchiveOffer
 from ulm_servicepoint.models.saved_view import SavedView
 
 __all__ = [
     "AnonymisedTicket",
+    "ArchiveOffer",
     "CaptureField",
     "CaptureSchema",
     "CaseRecord",

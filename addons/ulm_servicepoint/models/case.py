@@ -102,6 +102,14 @@ class CaseRecord(models.Model):
         verbose_name=_("owner"),
     )
     is_open = models.BooleanField(_("open"), default=True, editable=False)
+    archive_worthy = models.BooleanField(
+        _("archive-worthy (marked by hand)"),
+        default=False,
+        db_default=False,  # rows inserted by SQL (bulk loads) too
+        help_text=_(
+            "Offered to the city archive before its data are erased, whatever its type says."
+        ),
+    )
     search = SearchVectorField(_("search words"), null=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +41,38 @@ class RequestType(models.Model):
     )
     public = models.BooleanField(_("open to citizens"), default=True)
     active = models.BooleanField(_("active"), default=True)
+    # retention (ulm_servicepoint.retention): months after closing until the personal data go
+    retention_months = models.SmallIntegerField(
+        _("retention period (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Months after a request of this type is closed until its personal data are erased "
+            "(a month counted as 30 days). Empty: the general period. The forms state it."
+        ),
+        validators=[
+            MinValueValidator(1, _("The retention period must be at least one month.")),
+            MaxValueValidator(1200, _("The retention period can be at most 1200 months.")),
+        ],
+    )
+    archive_worthy = models.BooleanField(
+        _("archive-worthy"),
+        default=False,
+        db_default=False,  # rows inserted by SQL (bulk loads) too
+        help_text=_(
+            "Requests of this type are offered to the city archive before their data are "
+            "erased (Landesarchivgesetz Baden-Württemberg)."
+        ),
+    )
+    retention_obligation = models.BooleanField(
+        _("retention obligation"),
+        default=False,
+        db_default=False,  # rows inserted by SQL (bulk loads) too
+        help_text=_(
+            "The records must be kept for the retention period: a citizen's request for "
+            "erasure is refused until the period has run (GDPR Art. 17(3))."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -48,6 +80,14 @@ class RequestType(models.Model):
         ordering = ["topic_group", "name"]
         verbose_name = _("request type")
         verbose_name_plural = _("request types")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(retention_months__isnull=True)
+                | models.Q(retention_months__gte=1, retention_months__lte=1200),
+                name="request_type_retention_positive",
+                violation_error_message=_("The retention period must be at least one month."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
