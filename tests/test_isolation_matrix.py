@@ -139,12 +139,12 @@ MATRIX: dict[str, str] = {
     "helpdesk/checklist-templates/<int:checklist_template_id>/delete/": LOGIN,
     "helpdesk/^datatables_ticket_list/(?P<query>(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$)$": LOGIN,  # noqa: E501
     "helpdesk/^timeline_ticket_list/(?P<query>(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$)$": LOGIN,  # noqa: E501
-    "helpdesk/tickets/my-tickets/": ANY,  # a citizen's "my tickets" (host): lists nothing foreign
-    "helpdesk/tickets/submit/": ANY,  # staff: to our capture screen; public submission is off
-    "helpdesk/tickets/submit_iframe/": ANY,
-    "helpdesk/tickets/success_iframe/": ANY,
-    "helpdesk/view/": ANY,  # the host's public ticket view: needs ticket reference and e-mail
-    "helpdesk/change_language/": ANY,
+    "helpdesk/tickets/my-tickets/": LOGIN,
+    "helpdesk/tickets/submit/": ANY,  # citizens: to our contact form; staff: to capture
+    "helpdesk/tickets/submit_iframe/": ANY,  # to our contact form
+    "helpdesk/tickets/success_iframe/": ANY,  # to our contact form
+    "helpdesk/view/": PUBLIC,  # the host's lookup: a ticket needs its reference and e-mail
+    "helpdesk/change_language/": PUBLIC,
     "helpdesk/kanban/": LOGIN,
     "helpdesk/kb/": PUBLIC,
     "helpdesk/kb/<slug:slug>/": ANY,  # a KB category: public or staff with its queue
@@ -178,14 +178,14 @@ MATRIX: dict[str, str] = {
     "helpdesk/password-reset/done/": PUBLIC,
     "helpdesk/password-reset/<uidb64>/<token>/": PUBLIC,
     "helpdesk/password-reset-complete/": PUBLIC,
-    "helpdesk/help/context/": ANY,
+    "helpdesk/help/context/": PUBLIC,
     "helpdesk/system_settings/": LOGIN,
     # --- the admin ----------------------------------------------------------------------
-    "admin/": ANY,  # staff see the models they hold permissions on
+    "admin/": LOGIN,  # staff see the models they hold permissions on
     "admin/login/": PUBLIC,
     "admin/logout/": ANY,
-    "admin/password_change/": ANY,
-    "admin/password_change/done/": ANY,
+    "admin/password_change/": LOGIN,
+    "admin/password_change/done/": LOGIN,
     "admin/autocomplete/": ANY,  # answers only for fields of models the user may see
     "admin/jsi18n/": ANY,
     "admin/r/<path:content_type_id>/<path:object_id>/": ANY,  # a redirect to the object's page
@@ -257,17 +257,17 @@ MATRIX: dict[str, str] = {
     "helpdesk/arbeitsliste/sammel/": LOGIN,
     "helpdesk/arbeitsliste/ansicht/": LOGIN,
     "helpdesk/arbeitsliste/ansicht/<int:view_id>/loeschen/": LOGIN,  # someone else's: no change
-    "api/servicepoint/^anliegenarten/$": ANY,
-    "api/servicepoint/^anliegenarten\\.(?P<format>[a-z0-9]+)/?$": ANY,
-    "api/servicepoint/^anliegenarten/(?P<slug>[^/.]+)/$": ANY,
-    "api/servicepoint/^anliegenarten/(?P<slug>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$": ANY,
+    "api/servicepoint/^anliegenarten/$": LOGIN,
+    "api/servicepoint/^anliegenarten\\.(?P<format>[a-z0-9]+)/?$": LOGIN,
+    "api/servicepoint/^anliegenarten/(?P<slug>[^/.]+)/$": LOGIN,
+    "api/servicepoint/^anliegenarten/(?P<slug>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$": LOGIN,
     "api/servicepoint/^anliegen/$": LOGIN,
     "api/servicepoint/^anliegen\\.(?P<format>[a-z0-9]+)/?$": LOGIN,
     "api/servicepoint/^anliegen/(?P<ticket_id>[^/.]+)/$": OWN,
     "api/servicepoint/^anliegen/(?P<ticket_id>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$": OWN,
-    "api/servicepoint/": ANY,
-    "api/servicepoint/<drf_format_suffix:format>": ANY,
-    "api/servicepoint/schema/": ANY,
+    "api/servicepoint/": LOGIN,
+    "api/servicepoint/<drf_format_suffix:format>": LOGIN,
+    "api/servicepoint/schema/": LOGIN,
     "helpdesk/sichtung/": LOGIN,
     "helpdesk/sichtung/<int:ticket_id>/": OWN,
     # --- ulm_channels ---------------------------------------------------------------------
@@ -285,13 +285,13 @@ MATRIX: dict[str, str] = {
     "telefon/": LOGIN,
     "telefon/ereignis/": ANY,  # the phone system's events (POST with a secret)
     # --- ulm_knowledge --------------------------------------------------------------------
-    "api/v1/knowledge/search/": ANY,
-    "api/v1/knowledge/services/": ANY,
+    "api/v1/knowledge/search/": PUBLIC,
+    "api/v1/knowledge/services/": PUBLIC,
     "api/v1/knowledge/services/<uuid:uuid>/": ANY,
-    "api/v1/knowledge/answers/": ANY,
-    "api/v1/knowledge/schema/": ANY,
+    "api/v1/knowledge/answers/": PUBLIC,
+    "api/v1/knowledge/schema/": PUBLIC,
     "dienstleistungen/": PUBLIC,
-    "dienstleistungen/vorschlaege/": ANY,
+    "dienstleistungen/vorschlaege/": PUBLIC,
     "dienstleistungen/rueckmeldung/": ANY,
     "dienstleistungen/<uuid:uuid>/": ANY,
     "dienstleistungen/<slug:slug>/": ANY,
