@@ -23,6 +23,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from helpdesk.models import Queue
 
 from ulm_servicepoint import services as platform
 
@@ -155,16 +156,18 @@ def _name(permission: Permission) -> str:
 
 def expected_groups() -> dict[str, set[str]]:
     """Every role group's name and the permissions it must hold exactly."""
-    queues = [platform.service_center_queue(), *platform.departments()]
+    departments = list(platform.departments())
+    # every queue: the service center's (if set up yet) and every department's
+    every_queue = list(Queue.objects.all())
     groups: dict[str, set[str]] = {}
     for each in ROLES:
         if each.queues == "own":
-            for queue in queues[1:]:
+            for queue in departments:
                 groups[queue.title] = {queue.permission_name}
             continue
         wanted = set(each.permissions)
         if each.queues == "all":
-            wanted |= {queue.permission_name for queue in queues}
+            wanted |= {queue.permission_name for queue in every_queue}
         groups[each.group] = wanted
     return groups
 

@@ -68,6 +68,15 @@ def test_create_gives_each_group_exactly_its_permissions(demo):
     assert run("check").strip() == "Alle Rollen sind wie vorgesehen."
 
 
+def test_create_works_before_any_queue_exists():
+    # a fresh installation: no service center, no department yet
+    assert not Queue.objects.exists()
+    output = run("create")
+    assert "Gruppe „Servicecenter“ angelegt." in output
+    assert held("Servicecenter") == set()
+    assert held("Datenschutz") == {"ulm_privacy.handle_data_requests", "ulm_privacy.view_audit_log"}
+
+
 def test_create_withdraws_what_a_group_should_not_hold(roles):
     extra = Permission.objects.get(codename="delete_ticket", content_type__app_label="helpdesk")
     Group.objects.get(name="Wissensredaktion").permissions.add(extra)
