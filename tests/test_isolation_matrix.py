@@ -16,10 +16,11 @@ when ``MATRIX`` lists one that no longer exists. For every pattern and every rol
    callback), its key-figure report another; a role may see the markers of its own departments
    only (``ROLES``);
 3. asserts the status the access code expects (refused: 401/403/404, or a redirect to a login);
-4. POSTs an empty body to the foreign department's objects (as ``POST_ROLES``: a clerk of
-   each department and the data-protection officer; the other roles without tickets pass the
-   same check) and to every pattern without ids (as the clerk of A), and asserts that the
-   foreign department's objects are unchanged.
+4. POSTs an empty body (or, for the patterns in ``MINIMAL_BODIES``, one naming the foreign
+   objects: close, assign, comment) to the foreign department's objects (as ``POST_ROLES``: a
+   clerk of each department and the data-protection officer; the other roles without tickets
+   pass the same check) and to every pattern without ids (as the clerk of A), and asserts that
+   the foreign department's objects are unchanged.
 
 A format suffix (``….json``) is the same view as the pattern without it: ``FORMAT_ROLES`` try
 it. The admin's pages of a model other than its list are tried by the anonymous visitor, a
@@ -48,7 +49,7 @@ Access codes:
   the leak and no-change checks apply as everywhere.
 
 Runs in one database set-up (the demo city with its routing, loaded once): about 4,000
-requests, 57–77 s on the 2-core development machine (under load from other test runs).
+requests, 57–80 s on the 2-core development machine (under load from other test runs).
 """
 
 from __future__ import annotations
@@ -683,6 +684,23 @@ def _allowed(response: Any) -> bool:
 POST_ROLES = ("clerk_a", "clerk_b", "dpo")
 # a format suffix (".json") is the same view as its pattern without it: tried by these roles
 FORMAT_ROLES = ("anonymous", "clerk_a", "dpo")
+# a POST with a body that names the foreign objects (else: an empty body)
+MINIMAL_BODIES: dict[str, Any] = {
+    "helpdesk/tickets/update/": lambda o, user: {"ticket_id": [o.ticket.pk], "action": "close"},
+    "helpdesk/arbeitsliste/sammel/": lambda o, user: {
+        "fall": [o.ticket.pk],
+        "aktion": "zuweisen",
+        "bearbeiter": user.pk,
+    },
+    "helpdesk/tickets/<int:ticket_id>/update/": lambda o, user: {
+        "comment": "Fremdzugriff",
+        "new_status": str(Ticket.CLOSED_STATUS),
+        "public": "1",
+        "owner": str(user.pk),
+    },
+    "helpdesk/tickets/<int:ticket_id>/cc/add/": lambda o, user: {"email": "fremd@example.org"},
+    "helpdesk/rueckrufe/<uuid:uuid>/<slug:action>/": lambda o, user: {"note": "Fremdzugriff"},
+}
 SEEN: set[tuple[str, str]] = set()  # (role, department) whose marker a response showed
 
 
@@ -828,7 +846,8 @@ def test_no_role_reaches_a_foreign_department(world):
                 foreign = department is not None and department not in role.personal
                 if foreign and role.name in POST_ROLES and code != TOKEN:
                     before = objects[department].state()
-                    _try(client, role, user, "POST", url, key, name, code, own, department)
+                    data = _body_for(key, objects[department], user)
+                    _try(client, role, user, "POST", url, key, name, code, own, department, data)
                     if objects[department].state() != before:
                         findings.append(Finding(role.name, "POST", url, "foreign object changed"))
                 if "logout" in key and user is not None:
@@ -850,7 +869,8 @@ def test_no_role_reaches_a_foreign_department(world):
                 url = _url(route, name, values)
                 findings += _try(client, role, user, "GET", url, key, name, code, False, mine)
                 before = objects[theirs].state()
-                _try(client, role, user, "POST", url, key, name, code, False, mine)
+                data = _body_for(key, objects[theirs], user)
+                _try(client, role, user, "POST", url, key, name, code, False, mine, data)
                 if objects[theirs].state() != before:
                     findings.append(Finding(role.name, "POST", url, "foreign object changed"))
             if departments_ == [None] and role.name == "clerk_a":
@@ -859,7 +879,10 @@ def test_no_role_reaches_a_foreign_department(world):
                 if foreign and not key.startswith("admin/"):
                     before = [objects[d].state() for d in foreign]
                     url = _url(route, name, objects["A"].kwargs(route, arguments, shared))
-                    findings += _try(client, role, user, "POST", url, key, name, code, False, None)
+                    data = _body_for(key, objects[foreign[-1]], user)
+                    findings += _try(
+                        client, role, user, "POST", url, key, name, code, False, None, data
+                    )
                     if [objects[d].state() for d in foreign] != before:
                         findings.append(Finding(role.name, "POST", url, "foreign object changed"))
                 if "logout" in key:
@@ -867,6 +890,11 @@ def test_no_role_reaches_a_foreign_department(world):
     # the markers are found where they should be (else the leak check would prove nothing)
     assert {("clerk_a", "A"), ("clerk_b", "B"), ("agent", "A"), ("admin", "B")} <= SEEN
     assert not findings, "\n" + "\n".join(map(str, findings))
+
+
+def _body_for(key: str, foreign: Objects, user: Any) -> dict[str, Any]:
+    make = MINIMAL_BODIES.get(key)
+    return make(foreign, user) if make and user is not None else {}
 
 
 def _try(
@@ -880,10 +908,11 @@ def _try(
     code: str,
     own: bool,
     department: str | None,
+    data: dict[str, Any] | None = None,
 ) -> list[Finding]:
     findings = []
     try:
-        response = client.get(url) if method == "GET" else client.post(url, {})
+        response = client.get(url) if method == "GET" else client.post(url, data or {})
     except Exception as error:  # a server error is a finding, not the end of the walk
         return [Finding(role.name, method, url, f"server error {error!r}")]
     body = _body(response)
