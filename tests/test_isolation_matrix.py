@@ -49,7 +49,7 @@ Access codes:
   the leak and no-change checks apply as everywhere.
 
 Runs in one database set-up (the demo city with its routing, loaded once): about 4,000
-requests, 57–80 s on the 2-core development machine (under load from other test runs).
+requests, 57–88 s on the 2-core development machine (under load from other test runs).
 """
 
 from __future__ import annotations
@@ -618,8 +618,8 @@ class Objects:
         if ticket is not None:
             ticket.pop("modified")
         others = (
-            Handoff.objects.filter(ticket=self.ticket).aggregate(
-                handoffs=Count("pk"), changed=Max("updated_at")
+            list(
+                Handoff.objects.filter(ticket=self.ticket).values_list("pk", "state", "updated_at")
             ),
             Callback.objects.filter(pk=self.callback.pk).values("state", "attempts").first(),
             SavedView.objects.filter(pk=self.view.pk).exists(),
@@ -937,3 +937,25 @@ def _try(
     if expected is False and not _refused(response):
         findings.append(Finding(role.name, method, url, f"allowed ({response.status_code})"))
     return findings
+
+
+def test_the_state_check_notices_what_a_post_could_change(world):
+    """The control of the no-change check: each kind of change to a department's objects
+    shows in ``Objects.state()``."""
+    from ulm_routing.models import Callback, Handoff
+
+    objects, _shared = world
+    b = objects["B"]
+    changes = [
+        lambda: Ticket.objects.filter(pk=b.ticket.pk).update(status=Ticket.CLOSED_STATUS),
+        lambda: FollowUp.objects.create(ticket=b.ticket, title="x", comment="x"),
+        lambda: TicketCC.objects.filter(pk=b.cc.pk).delete(),
+        lambda: Checklist.objects.filter(pk=b.checklist.pk).delete(),
+        lambda: Handoff.objects.filter(pk=b.handoff.pk).update(state="answered"),
+        lambda: Callback.objects.filter(pk=b.callback.pk).update(attempts=3),
+        lambda: SavedSearch.objects.filter(pk=b.search.pk).delete(),
+    ]
+    for change in changes:
+        before = b.state()
+        change()
+        assert b.state() != before
