@@ -142,6 +142,7 @@ def main() -> int:
     manage("load_demo_knowledge")
     manage("load_demo_routing")
     manage("load_demo_kpi")
+    manage("load_demo_privacy")
 
     catcher = start_mail_catcher()
     children = [

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -97,6 +98,18 @@ def departments_headed_by(user: Any) -> list[Queue]:
     if not getattr(user, "is_authenticated", False):
         return []
     return list(Queue.objects.filter(routing_settings__heads=user).order_by("title"))
+
+
+def department_heads() -> QuerySet[Any]:
+    """Everyone who heads at least one department (the role "Fachbereichsleitung")."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(headed_departments__isnull=False)
+        .distinct()
+        .order_by("username")
+    )
 
 
 # --- Clocks ---------------------------------------------------------------------------------

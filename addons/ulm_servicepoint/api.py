@@ -13,6 +13,8 @@ service center (can_capture) creates requests. Validation errors come back as
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from drf_spectacular.generators import SchemaGenerator as BaseSchemaGenerator
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
@@ -192,7 +194,8 @@ class CaseRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         request=CaptureInputSerializer,
         responses={201: CaseRecordSerializer, 400: ERRORS, 403: None},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, **kwargs: Any) -> Response:
+        # kwargs: the router's format suffix (POST …/anliegen.json was a 500)
         if not services.can_capture(request.user):
             raise PermissionDenied(_("Only the service center captures requests."))
         data = CaptureInputSerializer(data=request.data)

@@ -58,6 +58,10 @@ DEMO_LOGINS = [
     DemoLogin("kfz-zulassung.leitung", "Leitung Kfz-Zulassung"),
     # made by `manage.py load_demo_kpi` (make run)
     DemoLogin("vera.verwaltung", "Verwaltungsleitung (Kennzahlen)"),
+    # made by `manage.py load_demo_privacy` (make run), which also puts the heads above in
+    # the group "Fachbereichsleitung"
+    DemoLogin("dora.datenschutz", "Datenschutzbeauftragte (Protokoll, Auskunft, Löschung)"),
+    DemoLogin("wilma.wissen", "Wissensredaktion"),
 ]
 
 DEMO_TICKETS = [

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -217,12 +218,15 @@ def guarded(name: str, view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     def guarded_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         guard = GUARDS.get(name, Guard())
         target = REPLACEMENTS.get(name, view)
+        if "ticket_id" in kwargs and not request.user.is_authenticated:
+            # a ticket's pages are staff pages: the login first, not a confirmation page
+            return redirect_to_login(request.get_full_path())
+        if not guard.host_refuses_foreign and not _objects_visible(request, kwargs):
+            return refuse(request, _("This ticket does not exist or is not yours to see."), 404)
         if request.method in ("GET", "HEAD"):
             action = _state_change(guard, request)
             if action:
                 return _confirmation(request, action)
-        if not guard.host_refuses_foreign and not _objects_visible(request, kwargs):
-            return refuse(request, _("This ticket does not exist or is not yours to see."), 404)
         for check in CHECKS.get(name, []):
             message = check(request, kwargs)
             if message:
