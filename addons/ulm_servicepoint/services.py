@@ -95,6 +95,14 @@ from ulm_servicepoint.hooks import (
     told_citizen,
 )
 from ulm_servicepoint.models import RequestType
+from ulm_servicepoint.personal_data import (
+    case_records,
+    citizen_by_uuid,
+    citizen_records,
+    delete_citizens,
+    find_citizens,
+    person_ticket_ids,
+)
 from ulm_servicepoint.queue_moves import name_queues
 from ulm_servicepoint.reference import (
     assign as assign_reference,
@@ -192,20 +200,25 @@ __all__ = [
     "capture_request",
     "capture_screen_context",
     "case_panel_context",
+    "case_records",
     "case_typed",
     "case_values_for_display",
     "cases_visible_to",
+    "citizen_by_uuid",
+    "citizen_records",
     "citizen_replied",
     "citizen_saved",
     "citizens_visible_to",
     "conf",
     "current_schema",
+    "delete_citizens",
     "delete_worklist_view",
     "demo_loaded",
     "departments",
     "earlier_requests",
     "erasure_obstacles",
     "file_visible_to",
+    "find_citizens",
     "find_or_create_citizen",
     "fold_german",
     "forward_case",
@@ -225,6 +238,7 @@ __all__ = [
     "normalise_phone",
     "note_ticket_update",
     "open_case",
+    "person_ticket_ids",
     "prune_heartbeats",
     "public_request_type",
     "public_request_types",
