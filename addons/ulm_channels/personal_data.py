@@ -8,6 +8,7 @@ goes with the ticket's anonymisation, ``retention.erase_ticket_data``)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -133,16 +134,16 @@ def channel_data(
     held_rows = HeldSubmission.objects.filter(
         by_ticket | _email(emails) | Q(phone__in=phones)
     ).order_by("pk")
-    held_files = {}
+    held_files: dict[int, list[dict[str, str]]] = {}
     for held_file in HeldFile.objects.filter(held__in=held_rows):
         held_files.setdefault(held_file.held_id, []).append(
-            {"name": held_file.name, "file": held_file.file.name}
+            {"name": held_file.name, "file": held_file.file.name or ""}
         )
     held = []
     for row in held_rows:
         files = held_files.get(row.pk, [])
         if row.attachment:
-            files = [{"name": row.attachment_name, "file": row.attachment.name}, *files]
+            files = [{"name": row.attachment_name, "file": row.attachment.name or ""}, *files]
         held.append(
             {
                 "ticket_id": row.ticket_id,
@@ -201,10 +202,12 @@ def erase_person(emails: Iterable[str], phones: Iterable[str]) -> dict[str, int]
         _email(emails) | Q(phone__in=phones)
     )
     # the files go only once the erasure is committed (a rollback keeps them with their rows)
-    stored = [(f.file.storage, f.file.name) for f in HeldFile.objects.filter(held__in=held)]
-    stored += [(row.attachment.storage, row.attachment.name) for row in held if row.attachment]
+    stored = [(f.file.storage, f.file.name or "") for f in HeldFile.objects.filter(held__in=held)]
+    stored += [
+        (row.attachment.storage, row.attachment.name or "") for row in held if row.attachment
+    ]
     for storage, name in stored:
-        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        transaction.on_commit(functools.partial(storage.delete, name))
     counts["held_submissions"] = held.delete()[1].get("ulm_channels.HeldSubmission", 0)
     counts["received_mails"] = (
         InboundMail.objects.filter(_sender(emails), ticket__isnull=True)

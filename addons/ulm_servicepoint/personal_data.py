@@ -46,7 +46,7 @@ def find_citizens(query: str, limit: int = 20) -> QuerySet[Citizen]:
 def citizen_by_uuid(value: object) -> Citizen | None:
     """The citizen with this uuid (a link's), or None, also for a malformed one."""
     try:
-        return Citizen.objects.filter(uuid=value).first()
+        return Citizen.objects.filter(uuid=str(value)).first()
     except (ValueError, ValidationError):
         return None
 

@@ -16,6 +16,7 @@ ratings; callbacks and handoffs; and the audit events about the citizen and the 
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import tempfile
@@ -157,6 +158,7 @@ def collect(person: Person) -> tuple[dict[str, Any], list[PackedFile]]:
         Ticket.objects.filter(pk__in=ids).select_related("queue").order_by("created", "pk")
     )
     references = platform.references_of(ids)
+    told = knowledge.answers_told_in(ids)
     cases = platform.case_records(ids)
     followups: dict[int, list[dict[str, Any]]] = {}
     for followup in FollowUp.objects.filter(ticket_id__in=ids).order_by("date", "pk"):
@@ -205,7 +207,7 @@ def collect(person: Person) -> tuple[dict[str, Any], list[PackedFile]]:
                 "custom_fields": custom.get(ticket.pk, {}),
                 "cc": ccs.get(ticket.pk, []),
                 "follow_ups": followups.get(ticket.pk, []),
-                "knowledge_answers": knowledge.answers_told(ticket),
+                "knowledge_answers": told.get(ticket.pk, []),
             }
         )
     channel = channels.channel_data(ids, person.emails, person.phones)
@@ -213,7 +215,7 @@ def collect(person: Person) -> tuple[dict[str, Any], list[PackedFile]]:
         raw = mail.pop("raw")
         mail["file"] = f"mails/empfangen-{number}.eml" if raw else ""
         if raw:
-            files.append((mail["file"], lambda raw=raw: raw))
+            files.append((mail["file"], functools.partial(bytes, raw)))
     for held in channel["held_submissions"]:
         for packed in held["files"]:
             stored = packed.pop("file")

@@ -12,6 +12,7 @@ deletes the person's Art. 15 packages. The audit log gets
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,7 +65,7 @@ def erase_citizen(citizen: Any, by: Any, path: str = "") -> dict[str, Any]:
         for ticket in check.tickets:
             platform.anonymise_ticket(ticket)
         packages = AccessRequest.objects.filter(citizen_id__in=person.citizen_ids)
-        stored = [(p.file.storage, p.file.name) for p in packages if p.file]
+        stored = [(p.file.storage, p.file.name or "") for p in packages if p.file]
         package_count = packages.update(query="", file="", summary={})
         citizens = platform.delete_citizens(person.citizen_ids)
         done: dict[str, Any] = {
@@ -76,5 +77,5 @@ def erase_citizen(citizen: Any, by: Any, path: str = "") -> dict[str, Any]:
         }
         record(by, "art17", "citizen", citizen.pk, path, **done)
         for storage, name in stored:
-            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+            transaction.on_commit(functools.partial(storage.delete, name))
     return done

@@ -78,7 +78,8 @@ def eva(demo, agent):
     )  # fmt: skip
     by_form = channels.submit_web_request(
         channels.WebRequest(
-            subject="Frage zum Anwohnerparken", message="Gilt mein Ausweis auch im Hof?",
+            subject="Frage zum Anwohnerparken",
+            message="Gilt mein Ausweis auch im Hof?\n" + "Hof" * 200,  # a word wider than a line
             email=EVA_MAIL, name="Eva Ernst",
         )
     )  # fmt: skip
