@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from helpdesk.models import Ticket
 
 from ulm_channels import services as channels
@@ -64,7 +65,10 @@ def erase_citizen(citizen: Any, by: Any, path: str = "") -> dict[str, Any]:
             raise ErasureRefused(check.reasons)
         for ticket in check.tickets:
             platform.anonymise_ticket(ticket)
-        packages = AccessRequest.objects.filter(citizen_id__in=person.citizen_ids)
+        about = Q(citizen_id__in=person.citizen_ids)
+        for identifier in person.emails + person.phones:
+            about |= Q(citizen__isnull=True, query__iexact=identifier)
+        packages = AccessRequest.objects.filter(about)
         stored = [(p.file.storage, p.file.name or "") for p in packages if p.file]
         package_count = packages.update(query="", file="", summary={})
         citizens = platform.delete_citizens(person.citizen_ids)

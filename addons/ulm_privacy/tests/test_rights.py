@@ -189,6 +189,8 @@ def test_erasing_an_ended_citizen_removes_his_data_everywhere_and_keeps_statisti
     eva, officer, client
 ):
     end_all(eva)
+    asked_before = rights.request_package(officer, None, EVA_MAIL)
+    rights.run_access_package(asked_before.pk)
     SatisfactionRating.objects.create(ticket=eva["mail"], level=4, comment="Danke, Eva")
     HeldSubmission.objects.create(
         reason="rate_limit", name="Eva Ernst", email=EVA_MAIL, subject="Nochmal", message="Hallo"
@@ -224,6 +226,9 @@ def test_erasing_an_ended_citizen_removes_his_data_everywhere_and_keeps_statisti
     assert sorted(CaseRecord.objects.values_list("channel", flat=True)) == channels_before
     assert Citizen.objects.filter(name="Otto Ober").exists()  # nobody else's data goes
     assert CaseRecord.objects.get(ticket=eva["otto"]).values["gegenstaende"] == "1 Sofa, 2 Stühle"
+    asked_before.refresh_from_db()
+    assert not asked_before.file  # the package made before is gone with the data
+    assert asked_before.query == ""
     event = AuditEvent.objects.get(action="art17")
     assert event.object_id == str(eva["citizen"].pk)
     assert set(event.detail["tickets"]) == {eva[k].pk for k in ("phone", "form", "mail")}
