@@ -20,7 +20,7 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 from tests.support.html import form_fields, visible_text
 from ulm_channels import services as channels
 from ulm_channels.models import Call, HeldSubmission, InboundMail, SatisfactionRating, WebSubmission
-from ulm_privacy import rights
+from ulm_privacy import jobs, rights
 from ulm_privacy.models import AccessRequest, AuditEvent
 from ulm_servicepoint import services as platform
 from ulm_servicepoint.models import CaseRecord, Citizen, RequestType
@@ -100,7 +100,7 @@ def eva(demo, agent):
 
 
 def package_of(access: AccessRequest) -> tuple[dict, zipfile.ZipFile]:
-    rights.run_access_package(access.pk)
+    jobs.build_access_package(request_id=access.pk)  # what the worker runs
     access.refresh_from_db()
     assert access.state == AccessRequest.State.DONE, access.error
     archive = zipfile.ZipFile(io.BytesIO(access.file.read()))
@@ -156,6 +156,24 @@ def test_an_unknown_citizen_gives_an_empty_package_not_an_error(eva, officer, cl
     assert download.status_code == 200
     assert zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).namelist()
     assert AuditEvent.objects.filter(action="art15", detail__step="downloaded").count() == 1
+
+
+def test_a_failing_package_is_marked_failed_not_lost(eva, officer, client, monkeypatch):
+    def broken(person):
+        raise RuntimeError("storage full")
+
+    monkeypatch.setattr(rights.access, "collect", broken)
+    access = rights.request_package(officer, eva["citizen"])
+    jobs.build_access_package(request_id=access.pk)  # never raises in the worker
+    access.refresh_from_db()
+    assert access.state == AccessRequest.State.FAILED
+    assert "storage full" in access.error
+    client.force_login(officer)
+    assert "Bitte fordern Sie die Auskunft erneut an" in visible_text(
+        client.get(reverse("ulm_privacy:rights"))
+    )
+    download = client.get(reverse("ulm_privacy:rights_download", args=[access.uuid]))
+    assert download.status_code == 404
 
 
 def test_the_package_about_an_address_holds_what_the_channels_keep_under_it(eva, officer):
