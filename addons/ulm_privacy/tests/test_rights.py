@@ -107,7 +107,13 @@ def package_of(access: AccessRequest) -> tuple[dict, zipfile.ZipFile]:
     return json.loads(archive.read("auskunft.json")), archive
 
 
-def test_the_package_holds_everything_about_the_citizen_across_channels(eva, officer):
+def test_the_package_holds_everything_about_the_citizen_across_channels(
+    eva, officer, agent, demo_knowledge
+):
+    from helpdesk.models import KBItem
+
+    kbitem = KBItem.objects.filter(title__icontains="Sperrmüll").first() or KBItem.objects.first()
+    demo_knowledge.record_answer_use(eva["phone"], kbitem, agent)  # the agent told her this
     access = rights.request_package(officer, eva["citizen"])
     # the worker's job is queued with the request
     assert ProcrastinateJob.objects.filter(
@@ -134,6 +140,10 @@ def test_the_package_holds_everything_about_the_citizen_across_channels(eva, off
     assert any(EVA_MAIL in m["recipients"] for m in channel["sent_mails"])  # confirmations
     assert {c["ticket_id"] for c in channel["calls"]} == {eva["phone"].pk, None}  # by number
     assert len(channel["web_submissions"]) == 1
+    assert phone_ticket["knowledge_answers"] == [f"„{kbitem.title}“, Version 1"]
+    # who did what with her data: when and what, not the employee's name
+    assert {e["action"] for e in data["audit_events"]} >= {"art15"}
+    assert "dora.datenschutz" not in archive.read("auskunft.json").decode()
     assert archive.read("auskunft.pdf").startswith(b"%PDF")
     assert "Otto" not in archive.read("auskunft.json").decode()
     steps = list(AuditEvent.objects.filter(action="art15").values_list("detail__step", flat=True))
