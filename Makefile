@@ -6,9 +6,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Debian packages the project needs: gettext compiles the German catalogues; chromium (driven by
-# Playwright, never downloaded) and npm (axe-core) run the browser tests; dovecot-imapd and
-# openssl give the e-mail tests a real IMAP server with TLS on loopback.
+# Playwright, never downloaded) and npm (axe-core; oidc-provider for the sign-on tests) run the
+# browser tests; dovecot-imapd and openssl give the e-mail tests a real IMAP server with TLS on
+# loopback.
 APT_PACKAGES := gettext chromium fonts-dejavu-core dovecot-imapd openssl
+# Single sign-on (optional, README "Single sign-on"): python-ldap is built from source against
+# libldap2-dev and libsasl2-dev (gcc, python3-dev); slapd and ldap-utils give the tests a real
+# OpenLDAP directory on loopback. The system's own slapd service is not wanted: it is stopped
+# and disabled right after its installation (the tests start their own).
+APT_PACKAGES += gcc python3-dev libldap2-dev libsasl2-dev slapd ldap-utils
 # npm comes with some Node.js builds; Debian's own package only where no npm is there
 APT_PACKAGES += $(if $(shell command -v npm),,npm)
 AXE := node_modules/axe-core/axe.min.js
@@ -29,7 +35,7 @@ help:
 	@echo "make test   - set everything up and run every check"
 	@echo "make setup  - virtual environment, dependencies, Debian packages, migrations, messages"
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock | apt-packages
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
@@ -39,7 +45,12 @@ apt-packages:
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null || exit 1; \
+		case " $$missing " in *" slapd "*) \
+			$$SUDO service slapd stop >/dev/null 2>&1; \
+			$$SUDO update-rc.d slapd disable >/dev/null 2>&1; \
+			$$SUDO systemctl disable --now slapd >/dev/null 2>&1; true;; \
+		esac; \
 	fi
 
 $(AXE): package.json package-lock.json | apt-packages

@@ -15,6 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config import sso
 from config.env import env_bool, env_int, env_list, env_str
 from config.hooks import public_view_protector
 
@@ -175,6 +176,21 @@ AXES_CLIENT_IP_CALLABLE = "ulm_servicepoint.security.client_ip"
 AXES_VERBOSE = False
 LOGIN_URL = "helpdesk:login"
 LOGIN_REDIRECT_URL = "ulm_servicepoint:worklist"  # the work list is the landing page
+# Single sign-on, optional and off by default (README "Single sign-on"): LDAP while ULM_LDAP_URI
+# is set, OpenID Connect while ULM_OIDC_CLIENT_ID is; the local login above stays. Neither
+# library is imported while its variable is unset.
+ULM_OIDC_ENABLED = False
+# external group (lower case) → role group names; config.sso fills them from the environment
+ULM_LDAP_GROUP_ROLE_MAP: dict[str, tuple[str, ...]] = {}
+ULM_OIDC_GROUP_ROLE_MAP: dict[str, tuple[str, ...]] = {}
+ULM_OIDC_USERNAME_CLAIM = "preferred_username"
+ULM_OIDC_GROUPS_CLAIM = "groups"
+SSO_SETTINGS = {**sso.ldap_settings(), **sso.oidc_settings()}
+globals().update(SSO_SETTINGS)
+if "AUTH_LDAP_SERVER_URI" in SSO_SETTINGS:
+    AUTHENTICATION_BACKENDS.append(sso.LDAP_BACKEND)
+if ULM_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append(sso.OIDC_BACKEND)
 
 # --- German first ---------------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "de")

@@ -1,5 +1,6 @@
 """URL map: the helpdesk under /helpdesk/, our addons beside it, the admin, health."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -30,6 +31,10 @@ urlpatterns = [
     path("", include("ulm_kpi.urls")),
     path("", include("ulm_privacy.urls")),
 ]
+# single sign-on over OpenID Connect, only while it is configured (README "Single sign-on"): the
+# provider sends the browser back to /sso/oidc/callback/ (a GET by the protocol: it logs in)
+if settings.ULM_OIDC_ENABLED:
+    urlpatterns.append(path("sso/oidc/", include("mozilla_django_oidc.urls")))
 
 # German error pages, JSON for API clients (ulm_servicepoint.refusals); 500.html is static
 handler400 = "ulm_servicepoint.refusals.bad_request"
