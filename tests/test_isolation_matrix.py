@@ -44,6 +44,9 @@ Access codes:
 - ``ADMIN_MODEL``: an admin page of a model: whoever holds a permission on the model.
 - ``KPI``: who may see key figures (``ulm_kpi.services.may_see_kpis``).
 - ``QUALITY``: permission ``ulm_kpi.review_quality``.
+- ``PRIVACY``: permission ``ulm_privacy.handle_data_requests`` (Art. 15 and 17); ``AUDIT``:
+  permission ``ulm_privacy.view_audit_log``. Their holders may see every department's citizens
+  there.
 - ``OFF``: switched off, refused to everyone (listed in the README).
 - ``ANY``: no status expected (the session's own pages: logout, language, password forms);
   the leak and no-change checks apply as everywhere.
@@ -96,6 +99,13 @@ SUPERUSER, ADMIN_MODEL, KPI, QUALITY, OFF, ANY = (
     "off",
     "any",
 )
+PRIVACY, AUDIT = "privacy", "audit"
+# the data-protection officer's pages: their permission, and they may show any citizen's data
+# to its holders (answering Art. 15 and 17 means seeing every department's citizens)
+OFFICER_PERMISSIONS = {
+    PRIVACY: "ulm_privacy.handle_data_requests",
+    AUDIT: "ulm_privacy.view_audit_log",
+}
 
 # fmt: off
 MATRIX: dict[str, str] = {
@@ -204,6 +214,7 @@ MATRIX: dict[str, str] = {
     "admin/ulm_servicepoint/captureschema/*": ADMIN_MODEL,
     "admin/ulm_servicepoint/citizen/*": ADMIN_MODEL,
     "admin/ulm_servicepoint/caserecord/*": ADMIN_MODEL,
+    "admin/ulm_servicepoint/archiveoffer/*": ADMIN_MODEL,
     "admin/ulm_servicepoint/countervisit/*": ADMIN_MODEL,
     "admin/ulm_knowledge/service/*": ADMIN_MODEL,
     "admin/ulm_knowledge/answer/*": ADMIN_MODEL,
@@ -322,6 +333,11 @@ MATRIX: dict[str, str] = {
     "helpdesk/qualitaet/": QUALITY,
     "helpdesk/qualitaet/meine/": LOGIN,
     "helpdesk/qualitaet/<int:sample_id>/": QUALITY,
+    # --- data protection (ulm_privacy) ----------------------------------------------------
+    "helpdesk/datenschutz/auskunft/": PRIVACY,
+    "helpdesk/datenschutz/auskunft/anfordern/": PRIVACY,
+    "helpdesk/datenschutz/auskunft/<uuid:uuid>/zip/": PRIVACY,
+    "helpdesk/datenschutz/auskunft/buerger/<uuid:uuid>/loeschen/": PRIVACY,
 }
 # fmt: on
 
@@ -539,6 +555,8 @@ class Objects:
                     if "weiterleitung" in key
                     else self.callback.uuid
                     if "rueckrufe" in key
+                    else self.citizen.uuid
+                    if "auskunft/buerger" in key and self.citizen
                     else uuid.UUID(int=1)
                 )
             elif name == "action":
@@ -740,6 +758,8 @@ def _expected(
         return may_see_kpis(user) if department is None else department in role.figures
     if code == QUALITY:
         return user.has_perm("ulm_kpi.review_quality")
+    if code in OFFICER_PERMISSIONS:
+        return user.has_perm(OFFICER_PERMISSIONS[code])
     if code == OFF:
         return False
     if code == ADMIN_MODEL:
@@ -919,6 +939,12 @@ def _try(
     allowed_marks = set(role.personal)
     if code == TOKEN and department is not None:
         allowed_marks.add(department)
+    if (
+        code in OFFICER_PERMISSIONS
+        and user is not None
+        and user.has_perm(OFFICER_PERMISSIONS[code])
+    ):
+        allowed_marks |= set(MARKS)
     for dept, mark in MARKS.items():
         if mark.lower() in body:
             SEEN.add((role.name, dept))

@@ -16,6 +16,8 @@ from ulm_channels.mail.outbox import outbound_message, ticket_mails
 from ulm_channels.mail.outbox import send_again as send_mail_again
 from ulm_channels.mail.quarantine import create_ticket_from_mail, discard_mail, retry_mail
 from ulm_channels.mail.sources import ingest_paths
+from ulm_channels.personal_data import channel_data, erase_person
+from ulm_channels.personal_data import person_ticket_ids as channel_ticket_ids
 from ulm_channels.phone import apply_event as record_call_event
 from ulm_channels.phone import caller_tickets, link_call_to_ticket, reachability
 from ulm_channels.retention import prune_received_mail
@@ -64,12 +66,15 @@ __all__ = [
     "add_citizen_message",
     "announce_citizen_reply",
     "caller_tickets",
+    "channel_data",
+    "channel_ticket_ids",
     "citizen_attachment",
     "citizen_link",
     "confirmation_mail",
     "create_ticket_from_mail",
     "discard_held_submission",
     "discard_mail",
+    "erase_person",
     "ingest_message",
     "ingest_paths",
     "intake_web_request",

@@ -120,6 +120,19 @@ def answers_told(ticket: Ticket) -> list[str]:
     ]
 
 
+def answers_told_in(ticket_ids: list[int]) -> dict[int, list[str]]:
+    """``answers_told`` for many tickets in one query: {ticket id: items given} (an Art. 15
+    package lists them for every request of a citizen)."""
+    told: dict[int, list[str]] = {}
+    uses = AnswerUse.objects.filter(ticket_id__in=ticket_ids).select_related("kbitem")
+    for use in uses.order_by("pk"):
+        told.setdefault(use.ticket_id, []).append(
+            gettext("“%(title)s”, version %(version)d")
+            % {"title": use.kbitem.title, "version": use.version}
+        )
+    return told
+
+
 def record_answer_use(ticket: Ticket, kbitem: KBItem, user: User | None = None) -> AnswerUse:
     """Proof of what the citizen was told: the item and its current version, linked to the
     ticket (``Ticket.kbitem``); also feeds the usage signal."""

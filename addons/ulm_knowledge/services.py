@@ -19,6 +19,7 @@ from ulm_knowledge.imports import ImportSummary, import_services
 from ulm_knowledge.in_ticket import (
     Suggestion,
     answers_told,
+    answers_told_in,
     give_answer,
     linked_suggestions,
     published_answer_text,
@@ -68,6 +69,7 @@ __all__ = [
     "Suggestion",
     "answer_text",
     "answers_told",
+    "answers_told_in",
     "approve",
     "citizen_suggestions",
     "compose_answer",

@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class UlmPrivacyConfig(AppConfig):
     name = "ulm_privacy"
     verbose_name = _("Data protection")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save, pre_save
+
+        from ulm_privacy import rights_signals
+
+        # Art. 16: every change of a citizen's personal data is recorded
+        pre_save.connect(
+            rights_signals.before_citizen_saved,
+            sender="ulm_servicepoint.Citizen",
+            dispatch_uid="ulm_privacy.correction_before",
+        )
+        post_save.connect(
+            rights_signals.after_citizen_saved,
+            sender="ulm_servicepoint.Citizen",
+            dispatch_uid="ulm_privacy.correction_after",
+        )

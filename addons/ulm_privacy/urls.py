@@ -1,3 +1,5 @@
+from django.urls import include, path
+
 app_name = "ulm_privacy"
 
-urlpatterns: list = []
+urlpatterns: list = [path("", include("ulm_privacy.rights_urls"))]

@@ -57,6 +57,7 @@ from ulm_routing.handoffs import (
 )
 from ulm_routing.intake import intake_mode, route_at_intake
 from ulm_routing.models.handoffs import OPEN_STATES, WITH_DEPARTMENT
+from ulm_routing.personal_data import erase_person, routing_data
 from ulm_routing.routing import (
     DryRun,
     apply_decision,
@@ -133,6 +134,7 @@ __all__ = [
     "departments_headed_by",
     "dry_run",
     "due_at",
+    "erase_person",
     "escalate_overdue",
     "evaluate",
     "evaluate_ticket",
@@ -172,6 +174,7 @@ __all__ = [
     "resume_clock",
     "route_at_intake",
     "route_ticket",
+    "routing_data",
     "save_rule",
     "save_rule_set",
     "send_prepared_answer",

@@ -38,3 +38,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_id}"
+
+
+from ulm_privacy.models.rights import AccessRequest  # noqa: E402, F401  # citizens rights
