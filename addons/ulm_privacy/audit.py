@@ -417,12 +417,16 @@ def purge_expired(now: datetime | None = None, batch: int = PURGE_BATCH) -> int:
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT set_config('ulm_privacy.audit_retention', 'on', true)")
-            cursor.execute(
-                f"DELETE FROM {table} WHERE id IN "  # noqa: S608 - the model's own table
-                f"(SELECT id FROM {table} WHERE at < %s ORDER BY at LIMIT %s)",
-                [cutoff, batch],
-            )
-            count = cursor.rowcount
+            try:
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE id IN "  # noqa: S608 - the model's own table
+                    f"(SELECT id FROM {table} WHERE at < %s ORDER BY at LIMIT %s)",
+                    [cutoff, batch],
+                )
+                count = cursor.rowcount
+            finally:
+                # called inside a caller's transaction, the switch would outlive this batch
+                cursor.execute("SELECT set_config('ulm_privacy.audit_retention', 'off', true)")
         deleted += count
         if count < batch:
             break

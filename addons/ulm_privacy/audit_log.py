@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ulm_privacy.audit import ACTIONS, OBJECT_TYPES
 from ulm_privacy.models import AuditEvent
@@ -159,7 +160,7 @@ def guard(text: str) -> str:
 
 def csv_header() -> list[str]:
     return [
-        _("Time"),
+        pgettext("audit log", "Time"),
         _("User"),
         _("Action"),
         _("Object type"),

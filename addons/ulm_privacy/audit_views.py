@@ -45,7 +45,7 @@ def audit_log_page(request: HttpRequest) -> HttpResponse:
     """Who viewed, searched, exported, changed or deleted personal data: filtered, 50 a page."""
     if not request.user.has_perm(PERMISSION):
         return _refused(request)
-    context = {"values": request.GET, **_choices()}
+    context = {"values": request.GET, "retention": audit.retention_months(), **_choices()}
     try:
         chosen = audit_log.parse_filter(request.GET)
         number = audit_log.parse_page(request.GET)
@@ -69,7 +69,6 @@ def audit_log_page(request: HttpRequest) -> HttpResponse:
         ],
         query=request.GET.urlencode(),
         paging=_without_page(request),
-        retention=audit.retention_months(),
     )
     return render(request, "ulm_privacy/audit/log.html", context)
 
