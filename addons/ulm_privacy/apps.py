@@ -1,5 +1,6 @@
 """Data protection: the audit log, citizens' rights (DSGVO Art. 15, 16, 17) and the
 data-protection officer's pages."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -290,13 +290,9 @@ RULES: dict[str, Rule] = {
     "ulm_knowledge:give-answer": TICKET_WRITE,
     "ulm_kpi:quality_review": Rule(object_type="ulm_kpi.qualitysample", kwarg="sample_id"),
     "ulm_routing:handoff_action": Rule(object_type="ulm_routing.handoff", kwarg="uuid", read=""),
-    "ulm_routing:callback_action": Rule(
-        object_type="ulm_routing.callback", kwarg="uuid", read=""
-    ),
+    "ulm_routing:callback_action": Rule(object_type="ulm_routing.callback", kwarg="uuid", read=""),
     # searches (the query is kept: it is what was looked for)
-    "ulm_servicepoint:worklist": Rule(
-        object_type="", kwarg="", read="search", write="", query="q"
-    ),
+    "ulm_servicepoint:worklist": Rule(object_type="", kwarg="", read="search", write="", query="q"),
     "ulm_routing:worklist": Rule(object_type="", kwarg="", read="search", write="", query="q"),
     "ulm_servicepoint:worklist_bulk": Rule(resolve=_worklist_bulk),
     # a caller's number looked up on the capture start; a known citizen on the capture screen

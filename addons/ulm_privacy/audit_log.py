@@ -77,9 +77,7 @@ def _date(query: Mapping[str, str], name: str, label: str) -> date | None:
             _("“%(field)s” must be a date like 2026-11-30.") % {"field": label}
         ) from None
     if not EARLIEST <= day <= LATEST:
-        raise FilterInvalid(
-            _("“%(field)s” must lie between 2000 and 2100.") % {"field": label}
-        )
+        raise FilterInvalid(_("“%(field)s” must lie between 2000 and 2100.") % {"field": label})
     return day
 
 

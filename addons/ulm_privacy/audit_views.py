@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,7 +82,7 @@ def _without_page(request: HttpRequest) -> str:
 
 @login_required
 @require_GET
-def audit_log_export(request: HttpRequest) -> HttpResponse:
+def audit_log_export(request: HttpRequest) -> HttpResponseBase:
     """The filtered events as CSV (at most MAX_EXPORT; more: narrow the filter)."""
     if not request.user.has_perm(PERMISSION):
         return _refused(request)

@@ -16,9 +16,7 @@ from ulm_privacy.models import AuditEvent
 @pytest.fixture
 def dpo(demo, django_user_model):
     """The data-protection officer: reads the audit log, edits no ticket."""
-    user = django_user_model.objects.create_user(
-        "dora.datenschutz", password="x", is_staff=True
-    )
+    user = django_user_model.objects.create_user("dora.datenschutz", password="x", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_audit_log"))
     return user
 

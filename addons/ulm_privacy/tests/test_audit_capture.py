@@ -12,7 +12,7 @@ from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
 from tests.support.html import form_fields, soup, visible_text
 from ulm_privacy import audit
 from ulm_privacy.models import AuditEvent
-from ulm_privacy.tests.audit_fixtures import dpo, events, kfz_ticket, waste_ticket  # noqa: F401
+from ulm_privacy.tests.audit_fixtures import events
 from ulm_servicepoint.models import Citizen, RequestType
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,9 @@ def test_a_foreign_or_missing_ticket_leaves_no_event(client, kfz_clerk, waste_ti
     # the host sends the clerk back to his list: he saw nothing of the ticket
     foreign = client.get(reverse("helpdesk:view", args=[waste_ticket.id]))
     assert foreign.status_code == 302
-    assert client.get(reverse("ulm_servicepoint:case_edit", args=[waste_ticket.id])).status_code == 404
+    assert (
+        client.get(reverse("ulm_servicepoint:case_edit", args=[waste_ticket.id])).status_code == 404
+    )
     assert client.get(reverse("helpdesk:ticket_cc", args=[waste_ticket.id])).status_code == 404
     assert client.get(reverse("helpdesk:view", args=[999_999])).status_code in (302, 404)
     refused = client.post(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from tests.support.html import soup, visible_text
 from ulm_privacy import services
 from ulm_privacy.models import AuditEvent
-from ulm_privacy.tests.audit_fixtures import dpo, events, insert_event  # noqa: F401
+from ulm_privacy.tests.audit_fixtures import events, insert_event
 
 pytestmark = pytest.mark.django_db
 URL = "/helpdesk/datenschutz/protokoll/"
@@ -101,7 +101,10 @@ def test_the_period_filter(dpo_client, logged):
     [
         ({"aktion": "anschauen"}, "Diese Aktion ist nicht bekannt."),
         ({"von": "2026-13-01"}, "„Von“ muss ein Datum wie 2026-11-30 sein."),
-        ({"von": "2026-11-30", "bis": "2026-11-01"}, "Der Zeitraum darf nicht enden, bevor er beginnt."),
+        (
+            {"von": "2026-11-30", "bis": "2026-11-01"},
+            "Der Zeitraum darf nicht enden, bevor er beginnt.",
+        ),
         ({"bis": "1900-01-01"}, "„Bis“ muss zwischen 2000 und 2100 liegen."),
         ({"benutzer": "x" * 151}, "„Benutzer“ darf höchstens 150 Zeichen lang sein."),
         ({"objektart": "<script>"}, "Diese Objektart ist nicht bekannt."),
@@ -129,7 +132,8 @@ def test_the_log_is_paginated(dpo_client, agent):
     second = dpo_client.get(URL, {"aktion": "view", "objektart": "helpdesk.ticket", "seite": "2"})
     assert len(rows(second)) == 10
     link = soup(first).select_one("a.page-link")["href"]
-    assert "aktion=view" in link and "seite=2" in link
+    assert "aktion=view" in link
+    assert "seite=2" in link
 
 
 def test_the_export_is_a_german_csv_and_recorded(dpo_client, logged):
@@ -189,7 +193,8 @@ def test_nobody_logged_in_is_sent_to_the_login(client):
 def test_the_sidebar_links_the_log_for_the_officer_only(client, dpo, agent):
     client.force_login(dpo)
     link = soup(client.get(URL)).select_one(f'nav a[href="{URL}"]')
-    assert link is not None and link.get_text(strip=True) == "Datenschutz"
+    assert link is not None
+    assert link.get_text(strip=True) == "Datenschutz"
     client.force_login(agent)
     page = client.get(reverse("ulm_servicepoint:worklist"))
     assert soup(page).select_one(f'a[href="{URL}"]') is None
