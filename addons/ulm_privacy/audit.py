@@ -348,6 +348,8 @@ def event_for(
     action = rule.read if reading else rule.write
     if not action:
         return None
+    if request.method == "DELETE" and action == "change":
+        action = "delete"  # the API's DELETE of a ticket
     detail: dict[str, Any] = {}
     if rule.query:
         query = _kept(request.GET.get(rule.query, ""), QUERY_LIMIT)
@@ -364,10 +366,15 @@ def event_for(
     return action, rule.object_type, object_id, detail
 
 
+RECORD_ARGUMENTS = frozenset({"user", "action", "object_type", "object_id", "path"})
+
+
 def record_request(request: HttpRequest, event: Event) -> AuditEvent:
     """Records ``event`` for the request's user, in a savepoint of its own (a failure leaves
     the caller's transaction usable)."""
     action, object_type, object_id, detail = event
+    # a URL argument named like one of record()'s own (a handoff's <action>) keeps a prefix
+    detail = {f"url_{key}" if key in RECORD_ARGUMENTS else key: v for key, v in detail.items()}
     with transaction.atomic():
         return record(
             request.user,

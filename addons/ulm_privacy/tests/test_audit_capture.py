@@ -237,3 +237,23 @@ def test_a_change_that_cannot_be_recorded_is_rolled_back(client, agent, kfz_tick
 def test_public_pages_cost_no_event(client):
     assert client.get(reverse("ulm_channels:request_types")).status_code == 200
     assert events() == []
+
+
+def test_a_clerks_answer_to_a_handoff_is_a_change(city, agent, berta, client):
+    from tests.support.routing import capture_sperrmuell
+    from ulm_routing.models import Handoff
+    from ulm_servicepoint.services import Outcome
+
+    ticket = capture_sperrmuell(agent, Outcome.FORWARD)
+    handoff = Handoff.objects.get(ticket=ticket)
+    client.force_login(berta)
+    url = reverse("ulm_routing:handoff_action", args=[handoff.uuid, "antworten"])
+    assert client.post(url, {"text": ""}).status_code == 400  # nothing answered: no event
+    assert client.post(url, {"text": "Abholung am 12.12."}).status_code == 302
+    [event] = AuditEvent.objects.filter(username="berta.abfall")
+    assert (event.action, event.object_type, event.object_id) == (
+        "change",
+        "ulm_routing.handoff",
+        str(handoff.uuid),
+    )
+    assert event.detail == {"url_action": "antworten"}
