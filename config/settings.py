@@ -308,6 +308,8 @@ LOGGING = {
 # --- Our addons -----------------------------------------------------------------------------
 # the audit log's own retention (ulm_privacy): older events are deleted nightly
 ULM_PRIVACY_AUDIT_RETENTION_MONTHS = env_int("ULM_PRIVACY_AUDIT_RETENTION_MONTHS", 24)
+# true: a page view's audit event waits for the disk on commit (default: not, see ulm_privacy)
+ULM_PRIVACY_AUDIT_SYNCHRONOUS = env_bool("ULM_PRIVACY_AUDIT_SYNCHRONOUS", False)
 ULM_SERVICEPOINT_CITY_NAME = env_str("ULM_CITY_NAME", "Stadt Ulm (Demo)")
 ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE = env_str("ULM_SERVICE_CENTER_QUEUE", "servicecenter")
 ULM_CHANNELS_PHONE_TOKEN = env_str("ULM_CHANNELS_PHONE_TOKEN")
