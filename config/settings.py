@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ulm_servicepoint.host_text.HostTextMiddleware",
+    # the audit log: who viewed, searched, exported or changed personal data (ulm_privacy);
+    # after authentication, around the view
+    "ulm_privacy.middleware.AuditMiddleware",
     # login throttling (django-axes): last, as its documentation asks
     "axes.middleware.AxesMiddleware",
 ]
@@ -321,6 +324,10 @@ LOGGING = {
 }
 
 # --- Our addons -----------------------------------------------------------------------------
+# the audit log's own retention (ulm_privacy): older events are deleted nightly
+ULM_PRIVACY_AUDIT_RETENTION_MONTHS = env_int("ULM_PRIVACY_AUDIT_RETENTION_MONTHS", 24)
+# true: a page view's audit event waits for the disk on commit (default: not, see ulm_privacy)
+ULM_PRIVACY_AUDIT_SYNCHRONOUS = env_bool("ULM_PRIVACY_AUDIT_SYNCHRONOUS", False)
 ULM_SERVICEPOINT_CITY_NAME = env_str("ULM_CITY_NAME", "Stadt Ulm (Demo)")
 ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE = env_str("ULM_SERVICE_CENTER_QUEUE", "servicecenter")
 # where packages for the city archive are written before archive-worthy cases are erased

@@ -334,6 +334,8 @@ MATRIX: dict[str, str] = {
     "helpdesk/qualitaet/meine/": LOGIN,
     "helpdesk/qualitaet/<int:sample_id>/": QUALITY,
     # --- data protection (ulm_privacy) ----------------------------------------------------
+    "helpdesk/datenschutz/protokoll/": AUDIT,
+    "helpdesk/datenschutz/protokoll/export.csv": AUDIT,
     "helpdesk/datenschutz/auskunft/": PRIVACY,
     "helpdesk/datenschutz/auskunft/anfordern/": PRIVACY,
     "helpdesk/datenschutz/auskunft/<uuid:uuid>/zip/": PRIVACY,

@@ -1,3 +1,6 @@
+"""Data protection: the audit log, citizens' rights (DSGVO Art. 15, 16, 17) and the
+data-protection officer's pages."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,9 +10,10 @@ class UlmPrivacyConfig(AppConfig):
     verbose_name = _("Data protection")
 
     def ready(self) -> None:
+        # the system check of the audit log's retention; the admin's changes into the audit log
         from django.db.models.signals import post_save, pre_save
 
-        from ulm_privacy import rights_signals
+        from ulm_privacy import checks, receivers, rights_signals  # noqa: F401
 
         # Art. 16: every change of a citizen's personal data is recorded
         pre_save.connect(

@@ -34,7 +34,11 @@ class AuditEvent(models.Model):
             ("view_audit_log", _("Can read and export the audit log")),
             ("handle_data_requests", _("Can answer citizens' data-protection requests")),
         ]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # the data-protection officer's filter "who": one person's events, newest first
+            models.Index(fields=["username", "at"], name="ulm_privacy_user_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_id}"

@@ -1,6 +1,7 @@
 """Fixtures of ulm_privacy's tests: a real OpenLDAP directory on loopback (``ldap_directory``,
 one per run) and the project signed on to it (``ldap_sso``); a real OpenID Connect provider
-(``oidc_provider``) and the project signed on to it (``oidc_sso``)."""
+(``oidc_provider``) and the project signed on to it (``oidc_sso``); the audit log's tickets and
+officer (``audit_fixtures``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import pytest
 
 from tests.support.ldap import BIND_DN, BIND_PASSWORD, GROUPS, PEOPLE, LdapServer, group_dn
 from tests.support.oidc import TEST_CLIENT_CALLBACK, configure_oidc, start_oidc_provider
+from tests.support.routing import berta, city  # noqa: F401 - fixtures
+from ulm_privacy.tests.audit_fixtures import dpo, kfz_ticket, waste_ticket  # noqa: F401 - fixtures
 
 # people of the test directory: uid → (password, given name, family name, groups)
 LDAP_PEOPLE = {

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ulm_privacy", "0001_initial"),
+        ("ulm_privacy", "0002_audit_append_only"),
         ("ulm_servicepoint", "0013_drop_required_flag"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
