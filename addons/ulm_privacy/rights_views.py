@@ -57,7 +57,7 @@ def rights_index(request: HttpRequest) -> HttpResponse:
     query = query.strip()
     found = list(platform.find_citizens(query)) if query else []
     if query:
-        record(request.user, "search", "citizen", "", request.path, hits=len(found))
+        record(request.user, "search", "ulm_servicepoint.citizen", "", request.path, hits=len(found))
     return render(
         request,
         "ulm_privacy/rights/index.html",
@@ -137,7 +137,7 @@ def rights_erasure(request: HttpRequest, uuid: Any) -> HttpResponse:
             )
         messages.success(request, _("The citizen's personal data has been erased."))
         return redirect("ulm_privacy:rights")
-    record(request.user, "view", "citizen", citizen.pk, request.path)
+    record(request.user, "view", "ulm_servicepoint.citizen", citizen.pk, request.path)
     references = platform.references_of([t.pk for t in check.tickets])
     return render(
         request,

@@ -72,4 +72,4 @@ def record_correction(instance: Any, created: bool) -> None:
     if not changed:
         return
     user, path = _acting.get() or (None, "")
-    record(user, "correct", "citizen", instance.pk, path, fields=changed)
+    record(user, "correct", "ulm_servicepoint.citizen", instance.pk, path, fields=changed)

@@ -79,7 +79,7 @@ def erase_citizen(citizen: Any, by: Any, path: str = "") -> dict[str, Any]:
             **routing.erase_person(person.ticket_ids, person.phones),
             **channels.erase_person(person.emails, person.phones),
         }
-        record(by, "art17", "citizen", citizen.pk, path, **done)
+        record(by, "art17", "ulm_servicepoint.citizen", citizen.pk, path, **done)
         for storage, name in stored:
             transaction.on_commit(functools.partial(storage.delete, name))
     return done

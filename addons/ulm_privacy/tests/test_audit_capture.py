@@ -180,6 +180,7 @@ def test_admin_views_changes_and_deletions_are_recorded(client, admin_user):
     pk = str(citizen.pk)
     assert events() == [
         ("admin", "view", "ulm_servicepoint.citizen", pk),  # the change page
+        ("admin", "correct", "ulm_servicepoint.citizen", pk),  # Art. 16: the fields changed
         ("admin", "change", "ulm_servicepoint.citizen", pk),  # its LogEntry
         ("admin", "search", "ulm_servicepoint.citizen", ""),
         ("admin", "delete", "ulm_servicepoint.citizen", pk),

@@ -248,7 +248,7 @@ def test_erasing_an_ended_citizen_removes_his_data_everywhere_and_keeps_statisti
     assert not WebSubmission.objects.filter(email=EVA_MAIL).exists()
     rating = SatisfactionRating.objects.get(ticket=eva["mail"])
     assert rating.level == 4
-    assert rating.comment == ""
+    assert rating.comment == "(gelöscht)"  # the level and that there was a comment stay
     # the statistics stay: every ticket, every case's channel
     assert Ticket.objects.count() == tickets_before
     assert sorted(CaseRecord.objects.values_list("channel", flat=True)) == channels_before
