@@ -13,7 +13,11 @@ class UlmPrivacyConfig(AppConfig):
         # the system check of the audit log's retention; the admin's changes into the audit log
         from django.db.models.signals import post_save, pre_save
 
-        from ulm_privacy import checks, receivers, rights_signals  # noqa: F401
+        from ulm_privacy import access, checks, receivers, rights_signals  # noqa: F401
+        from ulm_servicepoint.services import register_landing_page
+
+        # the data-protection officer sees no queue: the audit log is the start page
+        register_landing_page(access.landing_page)
 
         # Art. 16: every change of a citizen's personal data is recorded
         pre_save.connect(

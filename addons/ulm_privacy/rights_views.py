@@ -57,7 +57,9 @@ def rights_index(request: HttpRequest) -> HttpResponse:
     query = query.strip()
     found = list(platform.find_citizens(query)) if query else []
     if query:
-        record(request.user, "search", "ulm_servicepoint.citizen", "", request.path, hits=len(found))
+        record(
+            request.user, "search", "ulm_servicepoint.citizen", "", request.path, hits=len(found)
+        )
     return render(
         request,
         "ulm_privacy/rights/index.html",

@@ -78,7 +78,15 @@ def request_package(by: Any, citizen: Any = None, query: str = "", path: str = "
         citizen=citizen, query="" if citizen is not None else query, requested_by=user
     )
     subject = citizen.pk if citizen else ""
-    record(by, "art15", "ulm_servicepoint.citizen", subject, path, step="requested", request=str(access.uuid))
+    record(
+        by,
+        "art15",
+        "ulm_servicepoint.citizen",
+        subject,
+        path,
+        step="requested",
+        request=str(access.uuid),
+    )
     from procrastinate.contrib.django import app
 
     app.configure_task(JOB, allow_unknown=False).defer(request_id=access.pk)
@@ -511,7 +519,15 @@ def open_package(access: AccessRequest, by: Any, path: str = "") -> Any:
     log. FileNotFoundError when the file is gone."""
     handle = access.file.open("rb")
     subject = access.citizen_id or ""
-    record(by, "art15", "ulm_servicepoint.citizen", subject, path, step="downloaded", request=str(access.uuid))
+    record(
+        by,
+        "art15",
+        "ulm_servicepoint.citizen",
+        subject,
+        path,
+        step="downloaded",
+        request=str(access.uuid),
+    )
     return handle
 
 

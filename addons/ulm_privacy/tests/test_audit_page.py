@@ -9,6 +9,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,6 +47,26 @@ def rows(response) -> list[list[str]]:
 def test_the_names_and_paths_are_fixed():
     assert reverse("ulm_privacy:audit_log") == URL
     assert reverse("ulm_privacy:audit_export") == EXPORT
+
+
+def test_the_officer_starts_on_the_log_and_finds_her_pages_in_the_sidebar(dpo_client, dpo):
+    """The officer sees no queue: the work list sends her to the audit log, not to an empty
+    list, and the sidebar leads to the log and (with that permission) to Art. 15 and 17."""
+    landing = dpo_client.get("/helpdesk/arbeitsliste/")
+    assert landing.status_code == 302
+    assert landing["Location"] == URL
+    page = dpo_client.get(URL)
+    sidebar = {
+        a.get_text(" ", strip=True): a["href"] for a in soup(page).select("a.nav-link[href]")
+    }
+    assert sidebar["Datenschutz"] == URL
+    assert "Auskunft und Löschung" not in sidebar  # not without handle_data_requests
+    dpo.user_permissions.add(Permission.objects.get(codename="handle_data_requests"))
+    page = dpo_client.get(URL)
+    sidebar = {
+        a.get_text(" ", strip=True): a["href"] for a in soup(page).select("a.nav-link[href]")
+    }
+    assert sidebar["Auskunft und Löschung"] == reverse("ulm_privacy:rights")
 
 
 def test_the_officer_reads_the_log_in_german(dpo_client, logged):
