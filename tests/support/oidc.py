@@ -6,17 +6,14 @@ accounts of a JSON file (each with a password and a groups claim), started by th
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
-import os
 import shutil
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
-from tests.support.net import free_port
+from tests.support.net import free_port, stop_process_group
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).with_name("oidc_provider.mjs")
@@ -64,14 +61,7 @@ class OidcProvider:
 
     def stop(self) -> None:
         if self.process is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
+            stop_process_group(self.process, timeout=10)
         self.process = None
 
     def cleanup(self) -> None:
