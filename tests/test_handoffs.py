@@ -101,6 +101,26 @@ def test_department_answers_the_citizen_once(city, agent, berta, kfz_clerk):
     assert len(mails(ticket, "answer")) == 1
 
 
+def test_retention_erases_the_handoffs_texts_and_keeps_their_times(city, agent, berta):
+    """When retention anonymises a ticket, what its handoff says about the citizen goes too (the
+    summary, question and answer, the events' texts); state and times stay for the figures."""
+    from ulm_servicepoint.services import anonymise_ticket
+
+    ticket = capture(agent, Outcome.FORWARD)
+    handoff = Handoff.objects.get(ticket=ticket)
+    routing.answer(handoff, berta, "Die Abholung ist am 12.12. ab 7 Uhr bei Frau Muster.")
+    handoff.refresh_from_db()
+    assert "Frau Muster" in handoff.answer
+    assert handoff.summary
+    feedback_at = handoff.feedback_at
+    anonymise_ticket(Ticket.objects.get(pk=ticket.pk))
+    handoff.refresh_from_db()
+    assert (handoff.summary, handoff.question, handoff.answer) == ("", "", "")
+    assert not handoff.events.exclude(text="").exists()
+    assert handoff.state == HandoffState.ANSWERED
+    assert handoff.feedback_at == feedback_at
+
+
 def test_answer_through_the_service_center(city, agent, berta):
     DepartmentSettings.objects.create(
         queue=Queue.objects.get(slug="abfallwirtschaft"), answer_mode=AnswerMode.VIA_FIRST_LEVEL

@@ -15,13 +15,19 @@ class UlmRoutingConfig(AppConfig):
             routing,
             worklists,
         )
-        from ulm_routing.signals import after_citizen_reply, after_new_ticket, after_ticket_update
+        from ulm_routing.signals import (
+            after_citizen_reply,
+            after_new_ticket,
+            after_ticket_update,
+            after_tickets_anonymised,
+        )
         from ulm_servicepoint.services import (
             citizen_replied,
             register_capture_panel,
             register_worklist_column,
             register_worklist_filter,
             set_forward_handler,
+            tickets_anonymised,
         )
 
         # the rules' forward and the capture screen's "Weiterleiten" open tracked handoffs
@@ -30,6 +36,8 @@ class UlmRoutingConfig(AppConfig):
         new_ticket_done.connect(after_new_ticket, dispatch_uid="ulm_routing.intake")
         update_ticket_done.connect(after_ticket_update, dispatch_uid="ulm_routing.host_moved")
         citizen_replied.connect(after_citizen_reply, dispatch_uid="ulm_routing.citizen_reply")
+        # retention: the handoffs' and callbacks' texts go with the ticket's personal data
+        tickets_anonymised.connect(after_tickets_anonymised, dispatch_uid="ulm_routing.retention")
         register_capture_panel("ulm_routing/capture_callback_link.html")
         # the work list: the due time of the department's feedback, overdue, waiting
         register_worklist_column("faellig", _("Feedback due"), worklists.due_cells)

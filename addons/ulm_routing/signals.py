@@ -13,3 +13,7 @@ def after_ticket_update(sender, followup, **kwargs):
 
 def after_citizen_reply(sender, ticket, followup, **kwargs):
     services.citizen_replied(ticket, followup.comment or "")
+
+
+def after_tickets_anonymised(sender, ticket_ids, **kwargs):
+    services.erase_person(ticket_ids, [])
