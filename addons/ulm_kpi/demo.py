@@ -130,20 +130,10 @@ MANAGEMENT_USER = ("vera.verwaltung", "Vera", "Verwaltung")
 def _management_login() -> None:
     """Someone of the city's management, who sees the key figures and nothing else."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
 
-    from ulm_servicepoint.services import DEMO_PASSWORD
+    from ulm_servicepoint.services import make_demo_user
 
     username, first, last = MANAGEMENT_USER
-    users = get_user_model()
-    if users.objects.filter(username=username).exists():
+    if get_user_model().objects.filter(username=username).exists():
         return
-    user = users.objects.create_user(
-        username=username,
-        email=f"{username}@ulm.example",
-        password=DEMO_PASSWORD,
-        first_name=first,
-        last_name=last,
-        is_staff=True,
-    )
-    user.groups.set(Group.objects.filter(name="Verwaltungsleitung"))
+    make_demo_user(username, first, last, ["Verwaltungsleitung"])

@@ -21,22 +21,14 @@ DEMO_USERS = [
 def load_demo_privacy() -> list[str]:
     """Creates the roles and the demo's people for them (once each); returns what changed."""
     from ulm_routing.services import department_heads
-    from ulm_servicepoint.services import DEMO_PASSWORD
+    from ulm_servicepoint.services import make_demo_user
 
     changes = create_roles()
     users = get_user_model()
     for username, first, last, group in DEMO_USERS:
         if users.objects.filter(username=username).exists():
             continue
-        user = users.objects.create_user(
-            username=username,
-            email=f"{username}@ulm.example",
-            password=DEMO_PASSWORD,
-            first_name=first,
-            last_name=last,
-            is_staff=True,
-        )
-        user.groups.add(Group.objects.get(name=group))
+        make_demo_user(username, first, last, [group])
         changes.append(f"{username} → {group}")
     heads = Group.objects.get(name=DEPARTMENT_HEAD)
     for head in department_heads().exclude(groups=heads):

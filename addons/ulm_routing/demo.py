@@ -191,20 +191,7 @@ def load_demo_loop() -> bool:
     if users.objects.filter(username=LEAD_USER[0]).exists():
         return False
     with transaction.atomic():
-        password = platform.DEMO_PASSWORD
-
-        def person(username, first, last, groups):
-            user = users.objects.create_user(
-                username=username,
-                email=f"{username}@ulm.example",
-                password=password,
-                first_name=first,
-                last_name=last,
-                is_staff=True,
-            )
-            user.groups.set(Group.objects.filter(name__in=groups))
-            return user
-
+        person = platform.make_demo_user
         for username, first, last, slug in DEMO_CLERKS:
             queue = Queue.objects.get(slug=slug)
             if not users.objects.filter(username=username).exists():

@@ -238,6 +238,24 @@ def load_demo_cases() -> int:
     return len(DEMO_CASES)
 
 
+def make_demo_user(
+    username: str, first: str, last: str, groups: list[str], superuser: bool = False
+) -> Any:
+    """A demo staff account (password DEMO_PASSWORD, address <username>@ulm.example) in the
+    named groups; every addon's demo people are made this way."""
+    user = get_user_model().objects.create_user(
+        username=username,
+        email=f"{username}@ulm.example",
+        password=DEMO_PASSWORD,
+        first_name=first,
+        last_name=last,
+        is_staff=True,
+        is_superuser=superuser,
+    )
+    user.groups.set(Group.objects.filter(name__in=groups))
+    return user
+
+
 @transaction.atomic
 def load_demo_data() -> bool:
     """Loads "Stadt Ulm (Demo)" once; returns False when it was there already (missing demo
@@ -245,29 +263,14 @@ def load_demo_data() -> bool:
     if demo_loaded():
         load_demo_request_types()
         return False
-    user_model = get_user_model()
     setup_service_center(email="servicecenter@ulm.example")
     for title, slug in DEMO_DEPARTMENTS:
         setup_department(title, slug, email=f"{slug}@ulm.example")
     Group.objects.get_or_create(name=ADMIN_GROUP)
-
-    def make_user(username: str, first: str, last: str, groups: list[str], superuser: bool = False):
-        user = user_model.objects.create_user(
-            username=username,
-            email=f"{username}@ulm.example",
-            password=DEMO_PASSWORD,
-            first_name=first,
-            last_name=last,
-            is_staff=True,
-            is_superuser=superuser,
-        )
-        user.groups.set(Group.objects.filter(name__in=groups))
-        return user
-
-    make_user("admin", "Ada", "Admin", [ADMIN_GROUP], superuser=True)
-    agent = make_user("anna.agentin", "Anna", "Agentin", [SERVICE_CENTER_GROUP])
-    make_user("karl.kfz", "Karl", "Kaiser", ["Kfz-Zulassung"])
-    make_user("berta.abfall", "Berta", "Brandt", ["Abfallwirtschaft"])
+    make_demo_user("admin", "Ada", "Admin", [ADMIN_GROUP], superuser=True)
+    agent = make_demo_user("anna.agentin", "Anna", "Agentin", [SERVICE_CENTER_GROUP])
+    make_demo_user("karl.kfz", "Karl", "Kaiser", ["Kfz-Zulassung"])
+    make_demo_user("berta.abfall", "Berta", "Brandt", ["Abfallwirtschaft"])
 
     now = timezone.now()
     for slug, title, submitter, description, status, days_ago in DEMO_TICKETS:
