@@ -63,13 +63,22 @@ def citizens_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Citi
 
 def search_citizens(user: AbstractBaseUser | AnonymousUser, query: str) -> QuerySet[Citizen]:
     """Look-up by name, e-mail or phone (any notation) among the citizens ``user`` may see."""
+    condition = citizen_lookup(query)
+    if condition is None:
+        return Citizen.objects.none()
+    return citizens_visible_to(user).filter(condition)[:20]
+
+
+def citizen_lookup(query: str) -> Q | None:
+    """The condition "name contains ``query``, or e-mail address or phone number (any notation)
+    is ``query``"; None for fewer than two characters."""
     query = query.strip()
     if len(query) < 2:
-        return Citizen.objects.none()
+        return None
     condition = Q(name__icontains=query) | Q(email__iexact=query)
     with contextlib.suppress(ValueError):
         condition |= Q(phone=normalise_phone(query))
-    return citizens_visible_to(user).filter(condition)[:20]
+    return condition
 
 
 def _clean_citizen_data(data: CitizenData) -> CitizenData:

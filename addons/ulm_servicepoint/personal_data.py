@@ -6,7 +6,6 @@ user holds the data-protection role."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from ulm_servicepoint.cases import case_values_for_display
+from ulm_servicepoint.citizens import citizen_lookup
 from ulm_servicepoint.models import CaseRecord, Citizen
-from ulm_servicepoint.schema_forms import normalise_phone
 
 CITIZEN_FIELDS = (
     "name",
@@ -34,12 +33,9 @@ CITIZEN_FIELDS = (
 def find_citizens(query: str, limit: int = 20) -> QuerySet[Citizen]:
     """Every citizen whose name contains ``query``, whose e-mail address is ``query`` or whose
     phone number is ``query`` (any notation); none for fewer than two characters."""
-    query = query.strip()
-    if len(query) < 2:
+    condition = citizen_lookup(query)
+    if condition is None:
         return Citizen.objects.none()
-    condition = Q(name__icontains=query) | Q(email__iexact=query)
-    with contextlib.suppress(ValueError):
-        condition |= Q(phone=normalise_phone(query))
     return Citizen.objects.filter(condition).order_by("name", "pk")[:limit]
 
 

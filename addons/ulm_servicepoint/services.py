@@ -63,6 +63,7 @@ from ulm_servicepoint.demo import (
     load_demo_cases,
     load_demo_data,
     load_demo_request_types,
+    make_demo_user,
 )
 from ulm_servicepoint.departments import (
     departments,
@@ -102,6 +103,7 @@ from ulm_servicepoint.hooks import (
 )
 from ulm_servicepoint.models import RequestType
 from ulm_servicepoint.personal_data import (
+    CITIZEN_FIELDS,
     case_records,
     citizen_by_uuid,
     citizen_records,
@@ -183,6 +185,7 @@ from ulm_servicepoint.worklist import save_view as save_worklist_view
 __all__ = [
     "ADMIN_GROUP",
     "CAPTURE_PANELS",
+    "CITIZEN_FIELDS",
     "DEMO_LOGINS",
     "DEMO_PASSWORD",
     "MAIL_KIND_HEADER",
@@ -243,6 +246,7 @@ __all__ = [
     "load_demo_cases",
     "load_demo_data",
     "load_demo_request_types",
+    "make_demo_user",
     "match_request_type",
     "member_departments",
     "merge_citizens",

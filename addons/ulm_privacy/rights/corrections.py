@@ -16,19 +16,8 @@ from contextvars import ContextVar
 from typing import Any
 
 from ulm_privacy.audit import record
+from ulm_servicepoint.services import CITIZEN_FIELDS
 
-FIELDS = (
-    "name",
-    "email",
-    "phone",
-    "street",
-    "house_number",
-    "postcode",
-    "city",
-    "preferred_channel",
-    "consent_contact",
-    "consent_store_contact",
-)
 BEFORE = "_ulm_privacy_before"
 
 _acting: ContextVar[tuple[Any, str] | None] = ContextVar("ulm_privacy_acting", default=None)
@@ -59,7 +48,7 @@ def remember_stored(instance: Any) -> None:
     """Before a citizen is saved: the values stored until now (one query; none when new)."""
     if instance.pk is None:
         return
-    stored = type(instance)._default_manager.filter(pk=instance.pk).values(*FIELDS).first()
+    stored = type(instance)._default_manager.filter(pk=instance.pk).values(*CITIZEN_FIELDS).first()
     setattr(instance, BEFORE, stored)
 
 
@@ -68,7 +57,7 @@ def record_correction(instance: Any, created: bool) -> None:
     stored = instance.__dict__.pop(BEFORE, None)
     if created or stored is None:
         return
-    changed = [name for name in FIELDS if stored[name] != getattr(instance, name)]
+    changed = [name for name in CITIZEN_FIELDS if stored[name] != getattr(instance, name)]
     if not changed:
         return
     user, path = _acting.get() or (None, "")
