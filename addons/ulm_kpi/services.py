@@ -14,6 +14,7 @@ from ulm_kpi.access import (
     scope_for,
 )
 from ulm_kpi.demo import load_demo_kpi
+from ulm_kpi.exports import guard as spreadsheet_safe
 from ulm_kpi.figures import (
     BOUNDS,
     CHANNELS,
@@ -66,6 +67,7 @@ __all__ = [
     "reports_visible_to",
     "request_monthly_report",
     "scope_for",
+    "spreadsheet_safe",
     "targets",
     "week_label",
 ]

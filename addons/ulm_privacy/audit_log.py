@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from ulm_kpi.services import spreadsheet_safe
 from ulm_privacy.audit import ACTIONS, OBJECT_TYPES
 from ulm_privacy.models import AuditEvent
 
@@ -26,8 +27,6 @@ FILTER_NAMES = ("benutzer", "aktion", "objektart", "objekt", "von", "bis")
 OBJECT_TYPE_SHAPE = re.compile(r"^[a-z0-9_.-]{1,50}$")
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
-# a spreadsheet takes a cell starting with these as a formula (as ulm_kpi.exports.guard)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class FilterInvalid(ValueError):
@@ -151,11 +150,6 @@ def detail_text(detail: Any) -> str:
     return "; ".join(parts)
 
 
-def guard(text: str) -> str:
-    """A text that a spreadsheet would take as a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def csv_header() -> list[str]:
     return [
         pgettext("audit log", "Time"),
@@ -186,7 +180,7 @@ def _csv_lines(selected, header, actions, types, zone) -> Iterator[str]:
     def line(row: list[str]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([guard(cell) for cell in row])
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
         return buffer.getvalue()
 
     yield "\ufeff" + line(header)
