@@ -4,7 +4,7 @@ it, on the same database in the same run. Target (issue 15): added p95 ≤ 5 ms.
 
 Creates a database of its own (``test_ulm_bench_audit`` on the project's PostgreSQL,
 migrated), loads the demo city with its routing, generates TICKETS tickets over two years
-(``bench/bulk_tickets.generate_city``) and EVENTS audit events (so each new event goes into a
+(``bench/generate.generate_city``) and EVENTS audit events (so each new event goes into a
 table and indexes of a realistic size), VACUUM ANALYZEs, then requests RUNS times a ticket page
 through each of two in-process clients, alternating (one loaded the middleware, the other was
 started with MIDDLEWARE without it), over 50 different tickets. Prints server time p50/p95 and
@@ -37,7 +37,7 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from helpdesk.models import Ticket  # noqa: E402
 
-from bench.bulk_tickets import generate_city  # noqa: E402
+from bench.generate import generate_city  # noqa: E402
 from ulm_privacy import audit  # noqa: E402
 from ulm_privacy.models import AuditEvent  # noqa: E402
 from ulm_routing import services as routing  # noqa: E402

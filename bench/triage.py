@@ -4,7 +4,7 @@ department) and a department's clerk (Abfallwirtschaft), first page and page 4.
 
 Creates a database of its own (``test_ulm_bench`` on the project's PostgreSQL, migrated), loads
 the demo city, generates the tickets over two years with their case records, citizens and
-search words (``bench/bulk_tickets.generate_city``), commits and VACUUM ANALYZEs them, then
+search words (``bench/generate.generate_city``), commits and VACUUM ANALYZEs them, then
 measures in-process (Django test client) and drops the database.
 
     DEBUG=false SECRET_KEY=x SECURE_SSL_REDIRECT=false \
@@ -30,7 +30,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench.bulk_tickets import generate_city  # noqa: E402
+from bench.generate import generate_city  # noqa: E402
 from bench.timing import measure  # noqa: E402
 from ulm_servicepoint import services  # noqa: E402
 

@@ -2,8 +2,10 @@
 SQL queries per page (target: p95 ≤ 150 ms, a constant number of queries).
 
 Creates a database of its own (``test_ulm_bench`` on the project's PostgreSQL, migrated),
-loads the demo city, generates the rows with ``bench/bulk_tickets.py`` (INSERT … SELECT
-generate_series), commits and VACUUM ANALYZEs them as a live database would have them, measures
+loads the demo city, generates a city's tickets over two years with ``bench/generate.py``
+(``generate_city``: every channel, handoffs to the departments with due times and feedback, a
+few percent open, callbacks for phone requests; INSERT … SELECT generate_series), commits
+and VACUUM ANALYZEs them as a live database would have them, measures
 Berta's (Abfallwirtschaft) work list in-process (Django test client) — handoffs sorted by due
 time, the overdue filter, page 2, a search by reference, the callbacks — and the service
 center's list of all open handoffs, then drops the database. (Measured inside one uncommitted
@@ -34,7 +36,7 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from bench import timing  # noqa: E402
-from bench.bulk_tickets import generate  # noqa: E402
+from bench.generate import generate_city  # noqa: E402
 from ulm_routing import services as routing  # noqa: E402
 from ulm_servicepoint import services  # noqa: E402
 
@@ -57,7 +59,7 @@ def main(tickets: int, runs: int) -> None:
         services.load_demo_data()
         routing.load_demo_routing()
         with transaction.atomic(), connection.cursor() as cursor:
-            print("generated", generate(cursor, tickets=tickets), flush=True)
+            print("generated", generate_city(cursor, tickets=tickets), flush=True)
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         run(runs)

@@ -3,7 +3,7 @@ against the host's list, search and API, measured in the same run on the same da
 
 Creates a database of its own (``test_ulm_bench`` on the project's PostgreSQL, migrated), loads
 the demo city with its routing, adds four departments (twelve in all), generates TICKETS
-tickets over two years with ``bench/bulk_tickets.generate_city`` (typed cases, citizens, every
+tickets over two years with ``bench/generate.generate_city`` (typed cases, citizens, every
 channel, plates, German text; 5 % untyped, 4 % open), commits and VACUUM ANALYZEs them, gives
 one ticket 5 and one 300 follow-ups, then measures in-process (Django test client) as the
 service center's agent Anna and as Berta (Abfallwirtschaft): server time p50/p95 and SQL
@@ -36,7 +36,7 @@ from helpdesk.models import FollowUp, Ticket  # noqa: E402
 from helpdesk.query import query_to_base64  # noqa: E402
 
 from bench import timing  # noqa: E402
-from bench.bulk_tickets import generate_city  # noqa: E402
+from bench.generate import generate_city  # noqa: E402
 from ulm_routing import services as routing  # noqa: E402
 from ulm_servicepoint import services  # noqa: E402
 from ulm_servicepoint.models import CaseRecord  # noqa: E402
