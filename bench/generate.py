@@ -707,8 +707,56 @@ def prepare_city() -> None:
 
     services.load_demo_data()
     routing.load_demo_routing()
+    routing.load_demo_loop()  # the service-center lead and the departments' heads
     knowledge.load_demo_knowledge()
     kpi.load_demo_kpi()
+
+
+def check_pages() -> list[str]:
+    """The pages people open, on the generated data, in-process (Django test client): the
+    agent's work list, its search and a ticket page; the key figures (after the worker's
+    rebuild of the daily figures) for the agent (not hers: 403), the service-center lead and the
+    management. Each line: who, page, status, server time of the second request; a 5xx
+    raises."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from helpdesk.models import Ticket
+
+    from ulm_kpi import services as kpi
+
+    lines = []
+    started = time.perf_counter()
+    kpi.refresh()
+    lines.append(
+        f"key figures rebuilt (worker's full rebuild) in {time.perf_counter() - started:.1f} s"
+    )
+    users = get_user_model()
+    ticket = Ticket.objects.filter(status=1, queue__slug="servicecenter").order_by("-id").first()
+    closed = Ticket.objects.filter(status=4).order_by("-id").first()
+    pages = [
+        ("anna.agentin", "/helpdesk/arbeitsliste/", {}),
+        ("anna.agentin", "/helpdesk/arbeitsliste/", {"q": "Straßenlaterne", "zustand": "alle"}),
+        ("anna.agentin", f"/helpdesk/tickets/{ticket.pk}/" if ticket else "", {}),
+        ("anna.agentin", f"/helpdesk/tickets/{closed.pk}/" if closed else "", {}),
+        ("berta.abfall", "/helpdesk/arbeitsliste/", {}),
+        ("anna.agentin", "/helpdesk/kennzahlen/", {}),
+        ("lena.leitung", "/helpdesk/kennzahlen/", {}),
+        ("vera.verwaltung", "/helpdesk/kennzahlen/", {}),
+    ]
+    for username, url, params in pages:
+        if not url:
+            continue
+        client = Client(SERVER_NAME="127.0.0.1")
+        client.force_login(users.objects.get(username=username))
+        client.get(url, params)  # warm: templates and the session loaded once
+        step = time.perf_counter()
+        response = client.get(url, params)
+        took = (time.perf_counter() - step) * 1000
+        if response.status_code >= 500:
+            raise RuntimeError(f"{username} {url}: HTTP {response.status_code}")
+        query = f"?{'&'.join(f'{k}={v}' for k, v in params.items())}" if params else ""
+        lines.append(f"{username:<16} {url + query:<58} HTTP {response.status_code} {took:6.0f} ms")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -725,6 +773,14 @@ def main(argv: list[str] | None = None) -> int:
         "--database",
         default="ulm_generated",
         help="made (and migrated, with the demo city) if missing; tickets are added to it",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="then open the work list, ticket pages and key figures on the data",
+    )
+    parser.add_argument(
+        "--check-only", action="store_true", help="only the pages' check (no generation)"
     )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -745,6 +801,9 @@ def main(argv: list[str] | None = None) -> int:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [args.database])
         if cursor.fetchone() is None:
             cursor.execute(f'CREATE DATABASE "{args.database}"')
+    if args.check_only:
+        print("\n".join(check_pages()))
+        return 0
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     prepare_city()
@@ -764,6 +823,8 @@ def main(argv: list[str] | None = None) -> int:
         f"generated in {generated:.0f} s, with VACUUM ANALYZE {total:.0f} s; "
         f"database size {size / 2**30:.2f} GiB ({size:,} bytes)"
     )
+    if args.check:
+        print("\n".join(check_pages()))
     return 0
 
 
