@@ -12,11 +12,13 @@ agents, then runs locust (headless, in a child process: locust's gevent stays ou
 harness) with the users spread over both web instances:
 
 - **citizens** (``--citizens``): open the contact form, think (the form's time trap wants
-  ≥ 3 s), send it, open the confirmation, then read their status page a few times — and again;
+  ≥ 3 s), send it, open the confirmation, then read their status page a few times (three
+  readings to one new request), 5–15 s between steps (``--citizen-think``);
 - **agents** (``--agents``, logged in once): the work list, a search (a word, a name, a
   reference), a ticket page with the knowledge panel's search, the answer taken from the
   knowledge base, the public answer sent (a mail through the outbox), and a capture with its
-  panel ending in "Erstauskunft erteilt" (first-contact answer) or "Weiterleiten".
+  panel ending in "Erstauskunft erteilt" (first-contact answer) or "Weiterleiten"; 3–10 s
+  between steps (``--agent-think``): a busy agent, several times the pace of a real one.
 
 Prints per action: requests, errors, p50 / p95 (ms) against the targets (agent actions p95 ≤
 300 ms, form submission p95 ≤ 500 ms), the errors' first lines, and the outbox at the end of
@@ -81,6 +83,8 @@ def drive(config: dict) -> dict:
     from locust import HttpUser, between, events, task
     from locust.env import Environment
 
+    from bench.generate import LAST
+
     urls = config["urls"]
     timings: dict[str, list[float]] = {}
     errors: dict[str, list[str]] = {}
@@ -108,7 +112,7 @@ def drive(config: dict) -> dict:
 
     class Citizen(HttpUser):
         fixed_count = config["citizens"]
-        wait_time = between(2, 6)
+        wait_time = between(*config["citizen_think"])
 
         def __init__(self, environment):
             counter["citizen"] += 1
@@ -169,7 +173,7 @@ def drive(config: dict) -> dict:
 
     class Agent(HttpUser):
         fixed_count = config["agents"]
-        wait_time = between(1, 4)
+        wait_time = between(*config["agent_think"])
 
         def __init__(self, environment):
             counter["agent"] += 1
@@ -177,6 +181,7 @@ def drive(config: dict) -> dict:
             self.host = urls[self.number % len(urls)]
             super().__init__(environment)
             self.tickets: list[str] = []
+            self.references: list[str] = []
             self.round = 0
 
         def on_start(self) -> None:
@@ -200,6 +205,7 @@ def drive(config: dict) -> dict:
                     found = re.findall(r'href="/helpdesk/tickets/(\d+)/"', page.text)
                     if found:
                         self.tickets = found
+                    self.references = re.findall(r"\b[A-Z]{2}-\d{4}-\d{6}\b", page.text)[:20]
 
         @task(4)
         def work_list(self) -> None:
@@ -207,11 +213,16 @@ def drive(config: dict) -> dict:
 
         @task(2)
         def search(self) -> None:
+            """A word, a citizen's family name, or a reference seen on the list."""
             self.round += 1
-            self.worklist(
-                {"q": WORDS[(self.number + self.round) % len(WORDS)], "zustand": "alle"},
-                "agent: search",
-            )
+            kind = self.round % 3
+            if kind == 2 and self.references:
+                query = self.references[self.round % len(self.references)]
+            elif kind == 1:
+                query = LAST[(self.number + self.round) % len(LAST)]
+            else:
+                query = WORDS[(self.number + self.round) % len(WORDS)]
+            self.worklist({"q": query, "zustand": "alle"}, "agent: search")
 
         @task(4)
         def answer(self) -> None:
@@ -396,6 +407,12 @@ def main() -> int:
     parser.add_argument("--agents", type=int, default=20)
     parser.add_argument("--tickets", type=int, default=20_000, help="generated tickets first")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--citizen-think",
+        default="5,15",
+        help="seconds between a citizen's steps, from,to (writing the form: 3.5 more)",
+    )
+    parser.add_argument("--agent-think", default="3,10", help="seconds between an agent's steps")
     parser.add_argument("--json", help="write the figures to this file")
     parser.add_argument("--drive", help=argparse.SUPPRESS)  # the child: a config file
     args = parser.parse_args()
@@ -446,6 +463,8 @@ def main() -> int:
                         "citizens": args.citizens,
                         "agents": args.agents,
                         "seconds": args.minutes * 60,
+                        "citizen_think": [float(x) for x in args.citizen_think.split(",")],
+                        "agent_think": [float(x) for x in args.agent_think.split(",")],
                         "out": str(out),
                     }
                 )
