@@ -83,6 +83,7 @@ def drive(config: dict) -> dict:
     from locust import HttpUser, between, events, task
     from locust.env import Environment
 
+    sys.path.insert(0, str(BASE_DIR))
     from bench.generate import LAST
 
     urls = config["urls"]
