@@ -224,12 +224,13 @@ def generate_city(
     untyped_every: int = 20,
     seed: int = 1,
     calls_per_day: int | None = None,
-    counter_visits_per_day: int = 20,
+    counter_visits_per_day: int | None = None,
 ) -> dict:
     """``tickets`` tickets over the last ``days`` days as the module says, with their cases,
     citizens, follow-ups, handoffs, callbacks, calls, knowledge use and ratings; every
     ``untyped_every``-th untyped. ``calls_per_day`` (all calls, with the phone tickets' own)
-    defaults to one and a half per phone ticket. Runs in the caller's transaction; returns
+    defaults to one and a half per phone ticket, ``counter_visits_per_day`` (quick questions at
+    the counter, no ticket) to 1.5 per 100 tickets. Runs in the caller's transaction; returns
     the counts and seconds."""
     import json
 
@@ -638,7 +639,11 @@ def generate_city(
               FROM generate_series(1, %(extra)s) AS g) x
         """,
     )
-    params["visits"] = counter_visits_per_day * days
+    params["visits"] = (
+        counter_visits_per_day * days
+        if counter_visits_per_day is not None
+        else round(tickets * 0.015)  # about 20 a day at 1,000,000 tickets in two years
+    )
     counts["counter_visits"] = run(
         "counter visits",
         """
