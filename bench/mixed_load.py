@@ -426,7 +426,7 @@ def main() -> int:
     from tests.production.topology import Topology
 
     env = {"ULM_CHANNELS_RATE_LIMIT_PER_IP": "1000000"}
-    with Topology(webs=2, workers=2, env=env) as topo:
+    with Topology(webs=2, workers=2, env=env, city_config=None) as topo:  # the demo city
         started = time.monotonic()
         topo.manage("load_demo_routing")
         topo.manage("load_demo_knowledge")
