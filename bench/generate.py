@@ -745,6 +745,7 @@ def check_pages() -> list[str]:
         ("anna.agentin", f"/helpdesk/tickets/{closed.pk}/" if closed else "", {}),
         ("berta.abfall", "/helpdesk/arbeitsliste/", {}),
         ("anna.agentin", "/helpdesk/kennzahlen/", {}),
+        ("anna.agentin", "/helpdesk/qualitaet/meine/", {}),
         ("lena.leitung", "/helpdesk/kennzahlen/", {}),
         ("vera.verwaltung", "/helpdesk/kennzahlen/", {}),
     ]
