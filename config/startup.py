@@ -2,15 +2,16 @@
 the worker is ``manage.py procrastinate worker``): the PostgreSQL server is new enough and has the
 extensions the product needs, and the city is set up. Each problem is one sentence on stderr.
 
-A server that is too old or lacks an extension stops the process (nothing would work right); a
-city that is not set up yet, or a server that cannot be reached at this moment, is only said: the
-web answers 503 until it is fixed (``ulm_servicepoint.city``), the worker keeps trying."""
+A server that is too old or lacks an extension stops the process (nothing would work right). A
+server that cannot be reached stops a command or the worker with one sentence (systemd starts the
+worker again); the web keeps running and answers a German 503 until it is back. A city that is not
+set up yet is only said: the pages that need it answer 503 (``ulm_servicepoint.city``)."""
 
 from __future__ import annotations
 
 import sys
 
-# PostgreSQL 15 is the oldest supported server (Debian 12's); tested on 15 and the embedded 17+
+# PostgreSQL 15 is the oldest supported server (Debian 12's); CI runs on 15 and on the embedded 18
 MIN_SERVER_VERSION = 150000
 REQUIRED_EXTENSIONS = ("pg_trgm", "unaccent")
 # commands that set the database up, or never need a city
@@ -78,7 +79,9 @@ def check(command: str) -> None:
     try:
         problem = server_problem(connection)
     except OperationalError as exc:
-        print(describe(exc), file=sys.stderr)  # the server may come back: keep trying
+        if command != "web":
+            raise  # one sentence (config.errors), and the process manager starts it again
+        print(describe(exc), file=sys.stderr)  # the web answers 503 until the server is back
         return
     if problem:
         raise StartupError(problem)
