@@ -388,10 +388,10 @@ def _copy_files(names: list[str], work: Path) -> tuple[list[str], list[str]]:
     missing: list[str] = []
     for name in names:
         relative = _safe_relative(name)
-        source = media / relative if relative else None
-        if source is None or not source.is_file():
+        if relative is None or not (media / relative).is_file():
             missing.append(name)
             continue
+        source = media / relative
         destination = work / FILES / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         try:
