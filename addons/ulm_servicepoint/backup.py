@@ -169,7 +169,7 @@ def _tool_env() -> dict[str, str]:
     """libpq's environment for the configured database: the password goes in PGPASSWORD,
     never on a command line other users can read."""
     params = connection.get_connection_params()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    env = dict(os.environ)  # the operator's PGSSLROOTCERT, PGPASSFILE … stay
     mapping = {
         "host": "PGHOST",
         "port": "PGPORT",
