@@ -210,7 +210,8 @@ def _tool_failed(tool: str, result: subprocess.CompletedProcess[bytes]) -> Backu
         for line in (result.stderr or b"").decode(errors="replace").splitlines()
         if line.strip()
     ]
-    reason = lines[-1] if lines else f"exit status {result.returncode}"
+    errors = [line for line in lines if "error:" in line or "FATAL:" in line]
+    reason = (errors or lines or [f"exit status {result.returncode}"])[0]
     return BackupError(f"{Path(tool).name} failed: {reason}")
 
 
