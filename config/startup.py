@@ -92,4 +92,3 @@ def check(command: str) -> None:
         raise StartupError(missing)  # not migrated: nothing but the set-up commands can run
     if missing:
         print(missing, file=sys.stderr)
-    connection.close()

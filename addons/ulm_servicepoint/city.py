@@ -46,10 +46,6 @@ MAX_CONFIG_BYTES = 1024 * 1024
 ADMIN_PASSWORD_VARIABLE = "ULM_ADMIN_PASSWORD"  # noqa: S105 - the variable's name, not a secret
 
 
-class CityNotSetUp(RuntimeError):
-    """Raised where the city is needed before it is set up; the web answers a German 503."""
-
-
 class CityConfigError(ValueError):
     """The configuration cannot be used; the message names the entry and says why (German)."""
 
@@ -349,9 +345,9 @@ def missing_setup() -> str | None:
 
 class CitySetupMiddleware:
     """The web's side: a page that needs the city before it is set up (the citizens' form, the
-    capture screen, the phone system's events …) fails on the missing service-center queue, or
-    refuses with CityNotSetUp; instead of a server error it answers 503 with the German sentence
-    of ``missing_setup`` (JSON for API clients). Nothing is asked per request."""
+    capture screen …) fails on the missing service-center queue; instead of a server error it
+    answers 503 with the German sentence of ``missing_setup`` (JSON for API clients). Nothing is
+    asked per request. (The citizens' form keeps what cannot be filed, as always: nothing lost.)"""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -360,7 +356,7 @@ class CitySetupMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, CityNotSetUp | Queue.DoesNotExist):
+        if not isinstance(exception, Queue.DoesNotExist):
             return None
         missing = missing_setup()
         if not missing:

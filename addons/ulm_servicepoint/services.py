@@ -67,7 +67,6 @@ from ulm_servicepoint.citizens import (
 from ulm_servicepoint.city import (
     CityConfig,
     CityConfigError,
-    CityNotSetUp,
     city_initialised,
     city_name_differs,
     init_city,
@@ -220,7 +219,6 @@ __all__ = [
     "CitizenData",
     "CityConfig",
     "CityConfigError",
-    "CityNotSetUp",
     "Outcome",
     "RequestType",
     "RestoreResult",

@@ -180,7 +180,8 @@ def test_unreadable_files_are_refused_in_one_sentence(tmp_path):
         run(huge)
 
 
-def test_before_the_city_is_set_up_the_web_says_so_and_health_reports_it(client):
+def test_before_the_city_is_set_up_the_web_says_so_and_keeps_what_citizens_send(client):
+    from ulm_channels.models import HeldSubmission
     from ulm_channels.tests.web import fill_contact_form
 
     def submit():
@@ -188,19 +189,26 @@ def test_before_the_city_is_set_up_the_web_says_so_and_health_reports_it(client)
             client, name="Eva Ernst", email="eva@example.org", subject="Sperrmüll", message="Wann?"
         )
 
-    refused = submit()
+    # the citizen's request is kept (nothing lost), to be released once the city is there
+    assert submit().status_code == 202
+    assert HeldSubmission.objects.get().subject == "Sperrmüll"
+    # a staff page that needs the service center says what is missing, in German (to the
+    # administrator made with createsuperuser before anything else)
+    admin = get_user_model().objects.create_superuser("it", "it@example.org", "x" * 12)
+    client.force_login(admin)
+    refused = client.get("/helpdesk/kennzahlen/")
     assert refused.status_code == 503
     text = refused.content.decode()
     assert "init_city" in text
     assert "nicht eingerichtet" in text
     assert "Traceback" not in text
     assert refused["Retry-After"] == "60"
-    assert not Ticket.objects.exists()
     health = client.get("/healthz").json()
     assert health["city"]["ok"] is False
     assert "init_city" in health["city"]["missing"]
 
     run(EXAMPLE)
+    client.logout()
     assert submit().status_code == 302
     assert Ticket.objects.get().queue.slug == "servicecenter"
     assert client.get("/healthz").json()["city"] == {"ok": True, "missing": ""}
