@@ -40,4 +40,5 @@ def topology(imap_server):
         "PROCRASTINATE_LOG_LEVEL": "INFO",
     }
     with Topology(webs=2, workers=2, env=env) as topo:
+        print(f"\n[topology] started: {topo.timings} (seconds)")
         yield topo

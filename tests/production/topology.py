@@ -151,6 +151,11 @@ class PostgresCluster:
             "password_encryption=scram-sha-256",
             "max_connections=100",
             "shared_buffers=64MB",
+            # a test server: no waiting for the disk (a clean stop/restart still loses nothing;
+            # only an operating-system crash would)
+            "fsync=off",
+            "synchronous_commit=off",
+            "full_page_writes=off",
         ]
         if self.debian:
             sweep_stale_clusters()
@@ -259,6 +264,8 @@ class Topology:
         self.processes: dict[str, subprocess.Popen] = {}
         self.secret_key = secrets.token_urlsafe(40)
         self._started = False
+        # seconds each start-up step took: cluster, migrate, data, web+workers
+        self.timings: dict[str, float] = {}
 
     # --- lifecycle ------------------------------------------------------------------------
     def __enter__(self) -> Topology:
@@ -273,19 +280,30 @@ class Topology:
         try:
             if self._own_smtp:
                 self.smtp = SmtpServer().start()
+            step = time.monotonic()
+
+            def took(name: str) -> None:
+                nonlocal step
+                self.timings[name] = round(time.monotonic() - step, 1)
+                step = time.monotonic()
+
             self.postgres.create()
+            took("cluster")
             self.manage("migrate", "--no-input", "-v", "0")
+            took("migrate")
             if self.load_data:
                 if self.city_config:
                     self.manage("init_city", self.city_config)
                 else:
                     self.manage("load_demo")
+                took("data")
             for index in range(self.webs):
                 self.start_web(index)
             for index in range(self.workers):
                 self.start_worker(index)
             for index in range(self.webs):
                 self.wait_web_ready(index)
+            took("processes")
         except BaseException:
             self.stop()
             raise
