@@ -77,6 +77,7 @@ from ulm_servicepoint.health import (
     prune_heartbeats,
     record_heartbeat,
     request_worker_ping,
+    retry_stalled_jobs,
     worker_status,
 )
 from ulm_servicepoint.hooks import (
@@ -285,6 +286,7 @@ __all__ = [
     "request_types_by_leika_key",
     "request_types_for_agents",
     "request_worker_ping",
+    "retry_stalled_jobs",
     "resolve_at_first_contact",
     "retention_months",
     "retention_months_of",

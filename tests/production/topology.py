@@ -44,6 +44,10 @@ Usage (stable API, used by tests/production and bench/ — part L)::
   and stopped with the topology); ``smtp_port``: deliver to this port instead (no server made);
 - ``city_config``: a path for ``manage.py init_city``; default ``load_demo`` when it is None;
 - ``load_data=False`` skips the data step (the caller loads its own);
+- ``supervise=True``: like the production guide's systemd units (``Restart=always``), a web
+  instance or worker that ends by itself (a worker does after 30 s without its database) is
+  started again after ``restart_seconds=2.0``; ``topo.restarts`` counts it per process name.
+  Processes ended through ``kill_*``/``stop_*`` are not restarted (call ``start_*``);
 - ``keep=False``: ``True`` leaves the cluster and log directory in place after ``stop()``
   (for looking at a failure; the next run sweeps the cluster).
 
@@ -64,9 +68,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -251,6 +257,8 @@ class Topology:
         city_config: str | None = None,
         load_data: bool = True,
         keep: bool = False,
+        supervise: bool = True,
+        restart_seconds: float = 2.0,
     ) -> None:
         self.webs, self.workers, self.web_processes = webs, workers, web_processes
         self.extra_env = dict(env or {})
@@ -266,6 +274,13 @@ class Topology:
         self._started = False
         # seconds each start-up step took: cluster, migrate, data, web+workers
         self.timings: dict[str, float] = {}
+        # like systemd's Restart=always (the production guide's units): a web instance or worker
+        # that ends by itself is started again after ``restart_seconds``; ``restarts`` counts it
+        self.supervise = supervise
+        self.restart_seconds = restart_seconds
+        self.restarts: Counter[str] = Counter()
+        self._supervisor: threading.Thread | None = None
+        self._lock = threading.RLock()
 
     # --- lifecycle ------------------------------------------------------------------------
     def __enter__(self) -> Topology:
@@ -304,6 +319,9 @@ class Topology:
             for index in range(self.webs):
                 self.wait_web_ready(index)
             took("processes")
+            if self.supervise:
+                self._supervisor = threading.Thread(target=self._watch, daemon=True)
+                self._supervisor.start()
         except BaseException:
             self.stop()
             raise
@@ -313,6 +331,8 @@ class Topology:
         if not self._started:
             return
         self._started = False
+        if self._supervisor is not None:
+            self._supervisor.join(timeout=5)
         for name in list(self.processes):
             self._stop_process(name, signal.SIGTERM)
         if not self.keep:
@@ -380,7 +400,29 @@ class Topology:
             return cursor.fetchall() if cursor.description else []
 
     # --- processes ------------------------------------------------------------------------
+    def _watch(self) -> None:
+        while self._started:
+            time.sleep(0.5)
+            with self._lock:
+                ended = [n for n, p in self.processes.items() if p.poll() is not None]
+            for name in ended:
+                time.sleep(self.restart_seconds)
+                with self._lock:
+                    process = self.processes.get(name)
+                    if not self._started or process is None or process.poll() is None:
+                        continue  # stopped on purpose meanwhile, or already started again
+                    self.restarts[name] += 1
+                    kind, index = name.rsplit("-", 1)
+                    if kind == "web":
+                        self.start_web(int(index))
+                    else:
+                        self.start_worker(int(index))
+
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
+        with self._lock:
+            return self._spawn_locked(name, args)
+
+    def _spawn_locked(self, name: str, args: list[str]) -> subprocess.Popen:
         self._stop_process(name, signal.SIGKILL)
         log = (self.dir / f"{name}.log").open("ab")
         log.write(f"\n=== started {time.strftime('%H:%M:%S')}: {' '.join(args)}\n".encode())
@@ -394,7 +436,8 @@ class Topology:
         return process
 
     def _stop_process(self, name: str, sig: int, timeout: float = 20) -> None:
-        process = self.processes.pop(name, None)
+        with self._lock:  # popped first: the supervisor does not start it again
+            process = self.processes.pop(name, None)
         if process is None:
             return
         with contextlib.suppress(ProcessLookupError):
