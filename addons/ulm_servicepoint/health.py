@@ -73,8 +73,6 @@ def retry_stalled_jobs(seconds_since_heartbeat: float = STALLED_AFTER_SECONDS) -
             done["retried"] += 1
         except IntegrityError:  # the same queueing lock waits already: that job does the work
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT procrastinate_finish_job_v1(%s, 'failed', false)", [job_id]
-                )
+                cursor.execute("SELECT procrastinate_finish_job_v1(%s, 'failed', false)", [job_id])
             done["closed"] += 1
     return done

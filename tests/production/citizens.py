@@ -56,7 +56,9 @@ def form_fields(html: str, selector: str = "main form") -> dict[str, str]:
     return data
 
 
-def open_contact_form(base_url: str, timeout: float = 15) -> tuple[requests.Session, dict[str, str]]:
+def open_contact_form(
+    base_url: str, timeout: float = 15
+) -> tuple[requests.Session, dict[str, str]]:
     """GET the form: the session (with its CSRF cookie) and the fields the page carries."""
     session = requests.Session()
     response = session.get(base_url + CONTACT_PATH, timeout=timeout)

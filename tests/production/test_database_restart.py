@@ -83,14 +83,15 @@ def test_database_restart_is_answered_in_german_and_survived(topology):
     assert recovered, topology.logs()
     for (instance, path), (status, body) in down_pages.items():
         assert status == 503, (instance, path, status, body[:500])
-        assert "Traceback" not in body and "Server Error" not in body, body[:500]
+        assert "Traceback" not in body, body[:500]
+        assert "Server Error" not in body, body[:500]
         if path != "/healthz":
-            assert 'lang="de"' in body and "vorübergehend nicht erreichbar" in body.lower()
+            assert 'lang="de"' in body
+            assert "vorübergehend nicht erreichbar" in body.lower()
     # nothing but 200 and the German 503 during the whole restart
     odd = [(t, i, s, b[:200]) for t, i, s, b in answers if s not in (200, 503)]
     assert not odd, odd[:5]
     assert all("Traceback" not in b for *_, b in answers)
-
 
     # a quick restart (pg_ctlcluster restart) with the web's kept connections open: the next
     # requests answer 200 or the German 503, and the web serves again by itself
@@ -98,10 +99,16 @@ def test_database_restart_is_answered_in_german_and_survived(topology):
     topology.postgres.restart()
     restarted = time.monotonic()
     assert wait_for(
-        lambda: quick.extend(topology.get(i, p)[0] for i in (0, 1) for p in PAGES) or quick[-6:] == [200] * 6,
+        lambda: (
+            quick.extend(topology.get(i, p)[0] for i in (0, 1) for p in PAGES)
+            or quick[-6:] == [200] * 6
+        ),
         timeout=60,
     ), Counter(quick)
-    print(f"[database restart] quick restart: {Counter(quick)}, served again after {time.monotonic() - restarted:.1f} s")
+    print(
+        f"[database restart] quick restart: {Counter(quick)}, "
+        f"served again after {time.monotonic() - restarted:.1f} s"
+    )
     assert set(quick) <= {200, 503}, Counter(quick)
 
     # the workers resume: the mail queued before the restart goes out, once each
@@ -123,9 +130,13 @@ def test_database_restart_is_answered_in_german_and_survived(topology):
     # and new submissions are acknowledged again on both instances, their mail delivered
     after = [
         submit_contact_form(
-            topology.web_urls[i], subject=f"Neustart {run} nachher {i}", email=f"nachher{i}.{run}@example.org"
+            topology.web_urls[i],
+            subject=f"Neustart {run} nachher {i}",
+            email=f"nachher{i}.{run}@example.org",
         )
         for i in (0, 1)
     ]
     assert all(r.acknowledged for r in after), [r.error for r in after]
-    assert wait_for(lambda: all(len(topology.smtp.to(r.email)) == 1 for r in after), timeout=60), topology.logs()
+    assert wait_for(lambda: all(len(topology.smtp.to(r.email)) == 1 for r in after), timeout=60), (
+        topology.logs()
+    )

@@ -38,14 +38,12 @@ def start_poll(topology) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def test_one_mailbox_polled_everywhere_at_once_gives_one_ticket_per_message(
-    topology, imap_server
-):
+def test_one_mailbox_polled_everywhere_at_once_gives_one_ticket_per_message(topology, imap_server):
     run = uuid.uuid4().hex[:8]
     settings = imap_server.mailbox_settings(name=f"Servicecenter {run}")
     topology.manage(
         "shell", "-c",
-        "from ulm_channels.models import Mailbox; Mailbox.objects.create(**%r)" % settings,
+        f"from ulm_channels.models import Mailbox; Mailbox.objects.create(**{settings!r})",
     )  # fmt: skip
     messages = [mail(run, n, with_id=n % 7 != 3) for n in range(FIRST + SECOND)]
     subjects = [subject for subject, _ in messages]
@@ -57,7 +55,9 @@ def test_one_mailbox_polled_everywhere_at_once_gives_one_ticket_per_message(
     topology.manage(
         "shell", "-c", "from ulm_channels import services; services.request_mail_poll()"
     )
-    topology.manage("procrastinate", "defer", "ulm_channels.poll_mail", '{"timestamp": 1}', check=False)
+    topology.manage(
+        "procrastinate", "defer", "ulm_channels.poll_mail", '{"timestamp": 1}', check=False
+    )
     # … while three operators run the command, and more mail arrives in the middle
     polls = [start_poll(topology) for _ in range(3)]
     time.sleep(2)
@@ -97,10 +97,13 @@ def test_one_mailbox_polled_everywhere_at_once_gives_one_ticket_per_message(
     assert sum("$UlmProcessed" in f for f in flags) >= len(subjects), flags[-3:]
     # a sender is confirmed at most once (never twice for one message)
     assert wait_for(
-        lambda: topology.sql(
-            "SELECT count(*) FROM ulm_channels_outboundmail WHERE status IN ('queued', 'failed')"
-        )[0][0]
-        == 0,
+        lambda: (
+            topology.sql(
+                "SELECT count(*) FROM ulm_channels_outboundmail "
+                "WHERE status IN ('queued', 'failed')"
+            )[0][0]
+            == 0
+        ),
         timeout=120,
     )
     for number in range(FIRST + SECOND):

@@ -18,7 +18,8 @@ FORMS = 8
 
 def doing_outbox_jobs(topology) -> list[tuple[int, str]]:
     return topology.sql(
-        "SELECT id, task_name FROM procrastinate_jobs WHERE status = 'doing' AND queue_name = 'outbox'"
+        "SELECT id, task_name FROM procrastinate_jobs "
+        "WHERE status = 'doing' AND queue_name = 'outbox'"
     )
 
 
@@ -60,9 +61,11 @@ def test_worker_killed_mid_delivery_resumes_and_sends_each_mail_once(topology):
     # the killed worker's job leaves "doing" (retried once its heartbeat is 30 s old)
     stalled_ids = [job_id for job_id, _ in stalled]
     resumed = wait_for(
-        lambda: not topology.sql(
-            "SELECT 1 FROM procrastinate_jobs WHERE id = ANY(%s) AND status = 'doing'",
-            [stalled_ids],
+        lambda: (
+            not topology.sql(
+                "SELECT 1 FROM procrastinate_jobs WHERE id = ANY(%s) AND status = 'doing'",
+                [stalled_ids],
+            )
         ),
         timeout=150,
         every=1,
@@ -79,7 +82,8 @@ def test_worker_killed_mid_delivery_resumes_and_sends_each_mail_once(topology):
     print(
         f"\n[worker kill] killed with {len(stalled)} outbox job(s) doing "
         f"({smtp.handler.begun - begun_before} SMTP transactions begun, "
-        f"{smtp.abandoned - abandoned_before} abandoned); job(s) {jobs} {resumed_after:.1f} s after the kill; "
+        f"{smtp.abandoned - abandoned_before} abandoned); "
+        f"job(s) {jobs} {resumed_after:.1f} s after the kill; "
         f"restarts by the supervisor {dict(topology.restarts)}"
     )
     assert resumed, (jobs, topology.logs())

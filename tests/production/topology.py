@@ -115,9 +115,7 @@ def sweep_stale_clusters() -> list[str]:
         except ValueError:
             continue
         if not _pid_alive(pid):
-            subprocess.run(
-                ["pg_dropcluster", "--stop", PG_VERSION, conf.name], capture_output=True
-            )
+            subprocess.run(["pg_dropcluster", "--stop", PG_VERSION, conf.name], capture_output=True)
             dropped.append(conf.name)
     return dropped
 
@@ -180,7 +178,11 @@ class PostgresCluster:
                 "-E", "UTF8", "--auth-local=trust", "--auth-host=scram-sha-256",
             )  # fmt: skip
             with (data / "postgresql.conf").open("a", encoding="utf-8") as conf:
-                for option in [*options, f"port={self.port}", f"unix_socket_directories='{self.dir}'"]:
+                for option in [
+                    *options,
+                    f"port={self.port}",
+                    f"unix_socket_directories='{self.dir}'",
+                ]:
                     conf.write(option + "\n")
         self.created = True
         self.start()
@@ -193,9 +195,25 @@ class PostgresCluster:
     def superuser_sql(self, *statements: str, database: str = "postgres") -> str:
         """Runs SQL as the cluster's superuser over the local socket (psql)."""
         if self.debian:
-            args = ["runuser", "-u", "postgres", "--", "psql", "--cluster", f"{PG_VERSION}/{self.name}"]
+            args = [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                "psql",
+                "--cluster",
+                f"{PG_VERSION}/{self.name}",
+            ]
         else:
-            args = [str(PG_BIN / "psql"), "-h", str(self.dir), "-p", str(self.port), "-U", "postgres"]
+            args = [
+                str(PG_BIN / "psql"),
+                "-h",
+                str(self.dir),
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+            ]
         args += ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", database]
         for statement in statements:
             args += ["-c", statement]
@@ -203,9 +221,22 @@ class PostgresCluster:
 
     def _ctl(self, action: str) -> None:
         if self.debian:
-            self._run("pg_ctlcluster", PG_VERSION, self.name, action, *(["-m", "fast"] if action in ("stop", "restart") else []))
+            self._run(
+                "pg_ctlcluster",
+                PG_VERSION,
+                self.name,
+                action,
+                *(["-m", "fast"] if action in ("stop", "restart") else []),
+            )
         else:
-            args = [str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-w", "-l", str(self.logfile)]
+            args = [
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(self.dir / "data"),
+                "-w",
+                "-l",
+                str(self.logfile),
+            ]
             if action in ("stop", "restart"):
                 args += ["-m", "fast"]
             self._run(*args, action)
@@ -222,7 +253,10 @@ class PostgresCluster:
     def is_running(self) -> bool:
         import socket
 
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.5),
+        ):
             return True
         return False
 
@@ -230,12 +264,21 @@ class PostgresCluster:
         """Stops the server and removes the cluster (data, configuration, log)."""
         if self.created:
             if self.debian:
-                subprocess.run(["pg_dropcluster", "--stop", PG_VERSION, self.name], capture_output=True)
+                subprocess.run(
+                    ["pg_dropcluster", "--stop", PG_VERSION, self.name], capture_output=True
+                )
                 with contextlib.suppress(OSError):
                     self.logfile.unlink()
             else:
                 subprocess.run(
-                    [str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate", "stop"],
+                    [
+                        str(PG_BIN / "pg_ctl"),
+                        "-D",
+                        str(self.dir / "data"),
+                        "-m",
+                        "immediate",
+                        "stop",
+                    ],
                     capture_output=True,
                 )
             self.created = False
@@ -363,7 +406,7 @@ class Topology:
             DEBUG="false",
             SECRET_KEY=self.secret_key,
             SECURE_SSL_REDIRECT="false",
-            SECURE_COOKIES="false",  # plain http on loopback (a TLS proxy sits in front in production)
+            SECURE_COOKIES="false",  # plain http on loopback (production: TLS at the proxy)
             ALLOWED_HOSTS="127.0.0.1,localhost",
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(self.smtp.port if self.smtp is not None else self.smtp_port),
@@ -376,7 +419,9 @@ class Topology:
         env.update(extra)
         return env
 
-    def manage(self, *args: str, check: bool = True, timeout: float = 600, **extra_env: str) -> subprocess.CompletedProcess:
+    def manage(
+        self, *args: str, check: bool = True, timeout: float = 600, **extra_env: str
+    ) -> subprocess.CompletedProcess:
         """``python manage.py ARGS`` with the production environment; output captured."""
         result = subprocess.run(
             [sys.executable, str(BASE_DIR / "manage.py"), *args],
@@ -387,7 +432,9 @@ class Topology:
             timeout=timeout,
         )
         if check and result.returncode != 0:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+            raise RuntimeError(
+                f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+            )
         return result
 
     def sql(self, query: str, params: Any = None) -> list[tuple]:
@@ -395,7 +442,9 @@ class Topology:
         (empty for statements without a result). Committed."""
         import psycopg
 
-        with psycopg.connect(self.database_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+        with psycopg.connect(
+            self.database_url.replace("postgres://", "postgresql://"), autocommit=True
+        ) as conn:
             cursor = conn.execute(query, params)
             return cursor.fetchall() if cursor.description else []
 
@@ -469,7 +518,8 @@ class Topology:
 
     def start_worker(self, index: int) -> subprocess.Popen:
         return self._spawn(
-            f"worker-{index}", [sys.executable, str(BASE_DIR / "manage.py"), "procrastinate", "worker"]
+            f"worker-{index}",
+            [sys.executable, str(BASE_DIR / "manage.py"), "procrastinate", "worker"],
         )
 
     def kill_worker(self, index: int) -> None:
@@ -491,7 +541,8 @@ class Topology:
     def logs(self) -> str:
         """Every process's log, last 4000 characters each (for assertion messages)."""
         return "\n".join(
-            f"--- {path.stem}\n{path.read_text(errors='replace')[-4000:]}" for path in sorted(self.dir.glob("*.log"))
+            f"--- {path.stem}\n{path.read_text(errors='replace')[-4000:]}"
+            for path in sorted(self.dir.glob("*.log"))
         )
 
     # --- HTTP -----------------------------------------------------------------------------
@@ -506,5 +557,10 @@ class Topology:
             return 0, str(error)
 
     def wait_web_ready(self, index: int, timeout: float = 60) -> None:
-        if not wait_for(lambda: self.get(index, "/healthz", timeout=3)[0] == 200, timeout=timeout, every=0.2):
-            raise RuntimeError(f"web-{index} did not answer /healthz with 200:\n{self.log(f'web-{index}')[-4000:]}")
+        if not wait_for(
+            lambda: self.get(index, "/healthz", timeout=3)[0] == 200, timeout=timeout, every=0.2
+        ):
+            raise RuntimeError(
+                f"web-{index} did not answer /healthz with 200:\n"
+                + self.log(f"web-{index}")[-4000:]
+            )
