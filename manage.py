@@ -10,8 +10,15 @@ def main() -> None:
     from config.errors import explain_startup_errors
 
     with explain_startup_errors():
+        import django
         from django.core.management import execute_from_command_line
 
+        from config import startup
+
+        command = sys.argv[1] if len(sys.argv) > 1 else "help"
+        if command not in startup.QUIET_COMMANDS and not command.startswith("-"):
+            django.setup()
+            startup.check(command)  # server version and extensions, the city set up
         execute_from_command_line(sys.argv)
 
 

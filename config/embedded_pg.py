@@ -100,13 +100,46 @@ def _locked() -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+USERADD = shutil.which("useradd") or "/usr/sbin/useradd"
+
+
+def _user_lock_path() -> Path:
+    return Path(tempfile.gettempdir()) / "ulm-embedded-postgres-user.lock"
+
+
+def ensure_system_user() -> pwd.struct_passwd:
+    """The server's system user, created once per machine. Every checkout on the machine shares
+    it, so its creation is serialised by a machine-wide lock (var/pg's lock is per checkout):
+    two installations set up at once used to race here, and one initdb then failed with
+    "could not look up effective user ID"."""
+    with open(_user_lock_path(), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            with contextlib.suppress(KeyError):
+                return pwd.getpwnam(SYSTEM_USER)
+            result = subprocess.run(
+                [USERADD, "--system", "--user-group", "-s", "/bin/bash", SYSTEM_USER],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            try:  # created by us, or meanwhile by an older checkout without this lock
+                return pwd.getpwnam(SYSTEM_USER)
+            except KeyError:
+                raise EmbeddedPostgresError(
+                    f"The system user {SYSTEM_USER} for the embedded PostgreSQL could not be "
+                    f"created: {result.stderr.strip() or result.returncode}"
+                ) from None
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _prepare_permissions() -> None:
     """As root: create the system user and let it reach the data and socket directories."""
     if not _as_root():
         return
     utils = _wheel().utils
-    utils.ensure_user_exists(SYSTEM_USER)
-    entry = pwd.getpwnam(SYSTEM_USER)
+    entry = ensure_system_user()
     for directory in (data_dir(), socket_dir()):
         directory.mkdir(parents=True, exist_ok=True)
         utils.ensure_prefix_permissions(directory)
@@ -237,13 +270,25 @@ def stop() -> None:
         _run_as_owner([_bin("pg_ctl"), "-D", str(data_dir()), "-m", "fast", "-w", "stop"])
 
 
-def ensure_database(name: str) -> None:
-    """Creates the project's database on the embedded server if it does not exist yet."""
+def _psql(name: str) -> list[str]:
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", name):
         raise EmbeddedPostgresError(
             f"ULM_DB_NAME {name!r} is not a plain database name (letters, digits, underscore)."
         )
-    psql = [_bin("psql"), "-h", str(socket_dir()), "-U", SUPERUSER, "-d", "postgres", "-tA"]
+    return [_bin("psql"), "-h", str(socket_dir()), "-U", SUPERUSER, "-d", "postgres", "-tA"]
+
+
+def drop_database(name: str) -> None:
+    """Removes a database of the embedded server (the tests' throwaway ones), if it is there."""
+    psql = _psql(name)
+    with _locked():
+        if is_running():
+            _run_as_owner([*psql, "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
+
+
+def ensure_database(name: str) -> None:
+    """Creates the project's database on the embedded server if it does not exist yet."""
+    psql = _psql(name)
     # the name is checked above: letters, digits and underscores only (reviewed for B608)
     query = f"SELECT 1 FROM pg_database WHERE datname = '{name}'"  # nosec B608
     exists = _run_as_owner([*psql, "-c", query])

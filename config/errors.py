@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 
 from config.embedded_pg import EmbeddedPostgresError
+from config.startup import StartupError
 
 
 def describe(exc: BaseException) -> str | None:
@@ -14,6 +15,8 @@ def describe(exc: BaseException) -> str | None:
     from django.core.exceptions import ImproperlyConfigured
     from django.db.utils import OperationalError
 
+    if isinstance(exc, StartupError):
+        return str(exc)
     if isinstance(exc, ImproperlyConfigured | EmbeddedPostgresError):
         return f"Configuration error: {exc}"
     if isinstance(exc, OperationalError):

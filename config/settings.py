@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # NUL bytes, body size, JSON depth: refused in German before any view or CSRF check reads
     "ulm_servicepoint.input_limits.InputLimitsMiddleware",
+    # until `manage.py init_city` (or the demo) has set the city up, a page that needs it
+    # answers a German 503 saying so
+    "ulm_servicepoint.city.CitySetupMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -190,3 +190,103 @@ def test_embedded_server_starts_over_a_stale_lock(pg_dir):
     finally:
         impostor.kill()
         impostor.wait()
+
+
+RACE = textwrap.dedent(
+    """
+    import sys
+    from config import embedded_pg
+    embedded_pg.SYSTEM_USER = sys.argv[1]  # a user that does not exist yet on this machine
+    embedded_pg.ensure_running(database="probe")
+    print("up", flush=True)
+    sys.stdin.readline()
+    """
+)
+
+
+@pytest.mark.timeout(300)
+def test_two_installations_set_up_at_once_both_succeed(pg_dir):
+    """Two checkouts on one machine, each initialising its embedded server for the first time,
+    both create the server's system user: one creates it, the other waits and uses it (this
+    race once failed a ``make setup`` with "initdb: could not look up effective user ID")."""
+    assert os.geteuid() == 0, "the system user is only created when running as root (CI is)"
+    user = f"ulm_race_{os.getpid()}"
+    dirs = [pg_dir.parent / "a", pg_dir.parent / "b"]
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACE, user],
+            cwd=BASE_DIR,
+            env=dict(os.environ, ULM_PG_DIR=str(path)),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in dirs
+    ]
+    try:
+        for start in starts:
+            out, err = start.communicate("\n", timeout=240)
+            assert start.returncode == 0, err[-2000:]
+            assert out.strip() == "up"
+        for path in dirs:
+            assert (path / "data" / "PG_VERSION").exists()
+            assert postmaster(path) is None, "each stopped its server when it exited"
+    finally:
+        for start in starts:
+            start.kill()
+        subprocess.run(["userdel", user], capture_output=True, check=False)
+        subprocess.run(["groupdel", user], capture_output=True, check=False)
+
+
+def test_a_server_too_old_or_without_extensions_is_named_at_start():
+    """PostgreSQL 14 and a server without contrib cannot be installed here (Debian 12 has 15,
+    with contrib): the check reads the server's answer, given here as such a server sends it."""
+    from config.startup import server_problem
+
+    class Server:
+        def __init__(self, row):
+            self.row = row
+
+        def cursor(self):
+            return self
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def execute(self, sql, params):
+            assert "pg_available_extensions" in sql
+
+        def fetchone(self):
+            return self.row
+
+    too_old = server_problem(Server((140011, "14.11", ["pg_trgm", "unaccent"])))
+    assert "PostgreSQL 14.11 is too old" in too_old
+    assert "15" in too_old
+    bare = server_problem(Server((150020, "15.20", ["pg_trgm"])))
+    assert "unaccent" in bare
+    assert "pg_trgm" not in bare
+    assert server_problem(Server((170000, "17.0", ["pg_trgm", "unaccent"]))) is None
+
+
+def test_an_unmigrated_database_stops_a_command_with_one_sentence():
+    from config import embedded_pg
+
+    database = f"ulm_unmigrated_{os.getpid()}"
+    try:
+        result = run(["manage.py", "apply_retention"], ULM_DB_NAME=database)
+    finally:
+        embedded_pg.drop_database(database)
+    assert_one_sentence(result, "migrate", "init_city")
+
+
+@pytest.mark.django_db
+def test_the_real_server_passes_the_start_check():
+    from django.db import connection
+
+    from config.startup import server_problem
+
+    assert server_problem(connection) is None

@@ -137,7 +137,13 @@ def intake_web_request(
 ) -> IntakeResult:
     """A public form's submission: a ticket, or, when it looks like spam (the hidden field was
     filled in, or the address sent too much) or could not be filed (an error on our side, rolled
-    back), kept aside for staff to release. Never dropped."""
+    back), kept aside for staff to release. Never dropped. Before the city is set up there is
+    no one to release it: refused (CityNotSetUp, a German 503 saying what is missing)."""
+    from ulm_servicepoint.services import CityNotSetUp, missing_setup
+
+    missing = missing_setup()
+    if missing:
+        raise CityNotSetUp(missing)
     reason = None
     if honeypot_filled:
         reason = HeldSubmission.Reason.HONEYPOT

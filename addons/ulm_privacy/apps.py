@@ -14,8 +14,10 @@ class UlmPrivacyConfig(AppConfig):
         from django.db.models.signals import post_save, pre_save
 
         from ulm_privacy import access, checks, receivers, rights_signals  # noqa: F401
-        from ulm_servicepoint.services import register_landing_page
+        from ulm_servicepoint.services import city_initialised, register_landing_page
 
+        # init_city: every role group with exactly its permissions, the heads in theirs
+        city_initialised.connect(receivers.after_city_initialised, dispatch_uid="ulm_privacy.city")
         # the data-protection officer sees no queue: the audit log is the start page
         register_landing_page(access.landing_page)
 

@@ -50,3 +50,9 @@ def after_admin_log(sender: Any, instance: LogEntry, created: bool, raw: bool = 
         "",
         **detail,
     )
+
+
+def after_city_initialised(sender, config, changes, **kwargs):
+    from ulm_privacy import services
+
+    changes.extend(services.set_up_roles(config))

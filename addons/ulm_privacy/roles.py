@@ -216,6 +216,21 @@ def create_roles() -> list[str]:
     return changes
 
 
+def set_up_roles(config: Any) -> list[str]:
+    """``init_city``'s part: every role group holds exactly its permissions, and the configured
+    heads of department are in "Fachbereichsleitung" (which department: routing's heads)."""
+    changes = create_roles()
+    group = Group.objects.get(name=DEPARTMENT_HEAD)
+    usernames = {head.username for department in config.departments for head in department.heads}
+    for user in get_user_model().objects.filter(username__in=usernames).exclude(groups=group):
+        user.groups.add(group)
+        changes.append(
+            _("%(user)s added to “%(group)s”.")
+            % {"user": user.get_username(), "group": DEPARTMENT_HEAD}
+        )
+    return changes
+
+
 def check_roles() -> list[str]:
     """Every deviation from ``ROLES`` (German sentences); empty when all is as it should be."""
     from ulm_routing.services import department_heads, departments_headed_by

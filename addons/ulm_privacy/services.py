@@ -2,7 +2,14 @@
 
 from ulm_privacy.audit import ACTIONS, OBJECT_TYPES, purge_expired, record, retention_cutoff
 from ulm_privacy.demo import load_demo_privacy
-from ulm_privacy.roles import ROLES, Role, check_roles, create_roles, expected_groups
+from ulm_privacy.roles import (
+    ROLES,
+    Role,
+    check_roles,
+    create_roles,
+    expected_groups,
+    set_up_roles,
+)
 from ulm_privacy.sso import is_local_account, mirror_roles, roles_for
 
 purge_expired_audit_events = purge_expired
@@ -22,4 +29,5 @@ __all__ = [
     "record",
     "retention_cutoff",
     "roles_for",
+    "set_up_roles",
 ]

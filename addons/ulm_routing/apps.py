@@ -17,12 +17,14 @@ class UlmRoutingConfig(AppConfig):
         )
         from ulm_routing.signals import (
             after_citizen_reply,
+            after_city_initialised,
             after_new_ticket,
             after_ticket_update,
             after_tickets_anonymised,
         )
         from ulm_servicepoint.services import (
             citizen_replied,
+            city_initialised,
             register_capture_panel,
             register_worklist_column,
             register_worklist_filter,
@@ -38,6 +40,8 @@ class UlmRoutingConfig(AppConfig):
         citizen_replied.connect(after_citizen_reply, dispatch_uid="ulm_routing.citizen_reply")
         # retention: the handoffs' and callbacks' texts go with the ticket's personal data
         tickets_anonymised.connect(after_tickets_anonymised, dispatch_uid="ulm_routing.retention")
+        # init_city: the configured opening hours and heads of department
+        city_initialised.connect(after_city_initialised, dispatch_uid="ulm_routing.city")
         register_capture_panel("ulm_routing/capture_callback_link.html")
         # the work list: the due time of the department's feedback, overdue, waiting
         register_worklist_column("faellig", _("Feedback due"), worklists.due_cells)

@@ -25,6 +25,7 @@ from ulm_routing.callbacks import (
     not_reached,
     record_callback,
 )
+from ulm_routing.city_setup import parse_hours, set_up_city
 from ulm_routing.demo import load_demo_loop, load_demo_routing
 from ulm_routing.escalation import escalate_overdue
 from ulm_routing.facts import TicketFacts, facts_of
@@ -160,6 +161,7 @@ __all__ = [
     "open_handoff",
     "open_time_left",
     "panel_context",
+    "parse_hours",
     "parse_local",
     "pass_on",
     "pause_clock",
@@ -179,6 +181,7 @@ __all__ = [
     "save_rule_set",
     "send_prepared_answer",
     "set_forwarder",
+    "set_up_city",
     "standard_calendar",
     "take",
     "target_due",

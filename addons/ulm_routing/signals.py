@@ -15,5 +15,9 @@ def after_citizen_reply(sender, ticket, followup, **kwargs):
     services.citizen_replied(ticket, followup.comment or "")
 
 
+def after_city_initialised(sender, config, changes, **kwargs):
+    services.set_up_city(config, changes)
+
+
 def after_tickets_anonymised(sender, ticket_ids, **kwargs):
     services.erase_person(ticket_ids, [])

@@ -18,6 +18,7 @@ TITLES = {
     404: gettext_lazy("Not found"),
     405: gettext_lazy("Not possible this way"),
     413: gettext_lazy("Too much data"),
+    503: gettext_lazy("Not available yet"),
 }
 
 

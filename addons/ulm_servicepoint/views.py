@@ -20,13 +20,22 @@ from ulm_servicepoint.schema_forms import capture_form_class, values_to_data
 
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers and monitoring: database reachable, worker alive, no failed hand-over
-    to the city archive. No personal data."""
+    """For load balancers and monitoring: database reachable, the city set up, worker alive, no
+    failed hand-over to the city archive. No personal data."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
+    missing = services.missing_setup()
     worker = services.worker_status()
     archive = services.archive_status()
-    return JsonResponse({"database": "ok", "worker": worker, "archive": archive}, status=200)
+    return JsonResponse(
+        {
+            "database": "ok",
+            "city": {"ok": missing is None, "missing": missing or ""},
+            "worker": worker,
+            "archive": archive,
+        },
+        status=200,
+    )
 
 
 @require_POST

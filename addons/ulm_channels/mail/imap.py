@@ -123,8 +123,19 @@ def _quote(folder: str) -> str:
 
 
 def poll_all() -> dict[str, int]:
-    """Every active mailbox; a failing one is logged, recorded and retried next time."""
+    """Every active mailbox; a failing one is logged, recorded and retried next time. Before the
+    city is set up (``init_city``) nothing is fetched: the mail stays on the server, and the
+    mailboxes show why."""
+    from ulm_servicepoint.services import missing_setup
+
     results: dict[str, int] = {}
+    missing = missing_setup()
+    if missing:
+        log.error("%s", missing)
+        Mailbox.objects.filter(pk__in=[box.pk for box in mailboxes()]).update(
+            last_error=missing, last_polled_at=timezone.now()
+        )
+        return results
     for box in mailboxes():
         try:
             results[box.name] = poll(box)

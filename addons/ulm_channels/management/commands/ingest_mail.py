@@ -3,9 +3,10 @@ pipeline as the IMAP intake; one JSON summary on stdout, ``--report FILE`` one l
 
 import json
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from ulm_channels import services
+from ulm_servicepoint.services import missing_setup
 
 
 class Command(BaseCommand):
@@ -16,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--report", metavar="FILE", help="one JSON line per message")
 
     def handle(self, *args, **options):
+        missing = missing_setup()
+        if missing:  # without the service center's queue every mail would be quarantined
+            raise CommandError(missing)
         report = open(options["report"], "w", encoding="utf-8") if options["report"] else None  # noqa: SIM115
         try:
 
