@@ -42,7 +42,10 @@ Usage (stable API, used by tests/production and bench/ — part L)::
 - ``env``: extra environment for every product process (also ``manage``);
 - ``smtp``: a started ``tests.support.smtp.SmtpServer`` to deliver to (default: one is started
   and stopped with the topology); ``smtp_port``: deliver to this port instead (no server made);
-- ``city_config``: a path for ``manage.py init_city``; default ``load_demo`` when it is None;
+- ``city_config``: the YAML for ``manage.py init_city`` (default ``config/city.example.yaml``:
+  Stadt Musterstadt, first admin ``admin`` with password ``topo.admin_password``);
+  ``None``: ``manage.py load_demo`` instead (the demo city with its agents, e.g. for a load
+  bench that logs agents in: ``ulm_servicepoint.demo.DEMO_PASSWORD``);
 - ``load_data=False`` skips the data step (the caller loads its own);
 - ``supervise=True``: like the production guide's systemd units (``Restart=always``), a web
   instance or worker that ends by itself (a worker does after 30 s without its database) is
@@ -85,6 +88,9 @@ PG_VERSION = "15"
 PG_BIN = Path(f"/usr/lib/postgresql/{PG_VERSION}/bin")
 CLUSTER_PREFIX = "ulmtest_"
 DB_NAME = DB_USER = "ulm"
+# a real city's first start (``manage.py init_city``), as the production guide begins
+EXAMPLE_CITY = BASE_DIR / "config" / "city.example.yaml"
+DEFAULT_CITY_CONFIG = str(EXAMPLE_CITY) if EXAMPLE_CITY.exists() else None
 
 
 def _pid_alive(pid: int) -> bool:
@@ -297,7 +303,7 @@ class Topology:
         env: dict[str, str] | None = None,
         smtp: SmtpServer | None = None,
         smtp_port: int | None = None,
-        city_config: str | None = None,
+        city_config: str | None = DEFAULT_CITY_CONFIG,
         load_data: bool = True,
         keep: bool = False,
         supervise: bool = True,
@@ -314,6 +320,12 @@ class Topology:
         self.web_ports = [free_port() for _ in range(webs)]
         self.processes: dict[str, subprocess.Popen] = {}
         self.secret_key = secrets.token_urlsafe(40)
+        self.admin_password = secrets.token_urlsafe(12)  # init_city's first administrator
+        self.city_name = ""  # ULM_CITY_NAME, from the city's configuration
+        if city_config:
+            import yaml
+
+            self.city_name = str(yaml.safe_load(Path(city_config).read_text("utf-8"))["city"])
         self._started = False
         # seconds each start-up step took: cluster, migrate, data, web+workers
         self.timings: dict[str, float] = {}
@@ -413,6 +425,8 @@ class Topology:
             EMAIL_USE_TLS="false",
             ULM_VAR_DIR=str(self.dir / "var"),
             MEDIA_ROOT=str(self.dir / "media"),
+            ULM_ADMIN_PASSWORD=self.admin_password,
+            **({"ULM_CITY_NAME": self.city_name} if self.city_name else {}),
             PYTHONUNBUFFERED="1",
         )
         env.update(self.extra_env)
