@@ -127,7 +127,8 @@ def test_database_restart_is_answered_in_german_and_survived(topology):
     # Restart=always does (the production guide's unit), it picks up where it was
     print(f"[database restart] workers restarted by the supervisor: {dict(topology.restarts)}")
     for name in ("worker-0", "worker-1"):
-        ends = [line for line in topology.log(name).splitlines() if "ERROR" in line or "===" in line]
+        lines = topology.log(name).splitlines()
+        ends = [line for line in lines if "ERROR" in line or "===" in line]
         print(f"[database restart] {name}: " + " | ".join(line[:160] for line in ends[-4:]))
     assert all(topology.running(f"worker-{i}") for i in (0, 1)), topology.logs()
     # and new submissions are acknowledged again on both instances, their mail delivered

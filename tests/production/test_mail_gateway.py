@@ -50,17 +50,16 @@ def test_one_mailbox_polled_everywhere_at_once_gives_one_ticket_per_message(topo
     imap_server.deliver(*(raw for _, raw in messages[:FIRST]))
 
     started = time.monotonic()
-    # both workers: the periodic job is due every minute; an operator's "fetch now" and a
-    # second run of the periodic job deferred by hand make both workers poll together …
+    # three operators run the command, while both workers poll too: the periodic job is due
+    # every minute, an operator's "fetch now" and a second run of the periodic job deferred by
+    # hand make both workers poll at once; more mail arrives in the middle
+    polls = [start_poll(topology) for _ in range(3)]
     topology.manage(
         "shell", "-c", "from ulm_channels import services; services.request_mail_poll()"
     )
     topology.manage(
         "procrastinate", "defer", "ulm_channels.poll_mail", '{"timestamp": 1}', check=False
     )
-    # … while three operators run the command, and more mail arrives in the middle
-    polls = [start_poll(topology) for _ in range(3)]
-    time.sleep(2)
     imap_server.deliver(*(raw for _, raw in messages[FIRST:]))
     polls += [start_poll(topology) for _ in range(2)]
     outputs = [p.communicate(timeout=300)[0] for p in polls]
