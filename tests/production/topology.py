@@ -11,8 +11,9 @@
 - **The product** reaches it only through ``DATABASE_URL=postgres://ulm:PASSWORD@127.0.0.1:PORT/ulm``
   with production settings (``DEBUG=false``, a ``SECRET_KEY``, ``SECURE_SSL_REDIRECT=false`` as
   behind a TLS proxy, ``EMAIL_HOST`` a real SMTP server on loopback).
-- ``manage.py migrate``, then the city's data (``manage.py init_city CONFIG`` when the project
-  has it and a config is given, else ``manage.py load_demo``).
+- ``manage.py migrate``, ``manage.py collectstatic``, then the city's data: ``manage.py
+  init_city config/city.example.yaml`` (or ``manage.py load_demo``, see ``city_config``).
+- **Supervision** like the guide's systemd units (``Restart=always``), see ``supervise``.
 - **Web**: N gunicorn instances ``gunicorn config.wsgi --bind 127.0.0.1:PORT --workers 2``.
 - **Workers**: M ``manage.py procrastinate worker`` processes.
 
@@ -35,6 +36,14 @@ Usage (stable API, used by tests/production and bench/ — part L)::
         topo.postgres.restart() / .stop() / .start()   # the database server
         topo.wait_web_ready(0)                         # /healthz answers 200
         topo.log("worker-0")                           # text of a process's log
+        topo.get(0, "/kontakt/")                       # (status, body); (0, reason) if no answer
+        topo.env()                                     # the product's environment (for Popen)
+        topo.timings, topo.restarts, topo.admin_password
+
+    # a citizen at the contact form over HTTP (CSRF, time trap): tests/production/citizens.py
+    from tests.production.citizens import submit_contact_form
+    result = submit_contact_form(topo.web_urls[0], subject="…", email="…@example.org")
+    result.acknowledged, result.reference, result.seconds
 
 ``Topology(...)`` arguments (all keywords, all optional):
 
@@ -48,8 +57,9 @@ Usage (stable API, used by tests/production and bench/ — part L)::
   bench that logs agents in: ``ulm_servicepoint.demo.DEMO_PASSWORD``);
 - ``load_data=False`` skips the data step (the caller loads its own);
 - ``supervise=True``: like the production guide's systemd units (``Restart=always``), a web
-  instance or worker that ends by itself (a worker does after 30 s without its database) is
-  started again after ``restart_seconds=2.0``; ``topo.restarts`` counts it per process name.
+  instance or worker that ends by itself (a procrastinate worker ends when its listening
+  database connection breaks, e.g. in a PostgreSQL restart) is started again after
+  ``restart_seconds=2.0``; ``topo.restarts`` counts it per process name.
   Processes ended through ``kill_*``/``stop_*`` are not restarted (call ``start_*``);
 - ``keep=False``: ``True`` leaves the cluster and log directory in place after ``stop()``
   (for looking at a failure; the next run sweeps the cluster).
@@ -361,6 +371,8 @@ class Topology:
             took("cluster")
             self.manage("migrate", "--no-input", "-v", "0")
             took("migrate")
+            self.manage("collectstatic", "--no-input", "-v", "0")  # whitenoise serves them
+            took("static")
             if self.load_data:
                 if self.city_config:
                     self.manage("init_city", self.city_config)
