@@ -21,6 +21,15 @@ def pytest_ignore_collect(collection_path, config):
     return None
 
 
+def pytest_collection_modifyitems(items):
+    # the first test also waits for the topology to start (migrations on a fresh cluster: about
+    # a minute here, several on a machine busy with other work): pytest-timeout's 300 s of the
+    # unit tests are too short for that
+    for item in items:
+        if "tests/production" in str(item.fspath):
+            item.add_marker(pytest.mark.timeout(1200))
+
+
 @pytest.fixture(scope="session")
 def imap_server():
     server = ImapServer().start()
