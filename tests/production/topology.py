@@ -11,7 +11,8 @@
 - **The product** reaches it only through ``DATABASE_URL=postgres://ulm:PASSWORD@127.0.0.1:PORT/ulm``
   with production settings (``DEBUG=false``, a ``SECRET_KEY``, ``SECURE_SSL_REDIRECT=false`` as
   behind a TLS proxy, ``EMAIL_HOST`` a real SMTP server on loopback).
-- ``manage.py migrate``, ``manage.py collectstatic``, then the city's data: ``manage.py
+- static files: those ``make setup``'s ``collectstatic`` left in ``var/static``;
+- ``manage.py migrate``, then the city's data: ``manage.py
   init_city config/city.example.yaml`` (or ``manage.py load_demo``, see ``city_config``).
 - **Supervision** like the guide's systemd units (``Restart=always``), see ``supervise``.
 - **Web**: N gunicorn instances ``gunicorn config.wsgi --bind 127.0.0.1:PORT --workers 2``.
@@ -371,8 +372,6 @@ class Topology:
             took("cluster")
             self.manage("migrate", "--no-input", "-v", "0")
             took("migrate")
-            self.manage("collectstatic", "--no-input", "-v", "0")  # whitenoise serves them
-            took("static")
             if self.load_data:
                 if self.city_config:
                     self.manage("init_city", self.city_config)
@@ -435,7 +434,9 @@ class Topology:
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(self.smtp.port if self.smtp is not None else self.smtp_port),
             EMAIL_USE_TLS="false",
-            ULM_VAR_DIR=str(self.dir / "var"),
+            # the static files ``make setup`` collected (collectstatic compresses every file:
+            # minutes on a busy machine, the same result each time); uploads are the topology's
+            ULM_VAR_DIR=str(BASE_DIR / "var"),
             MEDIA_ROOT=str(self.dir / "media"),
             ULM_ADMIN_PASSWORD=self.admin_password,
             **({"ULM_CITY_NAME": self.city_name} if self.city_name else {}),
