@@ -68,7 +68,10 @@ def test_killed_web_instance_loses_and_doubles_nothing(topology):
     assert all(r.acknowledged for r in results if r.base_url == topology.web_urls[1]), [
         (r.subject, r.error) for r in results if r.base_url == topology.web_urls[1]
     ]
-    assert len(acknowledged) >= len(results) * 0.6, Counter(r.error for r in lost)
+    # and the killed instance, started again, served forms once more
+    assert any(r.acknowledged for r in results if r.base_url == topology.web_urls[0]), Counter(
+        r.error for r in lost
+    )
     # stored exactly once: one ticket per acknowledged form, under the reference it showed
     rows = topology.sql(
         "SELECT t.title, r.reference FROM helpdesk_ticket t "
