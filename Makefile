@@ -10,6 +10,9 @@ STAMP := $(VENV)/.installed
 # browser tests; dovecot-imapd and openssl give the e-mail tests a real IMAP server with TLS on
 # loopback.
 APT_PACKAGES := gettext chromium fonts-dejavu-core dovecot-imapd openssl
+# the production-topology tests (make test-production) run Debian's PostgreSQL 15 server as a
+# city's own database server would (a cluster of their own on a loopback port, removed after)
+APT_PACKAGES += postgresql
 # Single sign-on (optional, README "Single sign-on"): python-ldap is built from source against
 # libldap2-dev and libsasl2-dev (gcc, python3-dev); slapd and ldap-utils give the tests a real
 # OpenLDAP directory on loopback. The system's own slapd service is not wanted: it is stopped
@@ -28,11 +31,12 @@ TEST_WORKERS ?= 3
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings DEBUG=false SECRET_KEY=test-only-not-secret \
 	SECURE_SSL_REDIRECT=false
 
-.PHONY: apt-packages help setup run test lint typecheck pytest lock stop-db clean
+.PHONY: apt-packages help setup run test test-production lint typecheck pytest lock stop-db clean
 
 help:
 	@echo "make run    - set everything up and serve the demo on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set everything up and run every check"
+	@echo "make test-production - the production topology (PostgreSQL 15, 2 web, 2 workers) and its faults"
 	@echo "make setup  - virtual environment, dependencies, Debian packages, migrations, messages"
 
 $(STAMP): pyproject.toml requirements.lock | apt-packages
@@ -71,8 +75,13 @@ test: setup
 	$(TEST_ENV) $(PY) -m mypy addons
 	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --ignore=tests/browser
+	$(TEST_ENV) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --ignore=tests/browser --ignore=tests/production
 	$(TEST_ENV) $(PY) -m pytest tests/browser
+
+# The production topology (tests/production/topology.py): PostgreSQL 15 through DATABASE_URL,
+# two gunicorn instances, two workers, and their faults (killed processes, a database restart).
+test-production: setup
+	$(TEST_ENV) $(PY) -m pytest tests/production -p no:cacheprovider
 
 lock: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev]' && $(PY) -m pip uninstall -y -q ulm-servicepoint

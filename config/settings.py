@@ -149,6 +149,9 @@ else:
         }
     }
 DATABASES["default"]["TEST"] = {"NAME": "test_" + str(DATABASES["default"]["NAME"])}
+# a kept connection is checked before a request uses it: after a database restart the next
+# request reconnects instead of failing (make test-production, PostgreSQL restart)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

@@ -40,3 +40,5 @@ if settings.ULM_OIDC_ENABLED:
 handler400 = "ulm_servicepoint.refusals.bad_request"
 handler403 = "ulm_servicepoint.refusals.permission_denied"
 handler404 = "ulm_servicepoint.refusals.page_not_found"
+# the static 500 page, or a German 503 while the database is unreachable (restart, failover)
+handler500 = "ulm_servicepoint.refusals.server_error"

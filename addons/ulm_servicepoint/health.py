@@ -40,3 +40,39 @@ def worker_status() -> dict[str, object]:
 def prune_heartbeats(keep: timedelta = timedelta(days=1)) -> int:
     deleted, _ = WorkerHeartbeat.objects.filter(created_at__lt=timezone.now() - keep).delete()
     return deleted
+
+
+# A worker killed mid-job (SIGKILL, out of memory, a lost machine) leaves its job "doing" for
+# ever: procrastinate only notices that its heartbeat stopped. Its own recipe is a periodic job
+# that retries such stalled jobs; a job whose queueing lock is already taken by a successor
+# waiting to run (the next run of a periodic sweep) is closed as failed instead, the successor
+# does the work. Every job we run is safe to run again (the outbox sends a mail at most once,
+# retention and escalation skip what is done).
+STALLED_AFTER_SECONDS = 30  # procrastinate's worker: heartbeat every 10 s, stalled after 30 s
+
+
+def retry_stalled_jobs(seconds_since_heartbeat: float = STALLED_AFTER_SECONDS) -> dict[str, int]:
+    """Puts the jobs of workers without a heartbeat for ``seconds_since_heartbeat`` back in
+    the queue; returns how many were retried and how many closed (a successor waits)."""
+    from django.db import IntegrityError, connection, transaction
+    from procrastinate import sql
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.queries["select_stalled_jobs_by_heartbeat"],
+            {"queue": None, "task_name": None, "seconds_since_heartbeat": seconds_since_heartbeat},
+        )
+        stalled = [row[0] for row in cursor.fetchall()]
+    done = {"retried": 0, "closed": 0}
+    for job_id in stalled:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT procrastinate_retry_job_v2(%s, now(), NULL, NULL, NULL)", [job_id]
+                )
+            done["retried"] += 1
+        except IntegrityError:  # the same queueing lock waits already: that job does the work
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT procrastinate_finish_job_v1(%s, 'failed', false)", [job_id])
+            done["closed"] += 1
+    return done

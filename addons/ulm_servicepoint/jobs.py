@@ -25,3 +25,12 @@ def heartbeat(timestamp: int) -> None:
     """Every minute: a sign of life for /healthz, and yesterday's signs removed."""
     services.record_heartbeat("periodic")
     services.prune_heartbeats()
+
+
+@app.periodic(cron="* * * * *", periodic_id="retry_stalled_jobs")
+@app.task(
+    name="ulm_servicepoint.retry_stalled_jobs", queue="default", queueing_lock="retry_stalled_jobs"
+)
+def retry_stalled_jobs(timestamp: int) -> None:
+    """Every minute: jobs of a worker that died mid-job (no heartbeat for 30 s) run again."""
+    services.retry_stalled_jobs()

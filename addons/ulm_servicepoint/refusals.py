@@ -67,3 +67,47 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return refuse(request, _("This page does not exist (any more). Please check the address."), 404)
+
+
+# The database is away (restarted, failed over, unreachable): not a fault of the page, and over
+# in seconds to minutes. People get a German "temporarily unavailable" with Retry-After instead
+# of the error page, load balancers a 503. Rendered without a request context: nothing here may
+# need the database.
+UNAVAILABLE_SECONDS = 30
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """True when ``exc`` (or what caused it) says the database cannot be reached."""
+    from django.db.utils import InterfaceError, OperationalError
+    from psycopg import errors as pg_errors
+
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, OperationalError | InterfaceError | pg_errors.OperationalError):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 handler (config/urls.py): 503 in German while the database is away, the
+    static 500 page for every other fault. Called inside Django's ``except`` block, so the
+    exception is ``sys.exc_info()``."""
+    import sys
+
+    if not database_unavailable(sys.exc_info()[1]):
+        return HttpResponse(
+            render_to_string("500.html"), status=500, content_type="text/html; charset=utf-8"
+        )
+    if wants_json(request):
+        response: HttpResponse = JsonResponse(
+            {"error": "Der Dienst ist vorübergehend nicht erreichbar. Bitte gleich noch einmal."},
+            status=503,
+        )
+    else:
+        response = HttpResponse(
+            render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
+        )
+    response["Retry-After"] = str(UNAVAILABLE_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -94,6 +94,7 @@ from ulm_servicepoint.health import (
     prune_heartbeats,
     record_heartbeat,
     request_worker_ping,
+    retry_stalled_jobs,
     worker_status,
 )
 from ulm_servicepoint.hooks import (
@@ -318,6 +319,7 @@ __all__ = [
     "retention_months",
     "retention_months_of",
     "retention_periods",
+    "retry_stalled_jobs",
     "save_worklist_view",
     "saved_views",
     "schema_form_class",
