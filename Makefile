@@ -11,7 +11,8 @@ STAMP := $(VENV)/.installed
 # loopback.
 APT_PACKAGES := gettext chromium fonts-dejavu-core dovecot-imapd openssl
 # the production-topology tests (make test-production) run Debian's PostgreSQL 15 server as a
-# city's own database server would (a cluster of their own on a loopback port, removed after)
+# city's own database server would (a cluster of their own on a loopback port, removed after);
+# the package's default cluster "main" is stopped and set to manual right after installation
 APT_PACKAGES += postgresql
 # Single sign-on (optional, README "Single sign-on"): python-ldap is built from source against
 # libldap2-dev and libsasl2-dev (gcc, python3-dev); slapd and ldap-utils give the tests a real
@@ -54,6 +55,12 @@ apt-packages:
 			$$SUDO service slapd stop >/dev/null 2>&1; \
 			$$SUDO update-rc.d slapd disable >/dev/null 2>&1; \
 			$$SUDO systemctl disable --now slapd >/dev/null 2>&1; true;; \
+		esac; \
+		case " $$missing " in *" postgresql "*) \
+			for c in $$(pg_lsclusters -h 2>/dev/null | awk '$$2 == "main" {print $$1}'); do \
+				$$SUDO pg_ctlcluster $$c main stop >/dev/null 2>&1; \
+				$$SUDO sed -i 's/^auto/manual/' /etc/postgresql/$$c/main/start.conf 2>/dev/null; \
+			done; true;; \
 		esac; \
 	fi
 

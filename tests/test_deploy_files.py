@@ -4,23 +4,14 @@ commands, and the production-topology tests (tests/production) start them from t
 
 from __future__ import annotations
 
-import configparser
 import shlex
 from pathlib import Path
 
 import yaml
 
+from tests.support.deploy import WEB_UNIT, WORKER_UNIT, unit_command
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-DEPLOY = BASE_DIR / "deploy"
-
-
-def exec_start(unit: str) -> list[str]:
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]
-    parser.read(DEPLOY / unit)
-    words = shlex.split(parser["Service"]["ExecStart"])
-    # /opt/ulm-servicepoint/.venv/bin/gunicorn → gunicorn; …/python manage.py → python manage.py
-    return [Path(words[0]).name, *words[1:]]
 
 
 def without_bind(words: list[str]) -> list[str]:
@@ -38,8 +29,8 @@ def without_bind(words: list[str]) -> list[str]:
 
 def test_compose_and_the_units_run_the_same_commands():
     compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())["services"]
-    web_unit = exec_start("ulm-servicepoint-web.service")
-    worker_unit = exec_start("ulm-servicepoint-worker@.service")
+    web_unit = unit_command(WEB_UNIT)
+    worker_unit = unit_command(WORKER_UNIT)
     assert web_unit[:2] == ["gunicorn", "config.wsgi"]
     assert without_bind(shlex.split(compose["web"]["command"])) == without_bind(web_unit)
     assert shlex.split(compose["worker"]["command"]) == worker_unit

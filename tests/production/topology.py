@@ -15,8 +15,9 @@
 - ``manage.py migrate``, then the city's data: ``manage.py
   init_city config/city.example.yaml`` (or ``manage.py load_demo``, see ``city_config``).
 - **Supervision** like the guide's systemd units (``Restart=always``), see ``supervise``.
-- **Web**: N gunicorn instances ``gunicorn config.wsgi --bind 127.0.0.1:PORT --workers 2``.
-- **Workers**: M ``manage.py procrastinate worker`` processes.
+- **Web**: N gunicorn instances, the command of ``deploy/ulm-servicepoint-web.service`` (its
+  ``--bind`` and ``--workers`` set per instance).
+- **Workers**: M processes, the command of ``deploy/ulm-servicepoint-worker@.service``.
 
 Every process runs in its own process group with its output in a log file under
 ``Topology.dir`` (``web-0.log``, ``worker-1.log``, …); nothing is read from pipes.
@@ -90,6 +91,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from tests.support.deploy import WEB_UNIT, WORKER_UNIT, local_command, unit_command, with_option
 from tests.support.net import free_port
 from tests.support.smtp import SmtpServer
 from tests.support.wait import wait_for
@@ -532,9 +534,14 @@ class Topology:
         port = self.web_ports[index]
         return self._spawn(
             f"web-{index}",
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(self.web_processes)],
-        )  # fmt: skip
+            local_command(
+                with_option(
+                    with_option(unit_command(WEB_UNIT), "--bind", f"127.0.0.1:{port}"),
+                    "--workers",
+                    str(self.web_processes),
+                )
+            ),
+        )
 
     def kill_web(self, index: int) -> None:
         """SIGKILL to the instance (master and its workers: the whole process group)."""
@@ -546,7 +553,7 @@ class Topology:
     def start_worker(self, index: int) -> subprocess.Popen:
         return self._spawn(
             f"worker-{index}",
-            [sys.executable, str(BASE_DIR / "manage.py"), "procrastinate", "worker"],
+            local_command(unit_command(WORKER_UNIT)),
         )
 
     def kill_worker(self, index: int) -> None:
