@@ -14,15 +14,19 @@ from django.db import connection, transaction
 
 from ulm_knowledge import conf
 from ulm_knowledge.models import RequestTypeEntry, SearchEntry
+from ulm_knowledge.search.learning import learned_boost
 from ulm_knowledge.search.vocabulary import cached, known_words, synonym_table
 from ulm_knowledge.text import (
     FILLER,
+    SITUATIONS,
     apply_synonyms,
+    lemmas,
     light_stem,
     normalise,
     particle_verbs,
     query_words,
     synonym_matches,
+    unit_words,
 )
 
 
@@ -48,6 +52,13 @@ class Hit:
 # How much each kind of query term counts: the citizen's own words, what the synonym list adds,
 # compound parts, and typo corrections (times their similarity).
 OWN, SYNONYM, PART, CORRECTION = 1.0, 0.9, 0.6, 1.0
+LEMMA = 0.5  # a word's lemma (simplemma) where it differs from the word
+SITUATION = 0.5  # the catalogue's words for a situation word (losing → Verlust, Diebstahl)
+# lemmas of function words and of the verbs every request uses say nothing about its topic
+LEMMA_STOP = frozenset(
+    ["sein", "haben", "werden", "geben", "machen", "kommen", "mein", "dein", "sich"]
+)
+UNIT = 0.5  # what units, ages and amounts stand for ("3,5 t" → Tonnen, "über 65" → Rente)
 YEAR = re.compile(r"(19|20)\d\d")
 MIN_SIMILARITY = 0.4  # trigram similarity a correction needs
 MAX_CORRECTIONS = 8  # unknown words corrected per query
@@ -67,6 +78,14 @@ MIN_PART_COVER = 4  # a query term this long covers its share of a compound titl
 CANDIDATE_TERMS = 12  # the strongest terms select the candidates …
 CANDIDATES = 200  # … and this many of them are scored exactly
 CANDIDATE_BUDGET = 4000  # entries the candidate terms may reach together
+PASSAGE_CANDIDATES = 100  # items whose passages best hold the candidate terms join them
+# Passages (search/index.py): per passage the query's concepts it holds (each its best term's
+# weight), the best passage of an item counting with PASSAGE_WEIGHT, its text module weighted
+# (1 Volltext, 2 Voraussetzungen, 3 Unterlagen, 4 Hinweise, 5 Verfahren, 6 Kosten, 7 Fristen,
+# 8 Leichte Sprache); a passage holding a single concept counts SINGLE_CONCEPT of it.
+PASSAGE_WEIGHT = 0.15
+SINGLE_CONCEPT = 0.3
+MODULE_WEIGHTS = [1.0, 1.0, 0.8, 1.0, 0.8, 0.3, 0.3, 1.0]
 
 
 def _terms(query: str) -> dict[str, tuple[float, int]]:
@@ -84,10 +103,18 @@ def _terms(query: str) -> dict[str, tuple[float, int]]:
         if weight > weights.get(word, (0.0, 0))[0]:
             weights[word] = (weight, group)
 
+    lemma_of = lemmas(query[:5000])
     unknown: dict[str, int] = {}
     for group, word in enumerate(words):
         if word in FILLER or YEAR.fullmatch(word):
             continue
+        lemma = lemma_of.get(word)
+        if lemma and lemma not in FILLER and lemma not in LEMMA_STOP:
+            add(lemma, LEMMA, group)
+            for synonym in apply_synonyms([lemma], synonyms):
+                add(synonym, SYNONYM * LEMMA, group)
+        for meant in SITUATIONS.get(lemma or word, SITUATIONS.get(word, ())):
+            add(meant, SITUATION, group)
         # a number is rarely what a request is about (dates, ages, house numbers)
         add(word, PART if word.isdigit() else OWN, group)
         parts = decompounder.parts(word)
@@ -112,6 +139,8 @@ def _terms(query: str) -> dict[str, tuple[float, int]]:
     for group, meant in synonym_matches(words, synonyms):
         for synonym in meant:
             add(synonym, SYNONYM, group)
+    for word in unit_words(query[:5000]):
+        add(word, UNIT, len(words))
     if unknown:
         with transaction.atomic(), connection.cursor() as cur:
             # a tighter threshold lets the trigram index skip most of the vocabulary; the
@@ -257,18 +286,32 @@ def search_terms(terms: list[Term], query: str, limit: int) -> list[Hit]:
     candidates = f"""
         SELECT e.kbitem_id, e.external_id, e.title, e.kind, e.document, e.body, e.name_norm
         FROM ulm_knowledge_searchentry e
-        WHERE e.document @@ %s::tsquery
+        WHERE e.kbitem_id IN (
+                (SELECT d.kbitem_id FROM ulm_knowledge_searchentry d
+                 WHERE d.document @@ %s::tsquery
+                 ORDER BY ts_rank('{FIELD_WEIGHTS}', d.document, %s::tsquery) DESC
+                 LIMIT {CANDIDATES})
+                UNION
+                (SELECT p.kbitem_id FROM ulm_knowledge_searchpassage p
+                 WHERE p.vector @@ %s::tsquery
+                 GROUP BY p.kbitem_id ORDER BY max(ts_rank(p.vector, %s::tsquery)) DESC
+                 LIMIT {PASSAGE_CANDIDATES}))
           AND (e.valid_from IS NULL OR e.valid_from <= %s)
           AND (e.valid_until IS NULL OR e.valid_until >= %s)
-        ORDER BY ts_rank('{FIELD_WEIGHTS}', e.document, %s::tsquery) DESC
-        LIMIT {CANDIDATES}
     """  # noqa: S608  # nosec B608 - this module's constants; the values go as parameters
-    hits = rank_entries(terms, query, candidates, [strongest, today, today, strongest], limit)
-    return _usage_boost(hits, strongest)[:limit]
+    hits = rank_entries(
+        terms, query, candidates, [strongest] * 4 + [today, today], limit, passages=True
+    )
+    return _usage_boost(learned_boost(hits, terms), strongest)[:limit]
 
 
 def rank_entries(
-    terms: list[Term], query: str, candidates: str, params: list[Any], limit: int
+    terms: list[Term],
+    query: str,
+    candidates: str,
+    params: list[Any],
+    limit: int,
+    passages: bool = False,
 ) -> list[Hit]:
     """Scores the entries the SQL ``candidates`` selects (columns: id, external id, title,
     kind, document, body, normalised title; its placeholders filled from ``params``) for the
@@ -278,6 +321,17 @@ def rank_entries(
     parts = [part for term in terms for part in term.tsqueries()]
     queries, weights = [p[0] for p in parts], [p[1] for p in parts]
     groups = [term.group for term in terms for _ in term.tsqueries()]
+    # the best passage of the item (``passages``): its concepts together, its module weighted
+    passage = (
+        f"""+ {PASSAGE_WEIGHT} * coalesce((
+                SELECT max((%s::float8[])[p.module] * (
+                    SELECT CASE WHEN count(*) > 1 THEN sum(m) ELSE {SINGLE_CONCEPT} * sum(m) END
+                    FROM (SELECT max(q.w) AS m FROM q WHERE p.vector @@ q.tq GROUP BY q.g) AS g))
+                FROM ulm_knowledge_searchpassage p WHERE p.kbitem_id = c.kbitem_id), 0)"""  # noqa: S608
+        if passages
+        else ""
+    )
+    passage_params = [MODULE_WEIGHTS] if passages else []
     with connection.cursor() as cur:
         cur.execute(
             f"""
@@ -296,7 +350,8 @@ def rank_entries(
                    * ({1 - COVERAGE} + {COVERAGE} * (
                         SELECT coalesce(sum(q.w) FILTER (WHERE c.document @@ q.tq), 0) / sum(q.w)
                         FROM q))
-                   + {TITLE_SIMILARITY} * similarity(c.name_norm, %s) AS score
+                   + {TITLE_SIMILARITY} * similarity(c.name_norm, %s)
+                   {passage} AS score
             FROM c
             ORDER BY score DESC, c.title
             LIMIT %s
@@ -311,6 +366,7 @@ def rank_entries(
                 weights[0],
                 " | ".join(queries),
                 normalise(query)[:200],
+                *passage_params,
                 max(limit, 20),
             ],
         )
