@@ -4,6 +4,7 @@ statement (``rank_entries``), for knowledge items (``search``) and request types
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -58,6 +59,12 @@ SITUATION = 0.5  # the catalogue's words for a situation word (losing → Verlus
 LEMMA_STOP = frozenset(
     ["sein", "haben", "werden", "geben", "machen", "kommen", "mein", "dein", "sich"]
 )
+# where a citizen comes from: a country after "aus" (the synonym list maps countries to Ausland,
+# EU members to Ausland EU) points to residence, not travel
+ORIGIN_WORDS = frozenset(["aus", "von"])
+ORIGIN = 0.5
+ORIGIN_THIRD = ("drittstaat", "aufenthaltserlaubnis", "visum")
+ORIGIN_EU = ("freizugigkeit", "eu")
 UNIT = 0.5  # what units, ages and amounts stand for ("3,5 t" → Tonnen, "über 65" → Rente)
 YEAR = re.compile(r"(19|20)\d\d")
 MIN_SIMILARITY = 0.4  # trigram similarity a correction needs
@@ -78,12 +85,13 @@ MIN_PART_COVER = 4  # a query term this long covers its share of a compound titl
 CANDIDATE_TERMS = 12  # the strongest terms select the candidates …
 CANDIDATES = 200  # … and this many of them are scored exactly
 CANDIDATE_BUDGET = 4000  # entries the candidate terms may reach together
-PASSAGE_CANDIDATES = 100  # items whose passages best hold the candidate terms join them
-# Passages (search/index.py): per passage the query's concepts it holds (each its best term's
-# weight), the best passage of an item counting with PASSAGE_WEIGHT, its text module weighted
-# (1 Volltext, 2 Voraussetzungen, 3 Unterlagen, 4 Hinweise, 5 Verfahren, 6 Kosten, 7 Fristen,
-# 8 Leichte Sprache); a passage holding a single concept counts SINGLE_CONCEPT of it.
-PASSAGE_WEIGHT = 0.15
+# Passages (search/index.py) that hold two or more of the query's concepts near each other:
+# per passage the concepts' weights (each its best term), the best passage of an item counting
+# with PASSAGE_WEIGHT, its text module weighted (1 Volltext, 2 Voraussetzungen, 3 Unterlagen,
+# 4 Hinweise, 5 Verfahren, 6 Kosten, 7 Fristen, 8 Leichte Sprache); the items of the best
+# PASSAGE_CANDIDATES join the candidates.
+PASSAGE_CANDIDATES = 100
+PASSAGE_WEIGHT = 0.1
 SINGLE_CONCEPT = 0.3
 MODULE_WEIGHTS = [1.0, 1.0, 0.8, 1.0, 0.8, 0.3, 0.3, 1.0]
 
@@ -139,6 +147,11 @@ def _terms(query: str) -> dict[str, tuple[float, int]]:
     for group, meant in synonym_matches(words, synonyms):
         for synonym in meant:
             add(synonym, SYNONYM, group)
+        # "aus Indien": the citizen comes from abroad (the foreigners' office), not going there
+        if "ausland" in meant and group > 0 and words[group - 1] in ORIGIN_WORDS:
+            # a concept of its own: the residence law, beside the country
+            for word in ORIGIN_EU if "eu" in meant else ORIGIN_THIRD:
+                add(word, ORIGIN, len(words) + 1 + group)
     for word in unit_words(query[:5000]):
         add(word, UNIT, len(words))
     if unknown:
@@ -286,23 +299,39 @@ def search_terms(terms: list[Term], query: str, limit: int) -> list[Hit]:
     candidates = f"""
         SELECT e.kbitem_id, e.external_id, e.title, e.kind, e.document, e.body, e.name_norm
         FROM ulm_knowledge_searchentry e
-        WHERE e.kbitem_id IN (
-                (SELECT d.kbitem_id FROM ulm_knowledge_searchentry d
-                 WHERE d.document @@ %s::tsquery
-                 ORDER BY ts_rank('{FIELD_WEIGHTS}', d.document, %s::tsquery) DESC
-                 LIMIT {CANDIDATES})
-                UNION
-                (SELECT p.kbitem_id FROM ulm_knowledge_searchpassage p
-                 WHERE p.vector @@ %s::tsquery
-                 GROUP BY p.kbitem_id ORDER BY max(ts_rank(p.vector, %s::tsquery)) DESC
-                 LIMIT {PASSAGE_CANDIDATES}))
+        WHERE e.document @@ %s::tsquery
           AND (e.valid_from IS NULL OR e.valid_from <= %s)
           AND (e.valid_until IS NULL OR e.valid_until >= %s)
+        ORDER BY ts_rank('{FIELD_WEIGHTS}', e.document, %s::tsquery) DESC
+        LIMIT {CANDIDATES}
     """  # noqa: S608  # nosec B608 - this module's constants; the values go as parameters
-    hits = rank_entries(
-        terms, query, candidates, [strongest] * 4 + [today, today], limit, passages=True
-    )
+    params: list[Any] = [strongest, today, today, strongest]
+    pairs = _concept_pairs(terms, set(selected))
+    if pairs:
+        # items whose passages hold two of the query's concepts together join the candidates
+        candidates = f"""({candidates}) UNION
+            SELECT e.kbitem_id, e.external_id, e.title, e.kind, e.document, e.body, e.name_norm
+            FROM ulm_knowledge_searchentry e JOIN pm ON pm.kbitem_id = e.kbitem_id
+            WHERE (e.valid_from IS NULL OR e.valid_from <= %s)
+              AND (e.valid_until IS NULL OR e.valid_until >= %s)"""  # noqa: S608  # nosec B608
+        params += [today, today]
+    hits = rank_entries(terms, query, candidates, params, limit, pairs=pairs)
     return _usage_boost(learned_boost(hits, terms), strongest)[:limit]
+
+
+PAIR_CONCEPTS = 6  # the strongest concepts whose pairs select passages
+
+
+def _concept_pairs(terms: list[Term], selected: set[str]) -> str:
+    """A tsquery for passages holding two of the query's strongest concepts (each concept its
+    terms that select candidates), or "" for a query of one concept."""
+    groups: dict[int, list[str]] = {}
+    for term in terms:
+        for part, _, _ in term.tsqueries():
+            if part in selected:
+                groups.setdefault(term.group, []).append(part)
+    concepts = ["(" + " | ".join(parts) + ")" for parts in list(groups.values())[:PAIR_CONCEPTS]]
+    return " | ".join(f"({a} & {b})" for a, b in itertools.combinations(concepts, 2))
 
 
 def rank_entries(
@@ -311,7 +340,7 @@ def rank_entries(
     candidates: str,
     params: list[Any],
     limit: int,
-    passages: bool = False,
+    pairs: str = "",
 ) -> list[Hit]:
     """Scores the entries the SQL ``candidates`` selects (columns: id, external id, title,
     kind, document, body, normalised title; its placeholders filled from ``params``) for the
@@ -321,22 +350,40 @@ def rank_entries(
     parts = [part for term in terms for part in term.tsqueries()]
     queries, weights = [p[0] for p in parts], [p[1] for p in parts]
     groups = [term.group for term in terms for _ in term.tsqueries()]
-    # the best passage of the item (``passages``): its concepts together, its module weighted
-    passage = (
-        f"""+ {PASSAGE_WEIGHT} * coalesce((
-                SELECT max((%s::float8[])[p.module] * (
-                    SELECT CASE WHEN count(*) > 1 THEN sum(m) ELSE {SINGLE_CONCEPT} * sum(m) END
-                    FROM (SELECT max(q.w) AS m FROM q WHERE p.vector @@ q.tq GROUP BY q.g) AS g))
-                FROM ulm_knowledge_searchpassage p WHERE p.kbitem_id = c.kbitem_id), 0)"""  # noqa: S608
-        if passages
-        else ""
-    )
-    passage_params = [MODULE_WEIGHTS] if passages else []
+    # the best passage of the item holding two or more of the query's concepts (``pairs``):
+    # their weights together (each concept its best term), its text module weighted
+    # (without such a passage: SINGLE_CONCEPT of the best concept its long text holds); one
+    # CASE per concept, in place of a subquery per row
+    concepts: dict[int, tuple[list[str], float]] = {}
+    for part, weight, group in zip(queries, weights, groups, strict=True):
+        found, best = concepts.get(group, ([], 0.0))
+        concepts[group] = ([*found, part], max(best, weight))
+    concept_params: list[Any] = []
+    for found, best in concepts.values():
+        concept_params += [" | ".join(found), best]
+
+    def held(vector: str) -> list[str]:
+        return [f"CASE WHEN {vector} @@ %s::tsquery THEN %s ELSE 0 END" for _ in concepts]
+
+    single = f"{SINGLE_CONCEPT} * greatest({', '.join(held('c.body'))})"
+    passage_score = f"+ {PASSAGE_WEIGHT} * coalesce({single}, 0)"
+    passage_cte = ""
+    passage_params: list[Any] = []
+    score_params: list[Any] = list(concept_params)
+    if pairs:
+        passage_cte = f""", pm AS (
+            SELECT p.kbitem_id, max((%s::float8[])[p.module] * ({" + ".join(held("p.vector"))}))
+            FROM ulm_knowledge_searchpassage p WHERE p.vector @@ %s::tsquery
+            GROUP BY p.kbitem_id ORDER BY 2 DESC LIMIT {PASSAGE_CANDIDATES})"""
+        passage_score = f"""+ {PASSAGE_WEIGHT} * coalesce(
+            (SELECT pm.max FROM pm WHERE pm.kbitem_id = c.kbitem_id), {single}, 0)"""
+        passage_params = [MODULE_WEIGHTS, *concept_params, pairs]
     with connection.cursor() as cur:
         cur.execute(
             f"""
             WITH q AS (SELECT t::tsquery AS tq, w, g
-                       FROM unnest(%s::text[], %s::float8[], %s::int[]) AS u(t, w, g)),
+                       FROM unnest(%s::text[], %s::float8[], %s::int[]) AS u(t, w, g))
+            {passage_cte},
             c (kbitem_id, external_id, title, kind, document, body, name_norm) AS ({candidates})
             SELECT s.*, tsvector_to_array(to_tsvector('ulm_german', s.name_norm)) FROM (
             SELECT c.kbitem_id, c.external_id, c.title, c.kind, c.name_norm,
@@ -351,7 +398,7 @@ def rank_entries(
                         SELECT coalesce(sum(q.w) FILTER (WHERE c.document @@ q.tq), 0) / sum(q.w)
                         FROM q))
                    + {TITLE_SIMILARITY} * similarity(c.name_norm, %s)
-                   {passage} AS score
+                   {passage_score} AS score
             FROM c
             ORDER BY score DESC, c.title
             LIMIT %s
@@ -362,11 +409,12 @@ def rank_entries(
                 queries,
                 weights,
                 groups,
+                *passage_params,
                 *params,
                 weights[0],
                 " | ".join(queries),
                 normalise(query)[:200],
-                *passage_params,
+                *score_params,
                 max(limit, 20),
             ],
         )
