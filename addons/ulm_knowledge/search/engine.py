@@ -374,9 +374,9 @@ def rank_entries(
         passage_cte = f""", pm AS (
             SELECT p.kbitem_id, max((%s::float8[])[p.module] * ({" + ".join(held("p.vector"))}))
             FROM ulm_knowledge_searchpassage p WHERE p.vector @@ %s::tsquery
-            GROUP BY p.kbitem_id ORDER BY 2 DESC LIMIT {PASSAGE_CANDIDATES})"""
+            GROUP BY p.kbitem_id ORDER BY 2 DESC LIMIT {PASSAGE_CANDIDATES})"""  # noqa: S608
         passage_score = f"""+ {PASSAGE_WEIGHT} * coalesce(
-            (SELECT pm.max FROM pm WHERE pm.kbitem_id = c.kbitem_id), {single}, 0)"""
+            (SELECT pm.max FROM pm WHERE pm.kbitem_id = c.kbitem_id), {single}, 0)"""  # noqa: S608
         passage_params = [MODULE_WEIGHTS, *concept_params, pairs]
     with connection.cursor() as cur:
         cur.execute(
