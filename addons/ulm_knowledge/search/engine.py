@@ -92,7 +92,6 @@ CANDIDATE_BUDGET = 4000  # entries the candidate terms may reach together
 # PASSAGE_CANDIDATES join the candidates.
 PASSAGE_CANDIDATES = 100
 PASSAGE_WEIGHT = 0.1
-SINGLE_CONCEPT = 0.3
 MODULE_WEIGHTS = [1.0, 1.0, 0.8, 1.0, 0.8, 0.3, 0.3, 1.0]
 
 
@@ -352,32 +351,25 @@ def rank_entries(
     groups = [term.group for term in terms for _ in term.tsqueries()]
     # the best passage of the item holding two or more of the query's concepts (``pairs``):
     # their weights together (each concept its best term), its text module weighted
-    # (without such a passage: SINGLE_CONCEPT of the best concept its long text holds); one
-    # CASE per concept, in place of a subquery per row
+    # (one CASE per concept: a subquery per passage would cost more than the rest)
     concepts: dict[int, tuple[list[str], float]] = {}
     for part, weight, group in zip(queries, weights, groups, strict=True):
         found, best = concepts.get(group, ([], 0.0))
         concepts[group] = ([*found, part], max(best, weight))
-    concept_params: list[Any] = []
-    for found, best in concepts.values():
-        concept_params += [" | ".join(found), best]
-
-    def held(vector: str) -> list[str]:
-        return [f"CASE WHEN {vector} @@ %s::tsquery THEN %s ELSE 0 END" for _ in concepts]
-
-    single = f"{SINGLE_CONCEPT} * greatest({', '.join(held('c.body'))})"
-    passage_score = f"+ {PASSAGE_WEIGHT} * coalesce({single}, 0)"
-    passage_cte = ""
+    held = " + ".join("CASE WHEN p.vector @@ %s::tsquery THEN %s ELSE 0 END" for _ in concepts)
+    passage_cte = passage_score = ""
     passage_params: list[Any] = []
-    score_params: list[Any] = list(concept_params)
     if pairs:
         passage_cte = f""", pm AS (
-            SELECT p.kbitem_id, max((%s::float8[])[p.module] * ({" + ".join(held("p.vector"))}))
+            SELECT p.kbitem_id, max((%s::float8[])[p.module] * ({held})) AS ps
             FROM ulm_knowledge_searchpassage p WHERE p.vector @@ %s::tsquery
             GROUP BY p.kbitem_id ORDER BY 2 DESC LIMIT {PASSAGE_CANDIDATES})"""  # noqa: S608
         passage_score = f"""+ {PASSAGE_WEIGHT} * coalesce(
-            (SELECT pm.max FROM pm WHERE pm.kbitem_id = c.kbitem_id), {single}, 0)"""  # noqa: S608
-        passage_params = [MODULE_WEIGHTS, *concept_params, pairs]
+            (SELECT pm.ps FROM pm WHERE pm.kbitem_id = c.kbitem_id), 0)"""  # noqa: S608
+        passage_params = [MODULE_WEIGHTS]
+        for found, best in concepts.values():
+            passage_params += [" | ".join(found), best]
+        passage_params.append(pairs)
     with connection.cursor() as cur:
         cur.execute(
             f"""
@@ -414,7 +406,6 @@ def rank_entries(
                 weights[0],
                 " | ".join(queries),
                 normalise(query)[:200],
-                *score_params,
                 max(limit, 20),
             ],
         )
