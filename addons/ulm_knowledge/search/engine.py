@@ -120,8 +120,8 @@ def _terms(query: str) -> dict[str, tuple[float, int]]:
             add(lemma, LEMMA, group)
             for synonym in apply_synonyms([lemma], synonyms):
                 add(synonym, SYNONYM * LEMMA, group)
-        for meant in SITUATIONS.get(lemma or word, SITUATIONS.get(word, ())):
-            add(meant, SITUATION, group)
+        for situation in SITUATIONS.get(lemma or word, SITUATIONS.get(word, ())):
+            add(situation, SITUATION, group)
         # a number is rarely what a request is about (dates, ages, house numbers)
         add(word, PART if word.isdigit() else OWN, group)
         parts = decompounder.parts(word)
@@ -315,7 +315,8 @@ def search_terms(terms: list[Term], query: str, limit: int) -> list[Hit]:
               AND (e.valid_until IS NULL OR e.valid_until >= %s)"""  # noqa: S608  # nosec B608
         params += [today, today]
     hits = rank_entries(terms, query, candidates, params, limit, pairs=pairs)
-    return _usage_boost(learned_boost(hits, terms), strongest)[:limit]
+    hits = learned_boost(hits, {term.lexeme: term.weight for term in terms})
+    return _usage_boost(hits, strongest)[:limit]
 
 
 PAIR_CONCEPTS = 6  # the strongest concepts whose pairs select passages

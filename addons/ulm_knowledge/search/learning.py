@@ -11,14 +11,22 @@ hit's score, so it can never drown the text match."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import Protocol, TypeVar
 
 from django.db import connection, transaction
 
 from ulm_knowledge.search.vocabulary import cached, forget_cached
 
-if TYPE_CHECKING:
-    from ulm_knowledge.search.engine import Hit, Term
+
+class Scored(Protocol):
+    """A search hit as the engine makes it (``engine.Hit``)."""
+
+    id: int
+    title: str
+    score: float
+
+
+H = TypeVar("H", bound=Scored)
 
 MIN_TICKETS = 3  # distinct tickets a word must come from (no single ticket's wording is kept)
 MAX_WORDS = 200  # words kept per item, the most used first
@@ -65,13 +73,12 @@ def _has_learned() -> bool:
         return bool(cur.fetchone()[0])
 
 
-def learned_boost(hits: list[Hit], terms: list[Term]) -> list[Hit]:
-    """The hits reordered by the learned evidence for the query's terms: per hit the share of
-    the query's weight its learned words hold (each saturating with its tickets), times
-    ``LEARNED_WEIGHT`` × the best hit's score."""
-    if not hits or not terms or not LEARNED_WEIGHT or not cached("learned", _has_learned):
+def learned_boost(hits: list[H], weights: dict[str, float]) -> list[H]:
+    """The hits reordered by the learned evidence for the query's terms (stem → weight): per
+    hit the share of the query's weight its learned words hold (each saturating with its
+    tickets), times ``LEARNED_WEIGHT`` × the best hit's score."""
+    if not hits or not weights or not LEARNED_WEIGHT or not cached("learned", _has_learned):
         return hits
-    weights = {term.lexeme: term.weight for term in terms}
     with connection.cursor() as cur:
         cur.execute(
             "SELECT kbitem_id, lexeme, tickets FROM ulm_knowledge_learnedword"
