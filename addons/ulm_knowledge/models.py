@@ -283,6 +283,22 @@ class SearchPassage(models.Model):
         return f"{self.kbitem_id}/{self.module}"
 
 
+class LemmaWord(models.Model):
+    """A word form and its lemma (from simplemma's German dictionary), kept only where the
+    lemma is a word of the catalogue or a situation word: rebuilt with the vocabulary, so
+    that a search process need not load the dictionary (3–5 s, 100 MB)."""
+
+    word = models.CharField(_("word"), max_length=100, unique=True)
+    lemma = models.CharField(_("lemma"), max_length=100)
+
+    class Meta:
+        verbose_name = _("lemma")
+        verbose_name_plural = _("lemmas")
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.lemma}"
+
+
 class LearnedWord(models.Model):
     """Evidence from the service center: a content word of tickets that an item answered
     (``AnswerUse``), with how many distinct tickets used it. Rebuilt by the worker; only words

@@ -326,23 +326,28 @@ def unit_words(text: str) -> list[str]:
 LEMMA_WORD = re.compile(r"\w+")
 
 
-def lemmas(text: str) -> dict[str, str]:
-    """The lemma of each word of a query (simplemma, on the words as written: umlauts and
-    case matter), normalised, for the words whose lemma differs: gestorben → sterben,
-    Häuser → haus, geklaut → klauen."""
+def lemmas(text: str, table: dict[str, str]) -> dict[str, str]:
+    """The lemma of each word of a query that has one in ``table`` (normalised word form →
+    normalised lemma, see ``lemma_table``): gestorben → sterben, Häuser → haus."""
     found: dict[str, str] = {}
-    for word in LEMMA_WORD.findall(text[:5000]):
-        if len(word) < 4 or word.isdigit():
-            continue
-        lemma = normalise(_lemmatise(word))
-        key = normalise(word)
-        if lemma != key and lemma.isalpha():
-            found[key] = lemma
+    for word in LEMMA_WORD.findall(normalise(text[:5000])):
+        lemma = table.get(word)
+        if lemma and lemma != word:
+            found[word] = lemma
     return found
 
 
-@lru_cache(maxsize=50_000)
-def _lemmatise(word: str) -> str:
-    import simplemma
+def lemma_table(wanted: set[str]) -> dict[str, str]:
+    """Word forms of simplemma's German dictionary whose lemma is in ``wanted`` (normalised):
+    normalised form → normalised lemma, for the forms that differ from their lemma."""
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 
-    return simplemma.lemmatize(word, lang="de")
+    dictionary = DefaultDictionaryFactory().get_dictionary("de")
+    table: dict[str, str] = {}
+    for form, lemma in dictionary.items():
+        if len(form) < 4 or len(form) > 100:
+            continue
+        key, meant = normalise(form), normalise(lemma)
+        if meant in wanted and key != meant and key.isalpha():
+            table.setdefault(key, meant)
+    return table

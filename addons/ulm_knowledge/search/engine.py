@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from ulm_knowledge import conf
 from ulm_knowledge.models import RequestTypeEntry, SearchEntry
 from ulm_knowledge.search.learning import learned_boost
-from ulm_knowledge.search.vocabulary import cached, known_words, synonym_table
+from ulm_knowledge.search.vocabulary import cached, known_words, lemmas_known, synonym_table
 from ulm_knowledge.text import (
     FILLER,
     SITUATIONS,
@@ -110,7 +110,7 @@ def _terms(query: str) -> dict[str, tuple[float, int]]:
         if weight > weights.get(word, (0.0, 0))[0]:
             weights[word] = (weight, group)
 
-    lemma_of = lemmas(query[:5000])
+    lemma_of = lemmas(query[:5000], lemmas_known())
     unknown: dict[str, int] = {}
     for group, word in enumerate(words):
         if word in FILLER or YEAR.fullmatch(word):

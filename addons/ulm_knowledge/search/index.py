@@ -20,7 +20,7 @@ from ulm_knowledge.models import (
     Status,
 )
 from ulm_knowledge.search.vocabulary import decompounders, forget_cached
-from ulm_knowledge.text import Decompounder, normalise, tokens
+from ulm_knowledge.text import SITUATIONS, Decompounder, lemma_table, normalise, tokens
 
 
 def _published() -> list[tuple[KBItem, str, Service | Answer]]:
@@ -69,8 +69,22 @@ def rebuild_lexicon() -> int:
             " AS t(w, n, f)",
             [words, [ndoc[w] for w in words], [w in in_names for w in words]],
         )
+    rebuild_lemmas(set(words))
     forget_cached()
     return len(words)
+
+
+def rebuild_lemmas(vocabulary: set[str]) -> int:
+    """The word forms whose lemma is a word of the catalogue or a situation word."""
+    table = lemma_table(vocabulary | set(SITUATIONS))
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM ulm_knowledge_lemmaword")
+        cur.execute(
+            "INSERT INTO ulm_knowledge_lemmaword (word, lemma)"
+            " SELECT w, l FROM unnest(%s::text[], %s::text[]) AS t(w, l)",
+            [list(table), list(table.values())],
+        )
+    return len(table)
 
 
 def _compound_parts(text: str, decompounder: Decompounder) -> list[str]:
