@@ -23,7 +23,8 @@ os.environ.setdefault("ULM_DB_NAME", "ulm_bench_quality")
 os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("DEBUG", "false")
 
-DATA = ROOT.parent / "shared" / "data" / "services"
+# the catalogues beside the checkout (../shared/data/services); ULM_SERVICES_DATA elsewhere
+DATA = Path(os.environ.get("ULM_SERVICES_DATA", ROOT.parent / "shared" / "data" / "services"))
 DEFAULT_QUERIES = ROOT / "bench" / "data" / "queries_muenchen.tsv"
 
 

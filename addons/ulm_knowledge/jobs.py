@@ -17,3 +17,10 @@ def review_reminders(timestamp: int) -> None:
 def reindex(timestamp: int) -> None:
     """Nightly: vocabulary, term statistics and validity dates brought up to date."""
     services.reindex()
+
+
+@app.periodic(cron="0 3 * * *", periodic_id="kb-learned-words")
+@app.task(name="ulm_knowledge.learned_words", queue="default", queueing_lock="kb-learned")
+def learned_words(timestamp: int) -> None:
+    """Nightly, after the reindex: the answers given become evidence for their items."""
+    services.rebuild_learned_words()

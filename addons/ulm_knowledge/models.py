@@ -260,6 +260,67 @@ class SearchEntry(models.Model):
         return self.title
 
 
+class SearchPassage(models.Model):
+    """A passage of an item's long text (a window of a few dozen words of one text module:
+    Volltext, Voraussetzungen, Unterlagen, Hinweise …), so that a situation a query describes
+    meets the paragraph that describes it: query words in one passage count together."""
+
+    kbitem = models.ForeignKey(
+        "helpdesk.KBItem", on_delete=models.CASCADE, related_name="+", verbose_name=_("KB item")
+    )
+    module = models.PositiveSmallIntegerField(_("text module"))
+    vector = SearchVectorField(_("passage"))
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["vector"], name="ulm_kb_passage_vector"),
+            models.Index(fields=["kbitem"], name="ulm_kb_passage_item"),
+        ]
+        verbose_name = _("search passage")
+        verbose_name_plural = _("search passages")
+
+    def __str__(self) -> str:
+        return f"{self.kbitem_id}/{self.module}"
+
+
+class LemmaWord(models.Model):
+    """A word form and its lemma (from simplemma's German dictionary), kept only where the
+    lemma is a word of the catalogue or a situation word: rebuilt with the vocabulary, so
+    that a search process need not load the dictionary (3–5 s, 100 MB)."""
+
+    word = models.CharField(_("word"), max_length=100, unique=True)
+    lemma = models.CharField(_("lemma"), max_length=100)
+
+    class Meta:
+        verbose_name = _("lemma")
+        verbose_name_plural = _("lemmas")
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.lemma}"
+
+
+class LearnedWord(models.Model):
+    """Evidence from the service center: a content word of tickets that an item answered
+    (``AnswerUse``), with how many distinct tickets used it. Rebuilt by the worker; only words
+    of the catalogue's vocabulary used in several tickets, never names, addresses or numbers."""
+
+    kbitem = models.ForeignKey(
+        "helpdesk.KBItem", on_delete=models.CASCADE, related_name="+", verbose_name=_("KB item")
+    )
+    lexeme = models.CharField(_("word stem"), max_length=100)
+    tickets = models.PositiveIntegerField(_("tickets"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lexeme", "kbitem"], name="ulm_kb_learned_unique")
+        ]
+        verbose_name = _("learned word")
+        verbose_name_plural = _("learned words")
+
+    def __str__(self) -> str:
+        return f"{self.lexeme} → {self.kbitem_id}"
+
+
 class RequestTypeEntry(models.Model):
     """The searchable form of an active request type (ulm_servicepoint's Anliegenart), weighted
     as a ``SearchEntry``: ``document`` A its name and compound parts, B topic group and LeiKa

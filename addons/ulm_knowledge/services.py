@@ -54,6 +54,7 @@ from ulm_knowledge.outputs import export_xzufi, search_services, service_jsonld,
 from ulm_knowledge.request_type_links import link_request_types, services_for_request_type
 from ulm_knowledge.search.engine import Hit, query_terms, search
 from ulm_knowledge.search.index import index_item, index_request_types, reindex
+from ulm_knowledge.search.learning import rebuild_learned_words
 from ulm_knowledge.search.request_types import rank_request_types
 from ulm_knowledge.search.vocabulary import forget_cached, load_default_synonyms
 from ulm_knowledge.versions import ANSWER_FIELDS, SERVICE_FIELDS, version_diff, version_of
@@ -97,6 +98,7 @@ __all__ = [
     "published_services",
     "query_terms",
     "rank_request_types",
+    "rebuild_learned_words",
     "record_answer_use",
     "record_captured_answer",
     "record_feedback",

@@ -269,3 +269,85 @@ def synonym_matches(
 def apply_synonyms(words: list[str], synonyms: dict[tuple[str, ...], list[str]]) -> list[str]:
     """The words the synonym list adds to ``words``."""
     return [word for _, expansion in synonym_matches(words, synonyms) for word in expansion]
+
+
+# Situation words: how citizens say what happened (owning, selling, losing, moving, dying,
+# marrying, going abroad), by their lemma, and the words the catalogue uses for that kind of
+# service. They join the query word's concept with a lower weight (search/engine.py).
+_SITUATIONS = {
+    "own": ("besitzen gehoren eigentumer eigentumerin besitzer halter", "eigentumer besitz halter"),
+    "sell": ("verkaufen verkauft verkauf veraussern abgeben", "verkauf veraeusserung abgabe"),
+    "lose": (
+        "verlieren verloren klauen geklaut stehlen gestohlen verschwinden verlegen weg",
+        "verlust diebstahl",
+    ),
+    "move": (
+        "umziehen umgezogen zuziehen zugezogen wegziehen umzug einziehen",
+        "umzug wohnsitz anschrift",
+    ),
+    "die": (
+        "sterben gestorben versterben verstorben tot tod ableben",
+        "sterbefall tod verstorben hinterbliebene",
+    ),
+    "marry": (
+        "heiraten verheiraten verheiratet hochzeit trauung ehemann ehefrau",
+        "eheschliessung ehe ehegatte",
+    ),
+    "abroad": (
+        "ausland auslandisch heimatland botschaft importieren importiert ausreisen",
+        "ausland auslandisch",
+    ),
+}
+SITUATIONS: dict[str, tuple[str, ...]] = {
+    word: tuple(meant.split()) for said, meant in _SITUATIONS.values() for word in said.split()
+}
+
+# Units, ages and amounts citizens write with numbers: what they point to in the catalogue.
+UNITS = [
+    (re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:t|to|tonnen)\b"), "tonnen gesamtgewicht lkw"),
+    (re.compile(r"\b\d+\s*km/?h\b"), "geschwindigkeit"),
+    (re.compile(r"\b\d+\s*(?:ccm|cm3)\b"), "hubraum"),
+    (re.compile(r"\b\d+\s*(?:kw|ps)\b"), "leistung"),
+    (
+        re.compile(r"\b(?:uber|ab|mindestens|alter als|werde|bin|seit)\s+(?:6[3-9]|[7-9]\d)\b"),
+        "rente altersrente alter",
+    ),
+    (re.compile(r"\b(?:unter|noch nicht)\s+(?:1[0-8]|[1-9])\b"), "minderjahrig kind"),
+]
+
+
+def unit_words(text: str) -> list[str]:
+    """Words that the query's units, ages and amounts stand for ("3,5 t" → tonnen …,
+    "über 65" → rente …), from its normalised text."""
+    text = normalise(text)
+    return [w for pattern, words in UNITS if pattern.search(text) for w in words.split()]
+
+
+LEMMA_WORD = re.compile(r"\w+")
+
+
+def lemmas(text: str, table: dict[str, str]) -> dict[str, str]:
+    """The lemma of each word of a query that has one in ``table`` (normalised word form →
+    normalised lemma, see ``lemma_table``): gestorben → sterben, Häuser → haus."""
+    found: dict[str, str] = {}
+    for word in LEMMA_WORD.findall(normalise(text[:5000])):
+        lemma = table.get(word)
+        if lemma and lemma != word:
+            found[word] = lemma
+    return found
+
+
+def lemma_table(wanted: set[str]) -> dict[str, str]:
+    """Word forms of simplemma's German dictionary whose lemma is in ``wanted`` (normalised):
+    normalised form → normalised lemma, for the forms that differ from their lemma."""
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    dictionary = DefaultDictionaryFactory().get_dictionary("de")
+    table: dict[str, str] = {}
+    for form, lemma in dictionary.items():
+        if len(form) < 4 or len(form) > 100:
+            continue
+        key, meant = normalise(form), normalise(lemma)
+        if meant in wanted and key != meant and key.isalpha():
+            table.setdefault(key, meant)
+    return table

@@ -4,6 +4,7 @@ statement (``rank_entries``), for knowledge items (``search``) and request types
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -14,15 +15,19 @@ from django.db import connection, transaction
 
 from ulm_knowledge import conf
 from ulm_knowledge.models import RequestTypeEntry, SearchEntry
-from ulm_knowledge.search.vocabulary import cached, known_words, synonym_table
+from ulm_knowledge.search.learning import learned_boost
+from ulm_knowledge.search.vocabulary import cached, known_words, lemmas_known, synonym_table
 from ulm_knowledge.text import (
     FILLER,
+    SITUATIONS,
     apply_synonyms,
+    lemmas,
     light_stem,
     normalise,
     particle_verbs,
     query_words,
     synonym_matches,
+    unit_words,
 )
 
 
@@ -48,6 +53,19 @@ class Hit:
 # How much each kind of query term counts: the citizen's own words, what the synonym list adds,
 # compound parts, and typo corrections (times their similarity).
 OWN, SYNONYM, PART, CORRECTION = 1.0, 0.9, 0.6, 1.0
+LEMMA = 0.5  # a word's lemma (simplemma) where it differs from the word
+SITUATION = 0.5  # the catalogue's words for a situation word (losing → Verlust, Diebstahl)
+# lemmas of function words and of the verbs every request uses say nothing about its topic
+LEMMA_STOP = frozenset(
+    ["sein", "haben", "werden", "geben", "machen", "kommen", "mein", "dein", "sich"]
+)
+# where a citizen comes from: a country after "aus" (the synonym list maps countries to Ausland,
+# EU members to Ausland EU) points to residence, not travel
+ORIGIN_WORDS = frozenset(["aus", "von"])
+ORIGIN = 0.5
+ORIGIN_THIRD = ("drittstaat", "aufenthaltserlaubnis", "visum")
+ORIGIN_EU = ("freizugigkeit", "eu")
+UNIT = 0.5  # what units, ages and amounts stand for ("3,5 t" → Tonnen, "über 65" → Rente)
 YEAR = re.compile(r"(19|20)\d\d")
 MIN_SIMILARITY = 0.4  # trigram similarity a correction needs
 MAX_CORRECTIONS = 8  # unknown words corrected per query
@@ -67,6 +85,14 @@ MIN_PART_COVER = 4  # a query term this long covers its share of a compound titl
 CANDIDATE_TERMS = 12  # the strongest terms select the candidates …
 CANDIDATES = 200  # … and this many of them are scored exactly
 CANDIDATE_BUDGET = 4000  # entries the candidate terms may reach together
+# Passages (search/index.py) that hold two or more of the query's concepts near each other:
+# per passage the concepts' weights (each its best term), the best passage of an item counting
+# with PASSAGE_WEIGHT, its text module weighted (1 Volltext, 2 Voraussetzungen, 3 Unterlagen,
+# 4 Hinweise, 5 Verfahren, 6 Kosten, 7 Fristen, 8 Leichte Sprache); the items of the best
+# PASSAGE_CANDIDATES join the candidates.
+PASSAGE_CANDIDATES = 100
+PASSAGE_WEIGHT = 0.1
+MODULE_WEIGHTS = [1.0, 1.0, 0.8, 1.0, 0.8, 0.3, 0.3, 1.0]
 
 
 def _terms(query: str) -> dict[str, tuple[float, int]]:
@@ -84,10 +110,18 @@ def _terms(query: str) -> dict[str, tuple[float, int]]:
         if weight > weights.get(word, (0.0, 0))[0]:
             weights[word] = (weight, group)
 
+    lemma_of = lemmas(query[:5000], lemmas_known())
     unknown: dict[str, int] = {}
     for group, word in enumerate(words):
         if word in FILLER or YEAR.fullmatch(word):
             continue
+        lemma = lemma_of.get(word)
+        if lemma and lemma not in FILLER and lemma not in LEMMA_STOP:
+            add(lemma, LEMMA, group)
+            for synonym in apply_synonyms([lemma], synonyms):
+                add(synonym, SYNONYM * LEMMA, group)
+        for situation in SITUATIONS.get(lemma or word, SITUATIONS.get(word, ())):
+            add(situation, SITUATION, group)
         # a number is rarely what a request is about (dates, ages, house numbers)
         add(word, PART if word.isdigit() else OWN, group)
         parts = decompounder.parts(word)
@@ -112,6 +146,13 @@ def _terms(query: str) -> dict[str, tuple[float, int]]:
     for group, meant in synonym_matches(words, synonyms):
         for synonym in meant:
             add(synonym, SYNONYM, group)
+        # "aus Indien": the citizen comes from abroad (the foreigners' office), not going there
+        if "ausland" in meant and group > 0 and words[group - 1] in ORIGIN_WORDS:
+            # a concept of its own: the residence law, beside the country
+            for word in ORIGIN_EU if "eu" in meant else ORIGIN_THIRD:
+                add(word, ORIGIN, len(words) + 1 + group)
+    for word in unit_words(query[:5000]):
+        add(word, UNIT, len(words))
     if unknown:
         with transaction.atomic(), connection.cursor() as cur:
             # a tighter threshold lets the trigram index skip most of the vocabulary; the
@@ -263,12 +304,43 @@ def search_terms(terms: list[Term], query: str, limit: int) -> list[Hit]:
         ORDER BY ts_rank('{FIELD_WEIGHTS}', e.document, %s::tsquery) DESC
         LIMIT {CANDIDATES}
     """  # noqa: S608  # nosec B608 - this module's constants; the values go as parameters
-    hits = rank_entries(terms, query, candidates, [strongest, today, today, strongest], limit)
+    params: list[Any] = [strongest, today, today, strongest]
+    pairs = _concept_pairs(terms, set(selected))
+    if pairs:
+        # items whose passages hold two of the query's concepts together join the candidates
+        candidates = f"""({candidates}) UNION
+            SELECT e.kbitem_id, e.external_id, e.title, e.kind, e.document, e.body, e.name_norm
+            FROM ulm_knowledge_searchentry e JOIN pm ON pm.kbitem_id = e.kbitem_id
+            WHERE (e.valid_from IS NULL OR e.valid_from <= %s)
+              AND (e.valid_until IS NULL OR e.valid_until >= %s)"""  # noqa: S608  # nosec B608
+        params += [today, today]
+    hits = rank_entries(terms, query, candidates, params, limit, pairs=pairs)
+    hits = learned_boost(hits, {term.lexeme: term.weight for term in terms})
     return _usage_boost(hits, strongest)[:limit]
 
 
+PAIR_CONCEPTS = 6  # the strongest concepts whose pairs select passages
+
+
+def _concept_pairs(terms: list[Term], selected: set[str]) -> str:
+    """A tsquery for passages holding two of the query's strongest concepts (each concept its
+    terms that select candidates), or "" for a query of one concept."""
+    groups: dict[int, list[str]] = {}
+    for term in terms:
+        for part, _, _ in term.tsqueries():
+            if part in selected:
+                groups.setdefault(term.group, []).append(part)
+    concepts = ["(" + " | ".join(parts) + ")" for parts in list(groups.values())[:PAIR_CONCEPTS]]
+    return " | ".join(f"({a} & {b})" for a, b in itertools.combinations(concepts, 2))
+
+
 def rank_entries(
-    terms: list[Term], query: str, candidates: str, params: list[Any], limit: int
+    terms: list[Term],
+    query: str,
+    candidates: str,
+    params: list[Any],
+    limit: int,
+    pairs: str = "",
 ) -> list[Hit]:
     """Scores the entries the SQL ``candidates`` selects (columns: id, external id, title,
     kind, document, body, normalised title; its placeholders filled from ``params``) for the
@@ -278,11 +350,33 @@ def rank_entries(
     parts = [part for term in terms for part in term.tsqueries()]
     queries, weights = [p[0] for p in parts], [p[1] for p in parts]
     groups = [term.group for term in terms for _ in term.tsqueries()]
+    # the best passage of the item holding two or more of the query's concepts (``pairs``):
+    # their weights together (each concept its best term), its text module weighted
+    # (one CASE per concept: a subquery per passage would cost more than the rest)
+    concepts: dict[int, tuple[list[str], float]] = {}
+    for part, weight, group in zip(queries, weights, groups, strict=True):
+        found, best = concepts.get(group, ([], 0.0))
+        concepts[group] = ([*found, part], max(best, weight))
+    held = " + ".join("CASE WHEN p.vector @@ %s::tsquery THEN %s ELSE 0 END" for _ in concepts)
+    passage_cte = passage_score = ""
+    passage_params: list[Any] = []
+    if pairs:
+        passage_cte = f""", pm AS (
+            SELECT p.kbitem_id, max((%s::float8[])[p.module] * ({held})) AS ps
+            FROM ulm_knowledge_searchpassage p WHERE p.vector @@ %s::tsquery
+            GROUP BY p.kbitem_id ORDER BY 2 DESC LIMIT {PASSAGE_CANDIDATES})"""  # noqa: S608
+        passage_score = f"""+ {PASSAGE_WEIGHT} * coalesce(
+            (SELECT pm.ps FROM pm WHERE pm.kbitem_id = c.kbitem_id), 0)"""  # noqa: S608
+        passage_params = [MODULE_WEIGHTS]
+        for found, best in concepts.values():
+            passage_params += [" | ".join(found), best]
+        passage_params.append(pairs)
     with connection.cursor() as cur:
         cur.execute(
             f"""
             WITH q AS (SELECT t::tsquery AS tq, w, g
-                       FROM unnest(%s::text[], %s::float8[], %s::int[]) AS u(t, w, g)),
+                       FROM unnest(%s::text[], %s::float8[], %s::int[]) AS u(t, w, g))
+            {passage_cte},
             c (kbitem_id, external_id, title, kind, document, body, name_norm) AS ({candidates})
             SELECT s.*, tsvector_to_array(to_tsvector('ulm_german', s.name_norm)) FROM (
             SELECT c.kbitem_id, c.external_id, c.title, c.kind, c.name_norm,
@@ -296,7 +390,8 @@ def rank_entries(
                    * ({1 - COVERAGE} + {COVERAGE} * (
                         SELECT coalesce(sum(q.w) FILTER (WHERE c.document @@ q.tq), 0) / sum(q.w)
                         FROM q))
-                   + {TITLE_SIMILARITY} * similarity(c.name_norm, %s) AS score
+                   + {TITLE_SIMILARITY} * similarity(c.name_norm, %s)
+                   {passage_score} AS score
             FROM c
             ORDER BY score DESC, c.title
             LIMIT %s
@@ -307,6 +402,7 @@ def rank_entries(
                 queries,
                 weights,
                 groups,
+                *passage_params,
                 *params,
                 weights[0],
                 " | ".join(queries),

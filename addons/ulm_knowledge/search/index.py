@@ -4,15 +4,23 @@ and after imports, one item at once when it is edited or approved."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, transaction
 from helpdesk.models import KBItem
 
-from ulm_knowledge.models import Answer, RequestTypeEntry, SearchEntry, Service, Status
+from ulm_knowledge.models import (
+    Answer,
+    RequestTypeEntry,
+    SearchEntry,
+    SearchPassage,
+    Service,
+    Status,
+)
 from ulm_knowledge.search.vocabulary import decompounders, forget_cached
-from ulm_knowledge.text import Decompounder, normalise, tokens
+from ulm_knowledge.text import SITUATIONS, Decompounder, lemma_table, normalise, tokens
 
 
 def _published() -> list[tuple[KBItem, str, Service | Answer]]:
@@ -61,8 +69,22 @@ def rebuild_lexicon() -> int:
             " AS t(w, n, f)",
             [words, [ndoc[w] for w in words], [w in in_names for w in words]],
         )
+    rebuild_lemmas(set(words))
     forget_cached()
     return len(words)
+
+
+def rebuild_lemmas(vocabulary: set[str]) -> int:
+    """The word forms whose lemma is a word of the catalogue or a situation word."""
+    table = lemma_table(vocabulary | set(SITUATIONS))
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM ulm_knowledge_lemmaword")
+        cur.execute(
+            "INSERT INTO ulm_knowledge_lemmaword (word, lemma)"
+            " SELECT w, l FROM unnest(%s::text[], %s::text[]) AS t(w, l)",
+            [list(table), list(table.values())],
+        )
+    return len(table)
 
 
 def _compound_parts(text: str, decompounder: Decompounder) -> list[str]:
@@ -70,6 +92,65 @@ def _compound_parts(text: str, decompounder: Decompounder) -> list[str]:
     for word in tokens(text):
         found.extend(decompounder.parts(word))
     return found
+
+
+# The text modules whose passages the search reads, by number (SearchPassage.module); their
+# weights are engine.MODULE_WEIGHTS.
+MODULES = {
+    1: "full_text",
+    2: "requirements",
+    3: "documents",
+    4: "hints",
+    5: "procedure",
+    6: "fees",
+    7: "deadlines",
+    8: "plain_language",
+}
+PASSAGE_WORDS = 30  # words of a passage …
+PASSAGE_STEP = 15  # … and how far the next one starts: overlapping windows
+WORD = re.compile(r"\w[\w\-]*")
+
+
+def passages(text: str) -> list[str]:
+    """A long text as overlapping windows of ``PASSAGE_WORDS`` words (a short one as one): the
+    query's words near each other in the text fall into one of them."""
+    words = WORD.findall(text)
+    if len(words) <= PASSAGE_WORDS:
+        return [" ".join(words)] if words else []
+    starts = range(0, len(words) - PASSAGE_STEP, PASSAGE_STEP)
+    return [" ".join(words[i : i + PASSAGE_WORDS]) for i in starts]
+
+
+def item_passages(item: Service | Answer) -> list[tuple[int, str]]:
+    """(module, passage) of an item's long texts."""
+    if isinstance(item, Answer):
+        return [(1, p) for p in passages(item.answer)]
+    return [(n, p) for n, field in MODULES.items() for p in passages(getattr(item, field) or "")]
+
+
+def _write_passages(rows: list[tuple[KBItem, str, Service | Answer]], replace_all: bool) -> None:
+    ids: list[int] = []
+    modules: list[int] = []
+    texts: list[str] = []
+    for kbitem, _, item in rows:
+        for module, text in item_passages(item):
+            ids.append(kbitem.pk)
+            modules.append(module)
+            texts.append(text)
+    with connection.cursor() as cur:
+        if replace_all:
+            cur.execute("DELETE FROM ulm_knowledge_searchpassage")
+        else:
+            cur.execute(
+                "DELETE FROM ulm_knowledge_searchpassage WHERE kbitem_id = ANY(%s)",
+                [[kbitem.pk for kbitem, _, _ in rows]],
+            )
+        cur.execute(
+            "INSERT INTO ulm_knowledge_searchpassage (kbitem_id, module, vector)"
+            " SELECT i, m, to_tsvector('ulm_german', t)"
+            " FROM unnest(%s::int[], %s::int[], %s::text[]) AS u(i, m, t)",
+            [ids, modules, texts],
+        )
 
 
 INDEX_COLUMNS = ["id", "kind", "ext", "title", "a", "b", "c", "d", "norm", "vf", "vu"]
@@ -120,6 +201,7 @@ def _write_entries(rows: list[tuple[KBItem, str, Service | Answer]], replace_all
             """,
             [columns[k] for k in INDEX_COLUMNS],
         )
+    _write_passages(rows, replace_all)
     return len(columns["id"])
 
 
@@ -140,6 +222,7 @@ def index_item(item: Service | Answer) -> None:
     all others not. The vocabulary and term statistics follow in the nightly reindex."""
     if item.status != Status.PUBLISHED:
         SearchEntry.objects.filter(kbitem_id=item.kbitem_id).delete()
+        SearchPassage.objects.filter(kbitem_id=item.kbitem_id).delete()
         return
     kind = "service" if isinstance(item, Service) else "answer"
     _write_entries([(item.kbitem, kind, item)], replace_all=False)
@@ -164,12 +247,18 @@ def refresh_term_stats() -> None:
             cur.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
         cur.execute(
             "ANALYZE ulm_knowledge_searchentry, ulm_knowledge_requesttypeentry,"
-            " ulm_knowledge_lexiconword, ulm_knowledge_termstat"
+            " ulm_knowledge_lexiconword, ulm_knowledge_termstat, ulm_knowledge_searchpassage"
         )
     forget_cached()
 
 
-GIN_INDEXES = ["ulm_kb_lex_trgm", "ulm_kb_entry_document", "ulm_kb_entry_body", "ulm_kb_entry_name"]
+GIN_INDEXES = [
+    "ulm_kb_lex_trgm",
+    "ulm_kb_entry_document",
+    "ulm_kb_entry_body",
+    "ulm_kb_entry_name",
+    "ulm_kb_passage_vector",
+]
 
 
 @transaction.atomic

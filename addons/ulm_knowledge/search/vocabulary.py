@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from ulm_knowledge import conf
-from ulm_knowledge.models import LexiconWord, Synonym
+from ulm_knowledge.models import LemmaWord, LexiconWord, Synonym
 from ulm_knowledge.text import Decompounder, tokens
 
 TEXT_PARTS_FROM = 7  # words of the descriptions this long split compounds too (0: names only)
@@ -84,3 +84,8 @@ def synonym_table() -> dict[tuple[str, ...], list[str]]:
         return table
 
     return cached("synonyms", load)
+
+
+def lemmas_known() -> dict[str, str]:
+    """Word form → lemma, for the lemmas the catalogue knows (``LemmaWord``)."""
+    return cached("lemmas", lambda: dict(LemmaWord.objects.values_list("word", "lemma")))
