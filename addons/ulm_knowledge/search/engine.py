@@ -364,9 +364,9 @@ def rank_entries(
         passage_cte = f""", pm AS (
             SELECT p.kbitem_id, max((%s::float8[])[p.module] * ({held})) AS ps
             FROM ulm_knowledge_searchpassage p WHERE p.vector @@ %s::tsquery
-            GROUP BY p.kbitem_id ORDER BY 2 DESC LIMIT {PASSAGE_CANDIDATES})"""  # noqa: S608
+            GROUP BY p.kbitem_id ORDER BY 2 DESC LIMIT {PASSAGE_CANDIDATES})"""  # noqa: S608  # nosec B608 - this module's constants and %s placeholders only
         passage_score = f"""+ {PASSAGE_WEIGHT} * coalesce(
-            (SELECT pm.ps FROM pm WHERE pm.kbitem_id = c.kbitem_id), 0)"""  # noqa: S608
+            (SELECT pm.ps FROM pm WHERE pm.kbitem_id = c.kbitem_id), 0)"""  # noqa: S608  # nosec B608 - a constant weight
         passage_params = [MODULE_WEIGHTS]
         for found, best in concepts.values():
             passage_params += [" | ".join(found), best]
