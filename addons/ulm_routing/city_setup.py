@@ -83,20 +83,12 @@ def parse_hours(spec: dict[str, str], where: str) -> dict[int, list[tuple[time, 
 
 
 def _calendar(name: str, queue: Queue | None, region: str, changes: list[str]) -> BusinessCalendar:
-    if queue is None:
-        calendar = BusinessCalendar.objects.filter(is_default=True).first()
-        if calendar is None:
-            calendar = BusinessCalendar.objects.create(
-                name=name, is_default=True, holiday_region=region
-            )
-            changes.append(_("Calendar “%(name)s” created.") % {"name": name})
-    else:
-        calendar = BusinessCalendar.objects.filter(queue=queue).first()
-        if calendar is None:
-            calendar = BusinessCalendar.objects.create(
-                name=name, queue=queue, holiday_region=region
-            )
-            changes.append(_("Calendar “%(name)s” created.") % {"name": name})
+    """The department's calendar, or the default one (queue None); made when missing."""
+    owner = {"is_default": True} if queue is None else {"queue": queue}
+    calendar = BusinessCalendar.objects.filter(**owner).first()
+    if calendar is None:
+        calendar = BusinessCalendar.objects.create(name=name, holiday_region=region, **owner)
+        changes.append(_("Calendar “%(name)s” created.") % {"name": name})
     if calendar.holiday_region != region:
         BusinessCalendar.objects.filter(pk=calendar.pk).update(holiday_region=region)
         changes.append(_("Calendar “%(name)s”: public holidays changed.") % {"name": name})
