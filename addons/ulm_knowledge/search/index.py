@@ -76,7 +76,7 @@ def rebuild_lexicon() -> int:
 
 def rebuild_lemmas(vocabulary: set[str]) -> int:
     """The word forms whose lemma is a word of the catalogue or a situation word."""
-    table = lemma_table(vocabulary | set(SITUATIONS))
+    table = lemma_table(frozenset(vocabulary | set(SITUATIONS)))
     with connection.cursor() as cur:
         cur.execute("DELETE FROM ulm_knowledge_lemmaword")
         cur.execute(

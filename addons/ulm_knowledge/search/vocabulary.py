@@ -11,7 +11,7 @@ from django.db import transaction
 
 from ulm_knowledge import conf
 from ulm_knowledge.models import LemmaWord, LexiconWord, Synonym
-from ulm_knowledge.text import Decompounder, tokens
+from ulm_knowledge.text import Decompounder, SynonymTable, tokens
 
 TEXT_PARTS_FROM = 7  # words of the descriptions this long split compounds too (0: names only)
 
@@ -76,12 +76,12 @@ def load_default_synonyms(replace: bool = False) -> int:
     return Synonym.objects.count()
 
 
-def synonym_table() -> dict[tuple[str, ...], list[str]]:
+def synonym_table() -> SynonymTable:
     def load():
         table: dict[tuple[str, ...], list[str]] = {}
         for term, expansion in Synonym.objects.filter(active=True).values_list("term", "expansion"):
             table.setdefault(tuple(tokens(term)), []).extend(tokens(expansion))
-        return table
+        return SynonymTable(table.items())
 
     return cached("synonyms", load)
 

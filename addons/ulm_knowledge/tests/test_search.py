@@ -13,10 +13,12 @@ from ulm_knowledge.models import Synonym
 from ulm_knowledge.tests.conftest import by_external_id
 from ulm_knowledge.text import (
     Decompounder,
+    SynonymTable,
     apply_synonyms,
     normalise,
     particle_verbs,
     query_words,
+    synonym_matches,
 )
 
 
@@ -40,6 +42,17 @@ def test_unknown_part_leaves_the_known_head_and_synonyms_match_inflections():
     assert apply_synonyms(["beglaubigte", "kopie"], table) == ["beglaubigung"]
     assert apply_synonyms(["kfz", "schein", "weg"], table) == ["fahrzeugschein"]
     assert apply_synonyms(["kopie"], table) == []
+
+
+def test_the_indexed_synonym_table_finds_each_term_once_at_its_first_place():
+    # the index by first word (and its stem) must find what trying every term found: each
+    # term once, at its first place, inflected forms too, in the list's order
+    table = SynonymTable(
+        [(("kfz", "schein"), ["fahrzeugschein"]), (("beglaubigt",), ["beglaubigung"])]
+    )
+    words = ["beglaubigte", "kfz", "brief", "kfz", "schein", "beglaubigten", "kfz", "schein"]
+    assert synonym_matches(words, table) == [(3, ["fahrzeugschein"]), (0, ["beglaubigung"])]
+    assert synonym_matches(["schein", "kfz"], table) == []
 
 
 def test_stemming_and_unaccent(catalogue):
