@@ -76,8 +76,9 @@ def can_capture(user: AbstractBaseUser | AnonymousUser) -> bool:
         return False
     if getattr(user, "is_superuser", False):
         return True
-    slug = conf.get("ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE")
-    return any(q.slug == slug for q in queues_visible_to(user))
+    # the one queue's permission, not every queue the user may open (one query, not three)
+    queue = Queue.objects.filter(slug=conf.get("ULM_SERVICEPOINT_SERVICE_CENTER_QUEUE")).first()
+    return queue is not None and HelpdeskUser(user).can_access_queue(queue)
 
 
 def is_department_member(user: Any, queue: Queue) -> bool:
