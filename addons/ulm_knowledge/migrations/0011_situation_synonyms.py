@@ -1,0 +1,18 @@
+"""Data: the synonyms for situations added to the shipped list (work, training and study from
+abroad, flight, pensions; issue 17), where an installation lacks them. Existing rows, possibly
+edited in the admin, stay as they are."""
+
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from ulm_knowledge.synonyms import default_synonyms
+
+    synonym = apps.get_model("ulm_knowledge", "Synonym")
+    for term, expansion in default_synonyms():
+        synonym.objects.get_or_create(term=term, defaults={"expansion": expansion})
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ulm_knowledge", "0010_passages_learned_words")]
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
