@@ -1,6 +1,7 @@
 """Data: the synonyms for situations added to the shipped list (work, training and study from
-abroad, flight, pensions; issue 17), where an installation lacks them. Existing rows, possibly
-edited in the admin, stay as they are."""
+abroad, flight, pensions, objections, transport, vehicles, countries' adjectives; issue 17),
+where an installation lacks them. Existing rows, possibly edited in the admin, stay as they
+are."""
 
 from django.db import migrations
 
