@@ -12,6 +12,7 @@ from ulm_knowledge import services
 from ulm_knowledge.models import Synonym
 from ulm_knowledge.tests.conftest import by_external_id
 from ulm_knowledge.text import (
+    FILLER,
     Decompounder,
     SynonymTable,
     apply_synonyms,
@@ -19,6 +20,7 @@ from ulm_knowledge.text import (
     particle_verbs,
     query_words,
     synonym_matches,
+    tokens,
 )
 
 
@@ -73,6 +75,15 @@ def test_typo(catalogue):
 def test_shipped_synonyms(catalogue):
     assert top("Perso") == ["dldb:9001"]
     assert top("Kfz-Schein verloren") == ["dldb:9004"]
+
+
+def test_no_shipped_synonym_fires_on_a_function_word():
+    # "Uber" normalises to "uber", which is "über": such a term would add its meaning to
+    # half of all questions
+    from ulm_knowledge.synonyms import default_synonyms
+
+    single = {words[0] for words in (tokens(t) for t, _ in default_synonyms()) if len(words) == 1}
+    assert not single & FILLER
 
 
 def test_edited_synonym_takes_effect(catalogue):
