@@ -15,7 +15,7 @@ from helpdesk.models import KBItem, Ticket
 from ulm_knowledge.items import answer_text, item_for
 from ulm_knowledge.models import Answer, AnswerUse, SearchEntry, Service, Status
 from ulm_knowledge.request_type_links import services_for_request_type
-from ulm_knowledge.search.engine import Hit, search
+from ulm_knowledge.search.engine import Hit, relevant, search
 from ulm_knowledge.search.request_types import rank_request_types
 
 SUGGESTION_TEXT = 2000  # characters of a ticket's title and text its suggestions look at
@@ -26,8 +26,9 @@ def ticket_text(ticket: Ticket) -> str:
 
 
 def suggestions_for_ticket(ticket: Ticket, limit: int = 5) -> list[Hit]:
-    """What the agent sees beside a ticket: the items best matching its text."""
-    return search(ticket_text(ticket)[:SUGGESTION_TEXT], limit)
+    """What the agent sees beside a ticket: the items best matching its text (not those that
+    only share a word with it)."""
+    return relevant(search(ticket_text(ticket)[:SUGGESTION_TEXT], limit))
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Any
 
 from ulm_knowledge.items import published_services
 from ulm_knowledge.models import Service
-from ulm_knowledge.search.engine import search
+from ulm_knowledge.search.engine import relevant, search
 from ulm_knowledge.text import normalise
 
 
@@ -24,7 +24,7 @@ def services_a_to_z() -> list[tuple[str, list[Service]]]:
 def search_services(query: str, limit: int = 20) -> list[Service]:
     """The best matching services citizens may see (answers among the hits give way to the
     next services: ``limit`` services where there are so many)."""
-    hits = [h for h in search(query, limit + 10) if h.kind == "service"][:limit]
+    hits = [h for h in relevant(search(query, limit + 10)) if h.kind == "service"][:limit]
     by_kbitem = {
         s.kbitem_id: s for s in published_services().filter(kbitem_id__in=[h.id for h in hits])
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from helpdesk.models import Queue, Ticket
 
 from tests.support.html import soup
+from ulm_knowledge import services
 from ulm_knowledge.models import AnswerUse
 from ulm_knowledge.tests.conftest import by_external_id
 
@@ -25,6 +26,21 @@ def test_ticket_page_suggests_from_the_ticket_text(catalogue, agent, client):
     titles = [li.strong.get_text() for li in panel.find_all("li", attrs={"data-kbitem": True})]
     assert titles[0] == "Verlust oder Diebstahl Personalausweis"
     assert panel.find("button").get_text() == "In die Antwort einfügen"
+
+
+def test_the_panel_leaves_out_items_that_only_share_a_word(catalogue, agent, client):
+    # the vehicle papers' loss shares a word with "Neuer Personalausweis" and scores about a
+    # thirtieth of the identity card: the search lists it, the agent's panel does not
+    ticket = servicecenter_ticket("Neuer Personalausweis")
+    client.force_login(agent)
+    assert "dldb:9004" in [hit.external_id for hit in services.search(ticket.title, 5)]
+
+    page = soup(client.get(f"/helpdesk/tickets/{ticket.pk}/"))
+
+    panel = page.find(id="kb-panel")
+    titles = [li.strong.get_text() for li in panel.find_all("li", attrs={"data-kbitem": True})]
+    assert titles[:2] == ["Personalausweis", "Verlust oder Diebstahl Personalausweis"]
+    assert "Verlust oder Diebstahl der Zulassungsbescheinigung Teil I" not in titles
 
 
 def test_one_click_inserts_answer_links_item_and_records_version(catalogue, agent, client):
