@@ -105,6 +105,8 @@ def _typed_ticket(request: WebRequest) -> Ticket:
 
 def _contact_ticket(request: WebRequest) -> Ticket:
     """The general contact form's request, written by the host's own public form."""
+    from ulm_servicepoint import services as servicepoint
+
     body = request.message
     if request.name:
         body = f"{body}\n\n— {request.name}"
@@ -115,7 +117,10 @@ def _contact_ticket(request: WebRequest) -> Ticket:
     )
     if not form.is_valid():
         raise IntakeError(form.errors.as_json())
-    return form.save(user=None)
+    ticket = form.save(user=None)
+    # the host's form knows no channel: without this the key figures count it as "other"
+    servicepoint.set_channel(ticket, "web_form")
+    return ticket
 
 
 def over_rate_limit(email: str, ip_address: str | None) -> bool:

@@ -36,6 +36,7 @@ def test_citizen_gets_ticket_and_german_mail_with_private_link(client, demo, smt
     assert response.status_code == 302
     ticket = Ticket.objects.get(title="Sperrmüll anmelden")
     assert ticket.queue.slug == "servicecenter"
+    assert ticket.case_record.channel == "web_form"  # counted as Kontaktformular, not "other"
     link = CitizenLink.objects.get(ticket=ticket)
     # one mail to the citizen, German, with the reference and our private status link
     deliver_outbox()  # what the worker does after the commit
