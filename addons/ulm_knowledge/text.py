@@ -258,6 +258,8 @@ class SynonymTable(dict):
         super().__init__(items)
         self.order = {term: n for n, term in enumerate(self)}
         self.stems = {term: tuple(light_stem(t) for t in term) for term in self}
+        # the stems of one-word terms: a word among them is no typo to correct
+        self.single_stems = frozenset(st[0] for term, st in self.stems.items() if len(term) == 1)
         self.starting: dict[str, list[tuple[str, ...]]] = {}
         for term, stems in self.stems.items():
             for first in {term[0], stems[0]} if term else ():

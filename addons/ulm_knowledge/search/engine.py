@@ -104,7 +104,6 @@ def _terms(query: str) -> dict[str, tuple[float, int]]:
     words, ends = words[:300], ends[:300]
     vocabulary, decompounder = known_words()
     synonyms = synonym_table()
-    synonym_terms = {light_stem(term[0]) for term in synonyms if len(term) == 1}
     weights: dict[str, tuple[float, int]] = {}
 
     def add(word: str, weight: float, group: int) -> None:
@@ -133,7 +132,11 @@ def _terms(query: str) -> dict[str, tuple[float, int]]:
         # a word only partly known (a known end) may still be a typo of a known word:
         # Gewerbeanmledung → gewerbeanmeldung, not just gewerbe
         # a word of the synonym list is no typo either (gestorben is not gestohlen)
-        known = word in vocabulary or decompounder.splits(word) or light_stem(word) in synonym_terms
+        known = (
+            word in vocabulary
+            or decompounder.splits(word)
+            or light_stem(word) in synonyms.single_stems
+        )
         if not known and len(word) >= MIN_CORRECTED and not word.isdigit():
             unknown.setdefault(word, group)
     # "melde … an" means anmelden: the verb counts, its two halves only as parts
