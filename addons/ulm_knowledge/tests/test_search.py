@@ -77,6 +77,12 @@ def test_shipped_synonyms(catalogue):
     assert top("Kfz-Schein verloren") == ["dldb:9004"]
 
 
+def test_shipped_words_for_situations(catalogue):
+    # citizens' words that no catalogue name holds, from the shipped service vocabulary
+    assert top("Bin ich vorbestraft? Mein neuer Arbeitgeber will das wissen") == ["dldb:9005"]
+    assert top("Darf ich mit meiner Anwohnerplakette in der Zone parken?") == ["dldb:9003"]
+
+
 def test_no_shipped_synonym_fires_on_a_function_word():
     # "Uber" normalises to "uber", which is "über": such a term would add its meaning to
     # half of all questions
@@ -84,6 +90,14 @@ def test_no_shipped_synonym_fires_on_a_function_word():
 
     single = {words[0] for words in (tokens(t) for t, _ in default_synonyms()) if len(words) == 1}
     assert not single & FILLER
+
+
+def test_each_shipped_synonym_term_is_given_once():
+    # the list is loaded term by term where missing: a second line of a term never takes effect
+    from ulm_knowledge.synonyms import default_synonyms
+
+    terms = [" ".join(tokens(term)) for term, _ in default_synonyms()]
+    assert sorted(t for t in set(terms) if terms.count(t) > 1) == []
 
 
 def test_edited_synonym_takes_effect(catalogue):

@@ -1,0 +1,18 @@
+"""Data: citizens' everyday words for the services of a municipal catalogue, added to the
+shipped synonym list (issue 17), where an installation lacks them. Existing rows, possibly
+edited in the admin, stay as they are."""
+
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from ulm_knowledge.synonyms import default_synonyms
+
+    synonym = apps.get_model("ulm_knowledge", "Synonym")
+    rows = [synonym(term=term, expansion=expansion) for term, expansion in default_synonyms()]
+    synonym.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ulm_knowledge", "0011_situation_synonyms")]
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
