@@ -1,6 +1,6 @@
-"""Data: citizens' everyday words for the services of a municipal catalogue, added to the
-shipped synonym list (issue 17), where an installation lacks them. Existing rows, possibly
-edited in the admin, stay as they are."""
+"""Data: citizens' everyday words for the services of a municipal catalogue, and words that
+tell sibling services apart, added to the shipped synonym list (issue 17) where an installation
+lacks them. Existing rows, possibly edited in the admin, stay as they are."""
 
 from django.db import migrations
 
