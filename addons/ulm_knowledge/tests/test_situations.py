@@ -9,7 +9,7 @@ import pytest
 from helpdesk.models import Queue, Ticket
 
 from ulm_knowledge import jobs, services
-from ulm_knowledge.models import LearnedWord, SearchPassage
+from ulm_knowledge.models import LearnedWord, SearchEntry, SearchPassage, Service
 from ulm_knowledge.search import learning
 from ulm_knowledge.search.index import passages
 from ulm_knowledge.search.vocabulary import lemmas_known
@@ -58,6 +58,12 @@ def situations(db, tmp_path):
     path.write_text(json.dumps({"data": data}), encoding="utf-8")
     services.forget_cached()
     services.import_services(path)
+    # these four alone in the index: items another test of this process left published would
+    # compete for the places (seen once in CI, where one of them pushed 7002 out of the top 50)
+    own = Service.objects.filter(external_id__in=[f"dldb:{s['id']}" for s in data])
+    for model in (SearchEntry, SearchPassage):
+        model.objects.exclude(kbitem_id__in=own.values("kbitem_id")).delete()
+    services.forget_cached()
     yield
     services.forget_cached()
 
@@ -135,9 +141,7 @@ def test_learning_reorders_close_hits_but_cannot_drown_the_text_match(situations
     give(query, "dldb:7002", learning.SATURATE + 5)
     services.rebuild_learned_words()
     services.forget_cached()
-    # wide enough that items other tests of the same process left in the catalogue cannot push
-    # the learned hit out of the list
-    hits = services.search(query, 50)
+    hits = services.search(query, 10)
     by_id = {h.external_id: h.score for h in hits}
     assert hits[0].external_id == "dldb:7001"  # the text match still wins
     assert by_id["dldb:7002"] <= by_id["dldb:7001"]
