@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "synonyms_de.txt"
 
@@ -23,3 +24,10 @@ def parse_synonyms(text: str) -> list[tuple[str, str]]:
 
 def default_synonyms() -> list[tuple[str, str]]:
     return parse_synonyms(DEFAULT_FILE.read_text(encoding="utf-8"))
+
+
+def add_missing(model: Any) -> None:
+    """Adds the shipped lines whose term ``model`` (``Synonym``, or a migration's historical
+    model of it) lacks; existing rows, possibly edited in the admin, stay as they are."""
+    rows = [model(term=term, expansion=expansion) for term, expansion in default_synonyms()]
+    model.objects.bulk_create(rows, ignore_conflicts=True)

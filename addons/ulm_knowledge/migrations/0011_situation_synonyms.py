@@ -7,11 +7,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from ulm_knowledge.synonyms import default_synonyms
+    from ulm_knowledge.synonyms import add_missing
 
-    synonym = apps.get_model("ulm_knowledge", "Synonym")
-    for term, expansion in default_synonyms():
-        synonym.objects.get_or_create(term=term, defaults={"expansion": expansion})
+    add_missing(apps.get_model("ulm_knowledge", "Synonym"))
 
 
 class Migration(migrations.Migration):

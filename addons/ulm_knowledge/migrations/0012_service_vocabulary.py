@@ -6,11 +6,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from ulm_knowledge.synonyms import default_synonyms
+    from ulm_knowledge.synonyms import add_missing
 
-    synonym = apps.get_model("ulm_knowledge", "Synonym")
-    rows = [synonym(term=term, expansion=expansion) for term, expansion in default_synonyms()]
-    synonym.objects.bulk_create(rows, ignore_conflicts=True)
+    add_missing(apps.get_model("ulm_knowledge", "Synonym"))
 
 
 class Migration(migrations.Migration):

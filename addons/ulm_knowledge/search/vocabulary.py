@@ -66,12 +66,11 @@ def decompounders() -> tuple[frozenset[str], Decompounder, Decompounder]:
 def load_default_synonyms(replace: bool = False) -> int:
     """The shipped list (data/synonyms_de.txt): added where missing, or (``replace``) instead
     of the current list."""
-    from ulm_knowledge.synonyms import default_synonyms
+    from ulm_knowledge.synonyms import add_missing
 
     if replace:
         Synonym.objects.all().delete()
-    for term, expansion in default_synonyms():
-        Synonym.objects.get_or_create(term=term, defaults={"expansion": expansion})
+    add_missing(Synonym)
     forget_cached()
     return Synonym.objects.count()
 

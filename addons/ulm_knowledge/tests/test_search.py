@@ -81,6 +81,10 @@ def test_shipped_words_for_situations(catalogue):
     # citizens' words that no catalogue name holds, from the shipped service vocabulary
     assert top("Bin ich vorbestraft? Mein neuer Arbeitgeber will das wissen") == ["dldb:9005"]
     assert top("Darf ich mit meiner Anwohnerplakette in der Zone parken?") == ["dldb:9003"]
+    # and how they say what they do: a phrase of the fourth pass
+    assert top("Ich will im Sportverein mit Kindern arbeiten, was muss ich vorlegen?") == [
+        "dldb:9005"
+    ]
 
 
 def test_no_shipped_synonym_fires_on_a_function_word():
