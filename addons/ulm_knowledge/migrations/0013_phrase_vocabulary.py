@@ -1,6 +1,6 @@
-"""Data: the verbs, phrases and status words citizens use for the act or wish behind a service,
-added to the shipped synonym list (issue 17) where an installation lacks them. Existing rows,
-possibly edited in the admin, stay as they are."""
+"""Data: the verbs, phrases, roles and status words citizens use for the act, wish or person
+behind a service (fourth and fifth pass), added to the shipped synonym list (issue 17) where an
+installation lacks them. Existing rows, possibly edited in the admin, stay as they are."""
 
 from django.db import migrations
 
