@@ -16,21 +16,14 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("ULM_DB_NAME", "ulm_bench_quality")
-os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ.setdefault("DEBUG", "false")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# search_quality sets the settings and its database (ULM_DB_NAME=ulm_bench_quality)
+from search_quality import DATA, ROOT, read_queries
 
-from search_quality import DATA, read_queries  # noqa: E402
-
-SETS = ["", "_fresh_a", "_fresh_b", "_fresh_c", "_probe", "_situations_dev"]
+SETS = ["", "_fresh_a", "_fresh_b", "_fresh_c", "_probe", "_situations_dev", "_situations_dev2"]
 PROCEDURAL = "beantragen erklären erteilen erteilung ausstellung verlängerung beantragung allgemein"
 
 
@@ -97,7 +90,7 @@ def main() -> int:
     from ulm_knowledge import services
     from ulm_knowledge.models import Service
 
-    sets = SETS + (["_situations_blind"] if "--blind" in sys.argv else [])
+    sets = SETS + (["_situations_blind", "_situations_blind2"] if "--blind" in sys.argv else [])
     wording = berlin_wording()
     before = ranks(sets)
     try:
