@@ -1,6 +1,7 @@
 """Data: the verbs, phrases, roles and status words citizens use for the act, wish or person
-behind a service (fourth and fifth pass), added to the shipped synonym list (issue 17) where an
-installation lacks them. Existing rows, possibly edited in the admin, stay as they are."""
+behind a service (fourth and fifth pass) and their short forms, international words and
+misspellings (sixth pass), added to the shipped synonym list (issue 17) where an installation
+lacks them. Existing rows, possibly edited in the admin, stay as they are."""
 
 from django.db import migrations
 
