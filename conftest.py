@@ -55,6 +55,15 @@ def host_mail_templates(db):
 
 
 @pytest.fixture
+def shipped_synonyms(db):
+    """The shipped synonym list: rows the data migrations load, which a transactional test
+    before this one may have flushed away (without them the search splits and expands less)."""
+    from ulm_knowledge import services
+
+    services.load_default_synonyms()
+
+
+@pytest.fixture
 def imap(settings):
     """A real IMAP server (Dovecot) on loopback with TLS and one empty mailbox; the project
     trusts its self-signed certificate during the test."""

@@ -10,7 +10,7 @@ SAMPLE = Path(__file__).resolve().parent / "data" / "dldb_sample.json"
 
 
 @pytest.fixture
-def catalogue(db):
+def catalogue(shipped_synonyms):
     """The sample catalogue (5 good services, 3 malformed items), imported and indexed."""
     from ulm_knowledge import services
 
