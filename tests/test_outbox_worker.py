@@ -11,7 +11,7 @@ from contextlib import suppress
 
 import pytest
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 
 from tests.support.processes import start_manage
 from tests.support.wait import wait_for
@@ -93,11 +93,25 @@ def test_sigkill_during_delivery_ten_times_loses_and_doubles_nothing(db, smtp):
     assert delivered_before_the_last_worker < len(recorded)  # the kills did interrupt the work
 
 
+def workers_registered_since(since) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat >= %s", [since]
+        )
+        return cursor.fetchone()[0]
+
+
 def test_two_workers_at_once_deliver_each_mail_once(db, smtp):
     smtp.handler.rcpt_delay = 0.01
-    recorded = queue_mails(200)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        since = cursor.fetchone()[0]
     first, second = worker(smtp), worker(smtp)
     try:
+        # both running before the mails are queued: on a loaded machine one worker's start
+        # could take longer than the other needs for all 200 (seen once in CI: 0 and 406)
+        assert wait_for(lambda: workers_registered_since(since) == 2, 120), "no two workers"
+        recorded = queue_mails(200)
         sweep()  # the sweep runs beside the per-mail jobs, on the same rows
         assert_each_arrived_once(smtp, recorded)
     finally:
