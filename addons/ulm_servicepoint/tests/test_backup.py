@@ -66,7 +66,7 @@ def media(settings, tmp_path) -> Path:
 
 
 @pytest.fixture
-def city(media, django_user_model):
+def city(media, django_user_model, sequences_past_the_rows):
     """The demo city plus letters whose scans are attachments, all committed."""
     services.load_demo_data()
     agent = django_user_model.objects.get(username="anna.agentin")

@@ -18,33 +18,8 @@ from ulm_channels.models import InboundMail
 from ulm_routing.models import BusinessCalendar, DepartmentSettings
 from ulm_servicepoint import services
 
-pytestmark = pytest.mark.django_db
-
-CATCH_UP_SEQUENCES = """
-DO $$ DECLARE r record; BEGIN
-  FOR r IN SELECT c.relname AS tab, pg_get_serial_sequence(quote_ident(c.relname), 'id') AS seq
-           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-           JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'id'
-           WHERE n.nspname = 'public' AND c.relkind = 'r' LOOP
-    IF r.seq IS NOT NULL THEN
-      EXECUTE format('SELECT setval(%L, greatest((SELECT last_value FROM %s),'
-                     ' coalesce((SELECT max(id) FROM %I), 1)))', r.seq, r.seq, r.tab);
-    END IF;
-  END LOOP;
-END $$;
-"""
-
-
-@pytest.fixture(autouse=True)
-def sequences_past_the_rows():
-    """init_city creates queues and their permissions, as a fresh installation does. In the
-    shared test process a demo snapshot's restore may have left a sequence behind rows that a
-    flush of a live-server test made since (sequences do not roll back): moved forward here,
-    never back."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(CATCH_UP_SEQUENCES)
+# init_city creates queues and their permissions, as a fresh installation does
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sequences_past_the_rows")]
 
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "config" / "city.example.yaml"
