@@ -73,7 +73,26 @@ MIN_PART = 3
 INFLECTIONS = ("n", "en", "s", "e")  # endings a compound part may lack against the vocabulary
 # Separable verb particles: "melde … an", "ab melden" mean anmelden, abmelden.
 PARTICLES = frozenset(
-    ["an", "ab", "auf", "aus", "ein", "um", "zu", "weg", "nach", "vor", "mit", "zuruck", "wieder"]
+    [
+        "an",
+        "ab",
+        "auf",
+        "aus",
+        "ein",
+        "um",
+        "zu",
+        "weg",
+        "nach",
+        "vor",
+        "mit",
+        "zuruck",
+        "wieder",
+        "zusammen",
+        "her",
+        "fest",
+        "los",
+        "bei",
+    ]
 )
 MIN_COMPOUND = 7
 SEPARABLE_SPAN = 8  # words a separable particle may stand after its verb
@@ -217,12 +236,16 @@ def verb_forms(word: str) -> list[str]:
 
 
 def particle_verbs(
-    words: list[str], vocabulary: frozenset[str], ends: list[bool] | None = None
+    words: list[str],
+    vocabulary: frozenset[str],
+    ends: list[bool] | None = None,
+    also: frozenset[str] = frozenset(),
 ) -> list[tuple[int, int, str]]:
     """Separable verbs a query writes apart: the particle at the end of the clause ("wo melde
     ich mein Gewerbe an") or right before the verb ("ab melden"), with the positions of the
-    verb and the particle; only verbs the vocabulary knows. ``ends`` tells where clauses end
-    (a particle inside a clause is a preposition: "ziehe nach München")."""
+    verb and the particle; only verbs the vocabulary knows, or ``also`` (the synonym list's
+    words: "wir ziehen zusammen"). ``ends`` tells where clauses end (a particle inside a clause
+    is a preposition: "ziehe nach München")."""
     found: list[tuple[int, int, str]] = []
     for i, particle in enumerate(words):
         if particle not in PARTICLES:
@@ -233,7 +256,7 @@ def particle_verbs(
             if j == i or words[j] in PARTICLES:
                 continue
             for form in verb_forms(words[j]):
-                if particle + form in vocabulary:
+                if particle + form in vocabulary or particle + form in also:
                     found.append((j, i, particle + form))
                     break
     return found
@@ -258,7 +281,8 @@ class SynonymTable(dict):
         super().__init__(items)
         self.order = {term: n for n, term in enumerate(self)}
         self.stems = {term: tuple(light_stem(t) for t in term) for term in self}
-        # the stems of one-word terms: a word among them is no typo to correct
+        # one-word terms (verbs a query may write apart) and their stems (no typos to correct)
+        self.single_words = frozenset(term[0] for term in self if len(term) == 1)
         self.single_stems = frozenset(st[0] for term, st in self.stems.items() if len(term) == 1)
         self.starting: dict[str, list[tuple[str, ...]]] = {}
         for term, stems in self.stems.items():

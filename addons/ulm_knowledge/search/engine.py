@@ -140,7 +140,7 @@ def _terms(query: str) -> dict[str, tuple[float, int]]:
         if not known and len(word) >= MIN_CORRECTED and not word.isdigit():
             unknown.setdefault(word, group)
     # "melde … an" means anmelden: the verb counts, its two halves only as parts
-    for group, at, verb in particle_verbs(words, vocabulary, ends):
+    for group, at, verb in particle_verbs(words, vocabulary, ends, synonyms.single_words):
         for half in (words[group], words[at]):
             if weights.get(half, (0.0, 0))[0] == OWN:
                 weights[half] = (PART, group)

@@ -183,6 +183,20 @@ def test_separable_verbs_and_signature_of_an_email():
     # "nach" inside a clause is a preposition, not the particle of nachziehen
     words, ends = query_words("Ich ziehe nach München und melde mich an.")
     assert [verb for _, _, verb in particle_verbs(words, vocabulary, ends)] == ["anmelden"]
+    # a verb the catalogue does not use counts where the synonym list knows it
+    words, ends = query_words("Wir ziehen im Mai zusammen.")
+    assert particle_verbs(words, vocabulary, ends) == []
+    assert particle_verbs(words, vocabulary, ends, frozenset(["zusammenziehen"])) == [
+        (1, 4, "zusammenziehen")
+    ]
+
+
+def test_a_separable_verb_of_the_synonym_list_written_apart(catalogue):
+    # an administrator's term that no service text uses, in the forms a citizen writes it
+    Synonym.objects.create(term="anfordern", expansion="Führungszeugnis")
+    services.forget_cached()
+    assert top("Mein neuer Chef will das anfordern") == ["dldb:9005"]
+    assert top("Mein neuer Chef fordert von mir einen Nachweis an") == ["dldb:9005"]
 
 
 def test_compound_part_the_catalogue_only_has_inflected():
