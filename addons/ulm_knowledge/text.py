@@ -72,28 +72,8 @@ SIGNATURE = 4  # words after the last closing formula that are taken as the sign
 MIN_PART = 3
 INFLECTIONS = ("n", "en", "s", "e")  # endings a compound part may lack against the vocabulary
 # Separable verb particles: "melde … an", "ab melden" mean anmelden, abmelden.
-PARTICLES = frozenset(
-    [
-        "an",
-        "ab",
-        "auf",
-        "aus",
-        "ein",
-        "um",
-        "zu",
-        "weg",
-        "nach",
-        "vor",
-        "mit",
-        "zuruck",
-        "wieder",
-        "zusammen",
-        "her",
-        "fest",
-        "los",
-        "bei",
-    ]
-)
+_PARTICLE_WORDS = "an ab auf aus ein um zu weg nach vor mit zuruck wieder zusammen her fest los bei"
+PARTICLES = frozenset(_PARTICLE_WORDS.split())
 MIN_COMPOUND = 7
 SEPARABLE_SPAN = 8  # words a separable particle may stand after its verb
 MIN_AFFIX = 5  # a known word at either end of an otherwise unknown compound
