@@ -90,7 +90,9 @@ def tokens(text: str) -> list[str]:
     return TOKEN.findall(normalise(text))
 
 
-CLAUSE_END = re.compile(r"\s*(?:[.,;:!?()]|$)")
+# a clause ends at punctuation, or before a conjunction that starts the next one: "ich höre
+# mit meinem Kiosk auf und will …" (no comma before "und")
+CLAUSE_END = re.compile(r"\s*(?:[.,;:!?()]|$|(?:und|oder|aber|weil|denn|dass|wenn)\b)")
 
 
 def query_words(text: str) -> tuple[list[str], list[bool]]:

@@ -183,6 +183,9 @@ def test_separable_verbs_and_signature_of_an_email():
     # "nach" inside a clause is a preposition, not the particle of nachziehen
     words, ends = query_words("Ich ziehe nach München und melde mich an.")
     assert [verb for _, _, verb in particle_verbs(words, vocabulary, ends)] == ["anmelden"]
+    # a clause also ends before a conjunction, where German sets no comma
+    words, ends = query_words("Ich melde mein Gewerbe ab und ziehe nach Augsburg")
+    assert particle_verbs(words, frozenset(["abmelden"]), ends) == [(1, 4, "abmelden")]
     # a verb the catalogue does not use counts where the synonym list knows it
     words, ends = query_words("Wir ziehen im Mai zusammen.")
     assert particle_verbs(words, vocabulary, ends) == []

@@ -155,3 +155,20 @@ def test_the_worker_rebuilds_the_learned_words(situations):
     assert not LearnedWord.objects.exists()
     jobs.learned_words(timestamp=0)
     assert LearnedWord.objects.filter(kbitem=by_external_id("dldb:7002").kbitem).exists()
+
+
+def test_giving_up_a_small_business_is_its_deregistration(shipped_synonyms, tmp_path):
+    # the demo walk's miss: "verkaufen" drew the vehicle service (Verkauf in its text) while
+    # neither "Kiosk" nor "aufhören" meant anything; the particle stands before "und"
+    data = [
+        service("7101", "Gewerbe-Abmeldung", "Wer seinen Betrieb aufgibt, meldet das Gewerbe ab."),
+        service("7102", "Gewerbe-Anmeldung", "Wer einen Betrieb beginnt, meldet ein Gewerbe an."),
+        service("7103", "Fahrzeug abmelden", "Nach Verkauf oder Verschrottung des Fahrzeugs."),
+    ]
+    path = tmp_path / "business.json"
+    path.write_text(json.dumps({"data": data}), encoding="utf-8")
+    services.forget_cached()
+    services.import_services(path)
+    assert top("ich hör mit meinem Kiosk auf und will nichts mehr verkaufen") == ["dldb:7101"]
+    assert top("Unser Imbiss macht Ende des Jahres zu") == ["dldb:7101"]
+    services.forget_cached()
