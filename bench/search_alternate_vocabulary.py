@@ -73,6 +73,31 @@ def ranks(sets: list[str]) -> dict[str, list[int | None]]:
     return found
 
 
+def without_and_with(sets: list[str], change) -> tuple[dict, dict]:
+    """The sets' ranks as they are, and after ``change()`` inside a transaction that is then
+    rolled back."""
+    from django.db import transaction
+
+    from ulm_knowledge import services
+
+    before = ranks(sets)
+    try:
+        with transaction.atomic():
+            change()
+            after = ranks(sets)
+            raise Rollback
+    except Rollback:
+        services.forget_cached()
+    return before, after
+
+
+def print_table(sets: list[str], before: dict, after: dict, without: str, with_: str) -> None:
+    print(f"set                 {without} (R@1 / R@3 / MRR)   {with_}")
+    for name in sets:
+        label = name[1:] or "first"
+        print(f"{label:18s}  {summary(before[name])}       {summary(after[name])}")
+
+
 def summary(found: list[int | None]) -> str:
     n = len(found)
     r1 = sum(r == 1 for r in found) / n
@@ -85,29 +110,21 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.db import transaction
-
     from ulm_knowledge import services
     from ulm_knowledge.models import Service
 
     sets = SETS + (["_situations_blind", "_situations_blind2"] if "--blind" in sys.argv else [])
     wording = berlin_wording()
-    before = ranks(sets)
-    try:
-        with transaction.atomic():
-            for service in Service.objects.filter(external_id__in=wording):
-                service.keywords = f"{service.keywords}\n{wording[service.external_id]}"
-                service.save(update_fields=["keywords"])
-            services.reindex()
-            after = ranks(sets)
-            raise Rollback
-    except Rollback:
-        services.forget_cached()
+
+    def add_berlin_wording() -> None:
+        for service in Service.objects.filter(external_id__in=wording):
+            service.keywords = f"{service.keywords}\n{wording[service.external_id]}"
+            service.save(update_fields=["keywords"])
+        services.reindex()
+
+    before, after = without_and_with(sets, add_berlin_wording)
     print(f"{len(wording)} Munich services certainly the same as a Berlin one")
-    print("set                 without Berlin (R@1 / R@3 / MRR)   with Berlin")
-    for name in sets:
-        label = name[1:] or "first"
-        print(f"{label:18s}  {summary(before[name])}              {summary(after[name])}")
+    print_table(sets, before, after, "without Berlin", "with Berlin")
     return 0
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # search_quality sets the settings and its database (ULM_DB_NAME=ulm_bench_quality)
-from search_alternate_vocabulary import SETS, Rollback, ranks, summary
+from search_alternate_vocabulary import SETS, print_table, without_and_with
 from search_quality import DATA
 
 THESAURUS = Path("/usr/share/openthesaurus-de/openthesaurus.txt")
@@ -99,9 +99,6 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.db import transaction
-
-    from ulm_knowledge import services
     from ulm_knowledge.models import Synonym
 
     if not THESAURUS.exists():
@@ -112,20 +109,14 @@ def main() -> int:
     if "--lines" in sys.argv:
         for term, meaning in sorted(lines.items()):
             print(f"{term} = {' '.join(meaning)}")
-    before = ranks(sets)
-    try:
-        with transaction.atomic():
-            rows = [Synonym(term=term, expansion=" ".join(m)) for term, m in lines.items()]
-            Synonym.objects.bulk_create(rows, ignore_conflicts=True)
-            after = ranks(sets)
-            raise Rollback
-    except Rollback:
-        services.forget_cached()
+
+    def add_lines() -> None:
+        rows = [Synonym(term=term, expansion=" ".join(m)) for term, m in lines.items()]
+        Synonym.objects.bulk_create(rows, ignore_conflicts=True)
+
+    before, after = without_and_with(sets, add_lines)
     print(f"{len(lines)} synonym lines from {THESAURUS.name}")
-    print("set                 without (R@1 / R@3 / MRR)   with the thesaurus")
-    for name in sets:
-        label = name[1:] or "first"
-        print(f"{label:18s}  {summary(before[name])}       {summary(after[name])}")
+    print_table(sets, before, after, "without", "with the thesaurus")
     return 0
 
 
